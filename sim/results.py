@@ -1,0 +1,116 @@
+"""A run's results in memory and on disk (the files are described in docs/OUTPUTS.md).
+
+:class:`RunResult` is what every consumer works on: ``validate`` and ``calibrate`` measure
+it, ``compare`` contrasts two of them, the plots draw it. :func:`write_run` writes it
+atomically (into a temporary sibling directory, renamed into place at the end), so a
+failed or interrupted run leaves nothing half-written; :func:`load_run` reads it back.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim.calendar import Calendar
+
+TABLES = ("events", "youths", "advisors", "weekly")
+
+
+@dataclass
+class RunResult:
+    """All replications of one scenario run.
+
+    ``events``, ``youths``, ``advisors`` and ``weekly`` are the tables of docs/OUTPUTS.md,
+    each with a ``rep`` column. ``scale`` is the simulated share of the national population:
+    national counts are simulated counts divided by it.
+    """
+
+    name: str
+    calendar: Calendar
+    scale: float
+    seeds: list[int]
+    events: pd.DataFrame
+    youths: pd.DataFrame
+    advisors: pd.DataFrame
+    weekly: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def replications(self) -> int:
+        return len(self.seeds)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same directory and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_json(path: Path, obj: Any) -> None:
+    atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n").encode())
+
+
+def write_dir_atomically(out: Path, fill: Callable[[Path], None]) -> Path:
+    """Create directory ``out`` with everything ``fill(tmpdir)`` writes, or nothing at all.
+
+    ``out`` must not exist (or be empty). The files are written into a hidden temporary
+    sibling that is renamed to ``out`` only after ``fill`` returns.
+    """
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        from sim.scenario.loader import InputError
+
+        raise InputError(out, None, "output directory exists and is not empty")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        fill(tmp)
+        if out.exists():
+            out.rmdir()
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def write_tables(result: RunResult, directory: Path) -> None:
+    """Write the four parquet tables (deterministically: same data, same bytes)."""
+    for name in TABLES:
+        frame: pd.DataFrame = getattr(result, name)
+        frame.to_parquet(directory / f"{name}.parquet", index=False, compression="zstd")
+
+
+def load_run(directory: str | Path) -> RunResult:
+    """Read a run directory written by ``navsim run``."""
+    directory = Path(directory)
+    manifest = json.loads((directory / "manifest.json").read_text())
+    tables = {name: pd.read_parquet(directory / f"{name}.parquet") for name in TABLES}
+    summary_path = directory / "summary.json"
+    summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    return RunResult(
+        name=manifest["name"],
+        calendar=Calendar.from_manifest(manifest["calendar"]),
+        scale=float(manifest["scale"]),
+        seeds=list(manifest["seeds"]),
+        summary=summary,
+        manifest=manifest,
+        **tables,
+    )

@@ -1,0 +1,210 @@
+"""Reading scenario files: strict YAML, ``extends`` layering with provenance, clear errors.
+
+Layering works like Vivarium's configuration: a file that ``extends`` another is laid over
+it key by key (mappings merge, everything else replaces), and for every leaf we remember
+which file set it. Errors name the file that set the offending key, the key path and what
+is wrong, in one line (:class:`InputError`), so the command line can print them without a
+traceback.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from sim.scenario.schema import Scenario
+
+
+class InputError(Exception):
+    """Bad input: ``file: key.path: what is wrong``. The CLI exits with status 2."""
+
+    def __init__(self, file: str | Path | None, key: str | None, message: str) -> None:
+        self.file = str(file) if file is not None else None
+        self.key = key
+        self.message = message
+        parts = [p for p in (self.file, key) if p]
+        super().__init__(": ".join([*parts, message]))
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader that refuses duplicate keys instead of keeping the last one silently."""
+
+
+def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    loader.flatten_mapping(node)
+    result: dict = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in result:
+            line = key_node.start_mark.line + 1
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r} (line {line})", key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=deep)
+    return result
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse one YAML file strictly; any problem becomes an :class:`InputError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(path, None, "file not found") from None
+    except IsADirectoryError:
+        raise InputError(path, None, "is a directory, not a YAML file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(path, None, f"cannot read: {exc}") from None
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - SafeLoader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputError(path, None, f"invalid YAML: {where}{problem}") from None
+    if data is None:
+        raise InputError(path, None, "file is empty")
+    return data
+
+
+def _check_finite(data: Any, path: Path, key: str = "") -> None:
+    """Reject NaN and infinities anywhere (YAML's .nan/.inf), with the key path."""
+    if isinstance(data, float) and not math.isfinite(data):
+        raise InputError(path, key or None, f"{data} is not a finite number")
+    if isinstance(data, Mapping):
+        for k, v in data.items():
+            _check_finite(v, path, f"{key}.{k}" if key else str(k))
+    elif isinstance(data, list):
+        for i, v in enumerate(data):
+            _check_finite(v, path, f"{key}[{i}]")
+
+
+def _merge(base: dict, top: Mapping, prov: dict, source: str, prefix: str = "") -> None:
+    """Lay ``top`` over ``base`` in place; record in ``prov`` which file set each leaf."""
+    for key, value in top.items():
+        path = f"{prefix}.{key}" if prefix else str(key)
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _merge(base[key], value, prov, source, path)
+        else:
+            base[key] = copy.deepcopy(value)
+            for old in [p for p in prov if p == path or p.startswith(path + ".")]:
+                del prov[old]
+            _record(value, prov, source, path)
+
+
+def _record(value: Any, prov: dict, source: str, path: str) -> None:
+    if isinstance(value, Mapping) and value:
+        for k, v in value.items():
+            _record(v, prov, source, f"{path}.{k}")
+    else:
+        prov[path] = source
+
+
+def resolve_layers(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple[dict, dict[str, str]]:
+    """Read ``path`` and everything it ``extends``; return the merged mapping and provenance."""
+    path = Path(path)
+    real = path.resolve()
+    if real in _chain:
+        cycle = " -> ".join(p.name for p in (*_chain, real))
+        raise InputError(path, "extends", f"circular extends: {cycle}")
+    data = read_yaml(path)
+    if not isinstance(data, Mapping):
+        raise InputError(path, None, f"top level must be a mapping of keys, not {type(data).__name__}")
+    _check_finite(data, path)
+    parent = data.get("extends")
+    merged: dict = {}
+    prov: dict[str, str] = {}
+    if parent is not None:
+        if not isinstance(parent, str) or not parent.strip():
+            raise InputError(path, "extends", "must be a file path (relative to this file)")
+        parent_path = Path(os.path.normpath(path.parent / parent))
+        if not parent_path.exists():
+            raise InputError(path, "extends", f"extended file {parent!r} not found")
+        merged, prov = resolve_layers(parent_path, (*_chain, real))
+    _merge(merged, data, prov, str(path))
+    return merged, prov
+
+
+def _format_loc(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _owner(prov: Mapping[str, str], key: str, default: str) -> str:
+    """The file that set ``key`` (or the nearest parent/child key)."""
+    if key in prov:
+        return prov[key]
+    for p, src in prov.items():
+        if p.startswith(key + ".") or key.startswith(p + "."):
+            return src
+    return default
+
+
+def validate_mapping(data: Mapping, prov: Mapping[str, str], default_file: str) -> Scenario:
+    """Validate a merged mapping; the first error becomes a one-line :class:`InputError`."""
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        # Pydantic adds the union member or validator names to locations; keep real keys.
+        loc = tuple(p for p in loc if p not in ("int", "none", "constrained-int"))
+        key = _format_loc(loc)
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key (check the spelling; see sim/scenario/schema.py)"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        elif "input" in err and err["type"] not in ("missing",) and not isinstance(
+                err["input"], Mapping | list):
+            msg = f"{msg} (got {err['input']!r})"
+        raise InputError(_owner(prov, key, default_file), key or None, msg) from None
+
+
+def load_scenario(
+    path: str | Path, overrides: Mapping[str, Any] | None = None
+) -> tuple[Scenario, dict[str, str]]:
+    """Load, layer and validate a scenario; ``overrides`` (e.g. from the CLI) go on top.
+
+    Returns the scenario and the provenance of every leaf key (file or ``command line``).
+    """
+    merged, prov = resolve_layers(path)
+    if overrides:
+        _merge(merged, overrides, prov, "command line")
+    return validate_mapping(merged, prov, str(path)), prov
+
+
+def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any], source: str) -> Scenario:
+    """A new scenario with ``overrides`` laid over ``scenario`` (e.g. an experiment's intervention)."""
+    data = scenario.model_dump(mode="python")
+    prov: dict[str, str] = {}
+    _merge(data, overrides, prov, source)
+    return validate_mapping(data, prov, source)
+
+
+def scenario_to_jsonable(scenario: Scenario) -> dict:
+    """The resolved scenario as plain JSON types (dates as ISO strings, int keys as strings)."""
+    def conv(v: Any) -> Any:
+        if isinstance(v, dict):
+            return {str(k): conv(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [conv(x) for x in v]
+        if isinstance(v, dt.date):
+            return v.isoformat()
+        return v
+    return conv(scenario.model_dump(mode="python"))

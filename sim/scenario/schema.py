@@ -1,0 +1,394 @@
+"""The scenario schema: every input a run takes, validated strictly.
+
+A scenario is a YAML file (see ``scenarios/baseline.yaml``). Unknown keys are rejected at
+every depth, numbers must be finite, and every behavioural number is *required* here: the
+values live in the scenario files with their sources, never as defaults in code. Policy
+levers do have defaults, and each default is the neutral value (no cap, multiplier 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic.functional_validators import BeforeValidator
+
+#: Largest simulated population share; 1.0 is the national scale (about 100 000 youths in
+#: follow-up). Above a few times national the state tables no longer fit comfortably in memory.
+MAX_SCALE = 4.0
+#: Longest horizon (period plus burn-in) a run may cover, in years.
+MAX_HORIZON_YEARS = 40
+
+
+def _date(value: object) -> object:
+    """Accept ISO strings as dates (YAML gives dates, command-line overrides give strings)."""
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date)]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Rate = Annotated[float, Field(ge=0.0)]  # a weekly hazard, a count or a multiplier
+PosInt = Annotated[int, Field(ge=1)]
+
+
+class Strict(BaseModel):
+    """Base for every block: unknown keys are errors, types are strict, NaN is rejected."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
+
+
+class PerGroup(Strict):
+    """One number per innsatsgruppe."""
+
+    standard: float
+    situasjonsbestemt: float
+    spesielt_tilpasset: float
+    varig_tilpasset: float
+
+    def as_list(self) -> list[float]:
+        return [self.standard, self.situasjonsbestemt, self.spesielt_tilpasset, self.varig_tilpasset]
+
+
+class PerChannel(Strict):
+    """One number per contact channel."""
+
+    scheduled_meeting: float
+    unscheduled_meeting: float
+    activity_plan: float
+    email_sms: float
+
+    def as_list(self) -> list[float]:
+        return [self.scheduled_meeting, self.unscheduled_meeting, self.activity_plan, self.email_sms]
+
+
+class PerRole(Strict):
+    """One number per advisor role."""
+
+    youth: float
+    older: float
+    both: float
+
+    def as_list(self) -> list[float]:
+        return [self.youth, self.older, self.both]
+
+
+class Education(Strict):
+    compulsory: Share
+    upper_secondary: Share
+    higher: Share
+    unknown: Share
+
+    def as_list(self) -> list[float]:
+        return [self.compulsory, self.upper_secondary, self.higher, self.unknown]
+
+
+class EducationPerGroup(Strict):
+    standard: Education
+    situasjonsbestemt: Education
+    spesielt_tilpasset: Education
+    varig_tilpasset: Education
+
+    def as_matrix(self) -> list[list[float]]:
+        return [g.as_list() for g in (self.standard, self.situasjonsbestemt,
+                                      self.spesielt_tilpasset, self.varig_tilpasset)]
+
+
+class BirthRegion(Strict):
+    norway: Share
+    western_europe: Share
+    eastern_eu: Share
+    asia_africa_america: Share
+    non_resident: Share
+
+    def as_list(self) -> list[float]:
+        return [self.norway, self.western_europe, self.eastern_eu, self.asia_africa_america,
+                self.non_resident]
+
+
+YearSeries = dict[int, Annotated[float, Field(ge=0.0)]]
+
+
+class Period(Strict):
+    start: Date
+    end: Date
+
+    @model_validator(mode="after")
+    def _order(self) -> Period:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        if (self.end - self.start).days > 366 * MAX_HORIZON_YEARS:
+            raise ValueError(f"period longer than {MAX_HORIZON_YEARS} years")
+        return self
+
+
+class Inputs(Strict):
+    """Yearly national series (16-29-year-olds). A year outside a series takes its nearest year."""
+
+    inflow_per_year: YearSeries = Field(description="first registrations in follow-up per year")
+    layoff_inflow_per_year: YearSeries = Field(description="extra laid-off entrants (pandemic)")
+    ufore_direct_per_year: YearSeries = Field(description="direct inflow to uføretrygd at 18")
+    tiltak_places_per_year: YearSeries = Field(description="tiltak places held by under-30s")
+    ips_places_per_year: YearSeries = Field(description="IPS places for young users")
+    unemployment_rate: YearSeries = Field(description="registered unemployment, percent")
+
+    @model_validator(mode="after")
+    def _non_empty(self) -> Inputs:
+        for name in type(self).model_fields:
+            if not getattr(self, name):
+                raise ValueError(f"{name} needs at least one year")
+        return self
+
+
+class Population(Strict):
+    """Who enters: the latent need and the attributes the reports show matter."""
+
+    entry_age_weights: list[Annotated[float, Field(ge=0.0)]] = Field(
+        min_length=14, max_length=14, description="weights of entry ages 16..29")
+    need_shares: PerGroup
+    female_share: PerGroup
+    education: EducationPerGroup
+    birth_region: BirthRegion
+    children_share: PerGroup
+    mental_health_share: PerGroup
+    other_health_share: PerGroup
+    partly_working_share: PerGroup
+    dagpenger_share: PerGroup
+    sosialhjelp_share: PerGroup
+    dialogue_user_share: PerGroup = Field(description="youths who use the digital dialogue")
+
+
+class Assessment(Strict):
+    under_assessment: PerGroup = Field(description="P(first §14a one group below true need)")
+    over_assessment: PerGroup = Field(description="P(first §14a one group above true need)")
+    reassess_up_weekly: Rate
+    reassess_down_weekly: Rate
+
+
+class Advisors(Strict):
+    offices_national: PosInt
+    national: PerRole = Field(description="advisors with portfolios, national")
+    kommune_share: Share
+    older_load_mean: PerRole = Field(description="older users per advisor (exogenous)")
+    older_load_spread: Share = Field(description="older load uniform in mean*(1 +- spread)")
+    youth_advisor_share: Share = Field(description="new youths who go to a youth advisor")
+    churn_weekly: Rate
+
+
+class Contacts(Strict):
+    """Each advisor's weekly contact budget: const + per_user * portfolio (ev_contacts_vs_portfolio)."""
+
+    budget_const: PerChannel
+    budget_per_user: PerChannel
+    youth_time_weight: Rate = Field(description="time a youth takes relative to an older user")
+    priority_new_user: Rate
+    priority_in_tiltak: Rate
+    priority_in_treatment: Rate
+    priority_group: PerGroup
+    priority_per_week_waiting: Rate
+    user_message_weekly: PerGroup = Field(description="weekly chance a dialogue user writes")
+    intensity_weight: PerChannel = Field(description="how much a contact adds to follow-up intensity")
+    user_message_weight: Rate
+    intensity_retention: Share = Field(description="share of intensity kept from week to week")
+
+
+class ContactEffect(Strict):
+    """The mechanism: hazard multiplier = 1 + effect * follow-up intensity."""
+
+    tiltak: Rate
+    work: Rate
+    education: Rate
+    discovery: Rate
+    job_search: Rate
+
+
+class Tiltak(Strict):
+    referral_weekly: PerGroup
+    mult_treatment: Rate = Field(description="referral multiplier while in treatment (sequential)")
+    mult_partly_working: Rate
+    mult_laid_off: Rate
+    mult_dagpenger: Rate
+    mult_early: Rate = Field(description="referral multiplier in the first months")
+    early_weeks: Annotated[int, Field(ge=0)]
+    mean_duration_weeks: PerGroup
+    no_show_share: Share
+
+
+class Treatment(Strict):
+    referral_weekly_mental: PerGroup
+    referral_weekly_other: PerGroup
+    wait_mean_weeks: Annotated[float, Field(gt=0.0)]
+    mean_duration_weeks: Annotated[float, Field(gt=0.0)]
+
+
+class JobSearch(Strict):
+    start_weekly: PerGroup
+    stop_weekly: PerGroup
+
+
+class Labour(Strict):
+    laid_off_recall_weekly: Rate
+    laid_off_end_weekly: Rate
+    partly_working_start_weekly: PerGroup
+    partly_working_end_weekly: Rate
+
+
+class Ips(Strict):
+    referral_weekly: Rate
+    mean_duration_weeks: Annotated[float, Field(gt=0.0)]
+    work_mult: Rate
+
+
+class Benefits(Strict):
+    aap_weekly: Rate
+    aap_end_weekly: Rate
+    ufore_from_aap_weekly: Rate
+    ufore_from_varig_weekly: Rate
+    dagpenger_max_weeks: PosInt
+    sosialhjelp_after_dagpenger: Share
+
+
+class Exits(Strict):
+    work_weekly: PerGroup
+    education_weekly: PerGroup
+    both_share: Share = Field(description="share of work/education exits that are both")
+    outside_weekly: PerGroup
+    mult_in_tiltak: Rate
+    mult_in_treatment: Rate
+    mult_mental_health: Rate
+    mult_compulsory: Rate
+    mult_higher: Rate
+    mult_aap: Rate
+    mult_partly_working: Rate
+    unemployment_reference: Rate
+    unemployment_elasticity: Rate = Field(description="relative drop in work hazard per pp")
+
+
+class Returns(Strict):
+    weekly: dict[Literal["work", "education", "work_and_education", "outside"], Rate]
+
+    @model_validator(mode="after")
+    def _all(self) -> Returns:
+        missing = {"work", "education", "work_and_education", "outside"} - set(self.weekly)
+        if missing:
+            raise ValueError(f"missing return hazards for {', '.join(sorted(missing))}")
+        return self
+
+
+class Garanti(Strict):
+    churn_mult: Rate
+    priority_boost: Rate
+    youth_advisor_share: Share
+
+
+class Parameters(Strict):
+    burn_in_years: Annotated[int, Field(ge=0, le=30)]
+    population: Population
+    assessment: Assessment
+    advisors: Advisors
+    contacts: Contacts
+    contact_effect: ContactEffect
+    tiltak: Tiltak
+    treatment: Treatment
+    job_search: JobSearch
+    labour: Labour
+    ips: Ips
+    benefits: Benefits
+    exits: Exits
+    returns: Returns
+    ungdomsgaranti: Garanti
+
+
+class PortfolioCap(Strict):
+    youth: PosInt | None = None
+    mode: Literal["hard", "overflow", "hire"] = "hard"
+    start: Date | None = None
+
+
+class Policy(Strict):
+    portfolio_cap: PortfolioCap = PortfolioCap()
+
+
+class MultiplierFrom(Strict):
+    multiplier: Annotated[float, Field(gt=0.0)] = 1.0
+    start: Date | None = None
+
+
+class Staffing(Strict):
+    youth_advisors: MultiplierFrom = MultiplierFrom()
+    both_advisors: MultiplierFrom = MultiplierFrom()
+
+
+class TiltakPolicy(Strict):
+    places_multiplier: Annotated[float, Field(ge=0.0)] = 1.0
+    start: Date | None = None
+
+
+class IpsPolicy(Strict):
+    capacity_multiplier: Annotated[float, Field(ge=0.0)] = 1.0
+    start: Date | None = None
+
+
+class HealthPolicy(Strict):
+    treatment_wait_multiplier: Annotated[float, Field(gt=0.0)] = 1.0
+    concurrent_treatment_and_work: bool = False
+    start: Date | None = None
+
+
+class ContactsPolicy(Strict):
+    digital_to_meeting_share: Share = Field(
+        default=0.0, description="share of digital contact time turned into meetings")
+    meeting_cost_in_messages: Annotated[float, Field(gt=0.0)] = Field(
+        default=3.0, description="digital contacts one meeting costs (assumption)")
+    start: Date | None = None
+
+
+class Ungdomsgaranti(Strict):
+    enabled: bool = True
+    start: Date = dt.date(2023, 7, 1)
+
+
+class Costs(Strict):
+    """Unit costs in NOK (see scenarios/baseline.yaml for sources and assumptions)."""
+
+    advisor_fte_year: Rate
+    tiltak_place_month: Rate
+    ips_place_month: Rate
+    aap_month: Rate
+    sosialhjelp_month: Rate
+    dagpenger_month: Rate
+    tiltakspenger_month: Rate
+    ufore_month: Rate
+
+
+class Scenario(Strict):
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
+    extends: str | None = None
+    description: str = ""
+    seed: Annotated[int, Field(ge=0, lt=2**63)]
+    replications: PosInt
+    scale: Annotated[float, Field(gt=0.0, le=MAX_SCALE)]
+    period: Period
+    engine: Literal["numba", "mesa"]
+    inputs: Inputs
+    parameters: Parameters
+    policy: Policy
+    staffing: Staffing
+    tiltak: TiltakPolicy
+    ips: IpsPolicy = IpsPolicy()
+    health: HealthPolicy = HealthPolicy()
+    contacts: ContactsPolicy = ContactsPolicy()
+    ungdomsgaranti: Ungdomsgaranti
+    costs: Costs
+
+    @model_validator(mode="after")
+    def _horizon(self) -> Scenario:
+        years = (self.period.end - self.period.start).days / 365.25 + self.parameters.burn_in_years
+        if years > MAX_HORIZON_YEARS:
+            raise ValueError(f"period plus burn-in is {years:.0f} years, more than {MAX_HORIZON_YEARS}")
+        return self
