@@ -1,0 +1,762 @@
+"""Compiled weekly phases of the numba engine.
+
+One function per phase of the week, in the order of :data:`PHASES`; each loops over the
+struct-of-arrays tables (``sim.engine.tables``) in id order and calls the shared decision
+rules of ``sim.rules``. Every random number comes from ``sim.rng.uniform`` keyed by
+(seed, stream, week, id). Events are written into a preallocated buffer; ``n_ev[0]`` is the
+fill level. The Mesa engine (``sim.engine.mesa_engine``) performs the same phases agent by
+agent; ``tests/test_engine_equivalence.py`` holds them to identical event logs.
+
+Only youths with ids in ``[lo, hi)`` can change: ``lo`` is the first youth not yet aged out
+and ``hi`` the number registered so far, so the loops skip the long-gone and the unborn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from sim import rules
+from sim.codes import (
+    B_AAP,
+    B_DAGPENGER,
+    B_NONE,
+    B_SOSIALHJELP,
+    B_TILTAKSPENGER,
+    B_UFORE,
+    CH_ACTIVITY_PLAN,
+    CH_EMAIL_SMS,
+    CH_SCHEDULED,
+    CH_UNSCHEDULED,
+    EV_ADVISOR,
+    EV_ASSESSMENT,
+    EV_BENEFIT,
+    EV_CONTACT,
+    EV_EXIT,
+    EV_IPS,
+    EV_JOB_SEARCH,
+    EV_LABOUR_ATTACHMENT,
+    EV_REASSESSMENT,
+    EV_REGISTRATION,
+    EV_RETURN,
+    EV_TILTAK,
+    EV_TREATMENT,
+    EV_UFORE_DIRECT,
+    LA_LAID_OFF,
+    LA_NONE,
+    LA_PARTLY_WORKING,
+    Q_IN,
+    Q_NONE,
+    Q_WAITING,
+    R_BOTH,
+    R_YOUTH,
+    S_AGED_OUT,
+    S_EDUCATION,
+    S_FOLLOW_UP,
+    S_NOT_ENTERED,
+    S_OUTSIDE,
+    S_UFORE,
+    S_WORK,
+    S_WORK_AND_EDUCATION,
+    VARIG_TILPASSET,
+    WEEKS_PER_YEAR,
+)
+from sim.rng import (
+    U_AAP,
+    U_AAP_END,
+    U_AGE,
+    U_ASSESSMENT,
+    U_ASSIGN_ROLE,
+    U_BENEFIT_AT_ENTRY,
+    U_BIRTH_REGION,
+    U_BIRTH_WEEK,
+    U_CHILDREN,
+    U_CHURN,
+    U_CONTACT_ROUND_SCHEDULED,
+    U_DAGPENGER_END,
+    U_DIALOGUE_USER,
+    U_EDUCATION,
+    U_EXIT,
+    U_IPS_END,
+    U_IPS_REFERRAL,
+    U_JOB_SEARCH,
+    U_JOB_SEARCH_AT_ENTRY,
+    U_LABOUR,
+    U_LABOUR_AT_ENTRY,
+    U_MENTAL_HEALTH,
+    U_NEED,
+    U_OFFICE,
+    U_OTHER_HEALTH,
+    U_REASSESSMENT,
+    U_RETURN,
+    U_SEX,
+    U_SOSIALHJELP_AT_ENTRY,
+    U_TILTAK_END,
+    U_TILTAK_NO_SHOW,
+    U_TILTAK_REFERRAL,
+    U_TREATMENT_END,
+    U_TREATMENT_REFERRAL,
+    U_TREATMENT_START,
+    U_UFORE,
+    U_USER_MESSAGE,
+    uniform,
+)
+
+AGE_OUT = 30
+
+# Phases of the week, in order. The index is written with every event so that the event log
+# can be put back in the order things happened.
+PHASE_NAMES = ("inflow", "ageing", "returns", "staffing", "churn", "cap", "assign", "contacts",
+               "transitions", "tiltak_places", "ips_places")
+(PH_INFLOW, PH_AGEING, PH_RETURNS, PH_STAFFING, PH_CHURN, PH_CAP, PH_ASSIGN, PH_CONTACTS,
+ PH_TRANSITIONS, PH_TILTAK, PH_IPS) = range(11)
+
+pick = rules.pick
+first_assessment = rules.first_assessment
+with_follow_up = rules.with_follow_up
+updated_intensity = rules.updated_intensity
+garanti_target = rules.garanti_target
+channel_budget = rules.channel_budget
+youth_share_of_time = rules.youth_share_of_time
+whole_contacts = rules.whole_contacts
+meeting_priority = rules.meeting_priority
+digital_priority = rules.digital_priority
+tiltak_referral_hazard = rules.tiltak_referral_hazard
+exit_hazards = rules.exit_hazards
+unemployment_factor = rules.unemployment_factor
+
+
+@njit(cache=True, inline="always")
+def emit(E, n_ev, week, youth, phase, kind, value, aux):
+    k = n_ev[0]
+    E.week[k] = week
+    E.youth[k] = youth
+    E.phase[k] = phase
+    E.kind[k] = kind
+    E.value[k] = value
+    E.aux[k] = aux
+    n_ev[0] = k + 1
+
+
+# ----------------------------------------------------------------------------------------
+# set-up
+
+
+@njit(cache=True)
+def draw_attributes(Y, P):
+    """Fixed attributes of every youth, from streams keyed by the youth's id alone."""
+    seed = P.seed
+    for i in range(Y.status.shape[0]):
+        kind = Y.entry_kind[i]
+        if kind == 1:
+            need = 0
+        elif kind == 2:
+            need = VARIG_TILPASSET
+        else:
+            need = pick(P.need_cdf, uniform(seed, U_NEED, 0, i))
+        Y.need[i] = need
+        if kind == 2:
+            Y.birth_week[i] = Y.entry_week[i] - 18 * WEEKS_PER_YEAR
+        else:
+            age = 16 + pick(P.entry_age_cdf, uniform(seed, U_AGE, 0, i))
+            within = int(uniform(seed, U_BIRTH_WEEK, 0, i) * WEEKS_PER_YEAR)
+            Y.birth_week[i] = Y.entry_week[i] - age * WEEKS_PER_YEAR - within
+        Y.sex[i] = 0 if uniform(seed, U_SEX, 0, i) < P.female_share[need] else 1
+        Y.education[i] = pick(P.education_cdf[need], uniform(seed, U_EDUCATION, 0, i))
+        Y.birth_region[i] = pick(P.birth_region_cdf, uniform(seed, U_BIRTH_REGION, 0, i))
+        Y.children[i] = uniform(seed, U_CHILDREN, 0, i) < P.children_share[need]
+        Y.mental_health[i] = uniform(seed, U_MENTAL_HEALTH, 0, i) < P.mental_health_share[need]
+        Y.other_health[i] = uniform(seed, U_OTHER_HEALTH, 0, i) < P.other_health_share[need]
+        Y.dialogue_user[i] = uniform(seed, U_DIALOGUE_USER, 0, i) < P.dialogue_user_share[need]
+        Y.office[i] = int(uniform(seed, U_OFFICE, 0, i) * P.n_offices)
+
+
+# ----------------------------------------------------------------------------------------
+# spells
+
+
+@njit(cache=True)
+def start_spell(Y, E, n_ev, P, w, i, phase, previous_status):
+    """Registration (previous_status 0) or return: a fresh §14a and starting state."""
+    seed = P.seed
+    need = Y.need[i]
+    Y.status[i] = S_FOLLOW_UP
+    Y.reg_week[i] = w
+    if previous_status == S_NOT_ENTERED:
+        emit(E, n_ev, w, i, phase, EV_REGISTRATION, 0, 0)
+    else:
+        emit(E, n_ev, w, i, phase, EV_RETURN, previous_status, 0)
+    g = first_assessment(need, uniform(seed, U_ASSESSMENT, w, i), P.under_assessment, P.over_assessment)
+    Y.group[i] = g
+    emit(E, n_ev, w, i, phase, EV_ASSESSMENT, g, 0)
+    if Y.entry_kind[i] == 1 and previous_status == S_NOT_ENTERED:
+        labour = LA_LAID_OFF
+    elif uniform(seed, U_LABOUR_AT_ENTRY, w, i) < P.partly_working_share[need]:
+        labour = LA_PARTLY_WORKING
+    else:
+        labour = LA_NONE
+    Y.labour[i] = labour
+    emit(E, n_ev, w, i, phase, EV_LABOUR_ATTACHMENT, labour, 0)
+    if labour == LA_LAID_OFF or uniform(seed, U_BENEFIT_AT_ENTRY, w, i) < P.dagpenger_share[need]:
+        benefit = B_DAGPENGER
+    elif uniform(seed, U_SOSIALHJELP_AT_ENTRY, w, i) < P.sosialhjelp_share[need]:
+        benefit = B_SOSIALHJELP
+    else:
+        benefit = B_NONE
+    Y.benefit[i] = benefit
+    Y.benefit_since[i] = w
+    emit(E, n_ev, w, i, phase, EV_BENEFIT, benefit, 0)
+    start = P.job_search_start[need]
+    engaged = 1 if uniform(seed, U_JOB_SEARCH_AT_ENTRY, w, i) < start / (start + P.job_search_stop[need]) else 0
+    Y.job_search[i] = engaged
+    emit(E, n_ev, w, i, phase, EV_JOB_SEARCH, engaged, 0)
+    Y.advisor[i] = -1
+    Y.wait_since[i] = w
+    Y.pending[i] = False
+    Y.intensity[i] = 0.0
+    Y.last_meeting[i] = w
+    Y.last_contact[i] = w
+    Y.tiltak[i] = Q_NONE
+    Y.treatment[i] = Q_NONE
+    Y.ips[i] = Q_NONE
+
+
+@njit(cache=True)
+def unassign(Y, A, E, n_ev, w, i, phase):
+    a = Y.advisor[i]
+    if a >= 0:
+        A.n_youths[a] -= 1
+        Y.advisor[i] = -1
+        Y.wait_since[i] = w
+        Y.pending[i] = False
+        emit(E, n_ev, w, i, phase, EV_ADVISOR, -1, 0)
+
+
+@njit(cache=True)
+def end_spell(Y, A, E, n_ev, w, i, phase, new_status):
+    """Leave follow-up: release advisor, tiltak place, treatment and IPS; record the exit."""
+    unassign(Y, A, E, n_ev, w, i, phase)
+    if Y.tiltak[i] != Q_NONE:
+        Y.tiltak[i] = Q_NONE
+        emit(E, n_ev, w, i, phase, EV_TILTAK, Q_NONE, 0)
+    if Y.treatment[i] != Q_NONE:
+        Y.treatment[i] = Q_NONE
+        emit(E, n_ev, w, i, phase, EV_TREATMENT, Q_NONE, 0)
+    if Y.ips[i] == Q_IN:
+        emit(E, n_ev, w, i, phase, EV_IPS, 0, 0)
+    Y.ips[i] = Q_NONE
+    if new_status == S_UFORE:
+        Y.benefit[i] = B_UFORE
+        emit(E, n_ev, w, i, phase, EV_BENEFIT, B_UFORE, 0)
+    elif Y.benefit[i] != B_NONE:
+        Y.benefit[i] = B_NONE
+        emit(E, n_ev, w, i, phase, EV_BENEFIT, B_NONE, 0)
+    Y.status[i] = new_status
+    emit(E, n_ev, w, i, phase, EV_EXIT, new_status, 0)
+
+
+# ----------------------------------------------------------------------------------------
+# phases
+
+
+@njit(cache=True)
+def phase_inflow(Y, E, n_ev, P, w, first, last):
+    """Youths with ids in [first, last) enter this week (ids are in order of entry)."""
+    for i in range(first, last):
+        if Y.entry_kind[i] == 2:
+            Y.status[i] = S_UFORE
+            Y.benefit[i] = B_UFORE
+            Y.reg_week[i] = w
+            emit(E, n_ev, w, i, PH_INFLOW, EV_UFORE_DIRECT, 0, 0)
+            emit(E, n_ev, w, i, PH_INFLOW, EV_BENEFIT, B_UFORE, 0)
+        else:
+            start_spell(Y, E, n_ev, P, w, i, PH_INFLOW, S_NOT_ENTERED)
+
+
+@njit(cache=True)
+def phase_ageing(Y, A, E, n_ev, w, lo, hi):
+    """Everyone reaching 30 leaves the model (recorded, not simulated further).
+
+    Returns the new ``lo``: the first youth who has not aged out.
+    """
+    for i in range(lo, hi):
+        s = Y.status[i]
+        if s == S_AGED_OUT or s == S_NOT_ENTERED:
+            continue
+        if w - Y.birth_week[i] >= AGE_OUT * WEEKS_PER_YEAR:
+            if s == S_FOLLOW_UP:
+                end_spell(Y, A, E, n_ev, w, i, PH_AGEING, S_AGED_OUT)
+            else:
+                Y.status[i] = S_AGED_OUT
+                emit(E, n_ev, w, i, PH_AGEING, EV_EXIT, S_AGED_OUT, 0)
+    while lo < hi and Y.status[lo] == S_AGED_OUT:
+        lo += 1
+    return lo
+
+
+@njit(cache=True)
+def phase_returns(Y, E, n_ev, P, w, lo, hi):
+    """Some who left for work, education or nothing come back to Nav."""
+    for i in range(lo, hi):
+        s = Y.status[i]
+        if s >= S_WORK and s <= S_OUTSIDE:
+            if uniform(P.seed, U_RETURN, w, i) < P.return_hazard[s]:
+                start_spell(Y, E, n_ev, P, w, i, PH_RETURNS, s)
+
+
+@njit(cache=True)
+def phase_staffing(Y, A, E, n_ev, T, w, lo, hi, youth_slots, both_first, both_slots):
+    """Ordinary youth and both-age advisors active this week (staffing levers)."""
+    changed = False
+    for j in range(youth_slots):
+        on = j < T.youth_advisors[w]
+        if A.active[j] != on:
+            A.active[j] = on
+            changed = True
+    for j in range(both_slots):
+        a = both_first + j
+        on = j < T.both_advisors[w]
+        if A.active[a] != on:
+            A.active[a] = on
+            changed = True
+    if changed:
+        for i in range(lo, hi):
+            a = Y.advisor[i]
+            if a >= 0 and not A.active[a]:
+                unassign(Y, A, E, n_ev, w, i, PH_STAFFING)
+
+
+@njit(cache=True)
+def phase_churn(Y, A, E, n_ev, P, T, w, lo, hi):
+    """Advisor changes; a fixed contact person under the ungdomsgaranti makes them rarer."""
+    for i in range(lo, hi):
+        if Y.status[i] != S_FOLLOW_UP or Y.advisor[i] < 0:
+            continue
+        h = P.churn
+        if garanti_target(T.garanti[w], Y.group[i]):
+            h *= P.garanti_churn_mult
+        if uniform(P.seed, U_CHURN, w, i) < h:
+            unassign(Y, A, E, n_ev, w, i, PH_CHURN)
+
+
+@njit(cache=True)
+def phase_cap(Y, A, E, n_ev, T, w, lo, hi):
+    """A portfolio cap in force: youth advisors above it hand over their newest youths."""
+    cap = T.cap_youth[w]
+    if cap <= 0:
+        return
+    n_adv = A.role.shape[0]
+    for a in range(n_adv):
+        if not A.active[a] or A.role[a] != R_YOUTH or A.n_youths[a] <= cap:
+            continue
+        excess = A.n_youths[a] - cap
+        for _ in range(excess):
+            # newest assignment first; among equals the highest id
+            best = -1
+            for i in range(lo, hi):
+                if Y.advisor[i] == a and Y.status[i] == S_FOLLOW_UP:
+                    if best < 0 or Y.assigned_week[i] >= Y.assigned_week[best]:
+                        best = i
+            if best < 0:
+                break
+            unassign(Y, A, E, n_ev, w, best, PH_CAP)
+
+
+@njit(cache=True)
+def _least_loaded(A, office, role, cap):
+    """Active advisor of ``role`` in ``office`` with fewest youths (lowest id on ties);
+    with ``cap > 0`` only advisors below the cap. -1 if none."""
+    best = -1
+    for k in range(A.office_start[office], A.office_start[office + 1]):
+        a = A.office_members[k]
+        if not A.active[a] or A.role[a] != role:
+            continue
+        if cap > 0 and A.n_youths[a] >= cap:
+            continue
+        if best < 0 or A.n_youths[a] < A.n_youths[best]:
+            best = a
+    return best
+
+
+@njit(cache=True)
+def _hire(A, office):
+    """Activate the office's next free hire slot; -1 if none is left."""
+    for k in range(A.office_start[office], A.office_start[office + 1]):
+        a = A.office_members[k]
+        if A.hired[a] and not A.active[a]:
+            A.active[a] = True
+            return a
+    return -1
+
+
+@njit(cache=True)
+def phase_assign(Y, A, E, n_ev, P, T, w, lo, hi):
+    """Youths without an advisor get one in their office, longest waiting first."""
+    count = 0
+    for i in range(lo, hi):
+        if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] < 0:
+            count += 1
+    if count == 0:
+        return
+    waiting = np.empty(count, dtype=np.int64)
+    since = np.empty(count, dtype=np.int64)
+    k = 0
+    for i in range(lo, hi):
+        if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] < 0:
+            waiting[k] = i
+            since[k] = Y.wait_since[i]
+            k += 1
+    order = np.argsort(since, kind="mergesort")
+    cap = T.cap_youth[w]
+    for k in range(count):
+        i = waiting[order[k]]
+        o = Y.office[i]
+        target = garanti_target(T.garanti[w], Y.group[i])
+        share = P.garanti_youth_advisor_share if target else P.youth_advisor_share
+        wants_youth = uniform(P.seed, U_ASSIGN_ROLE, w, i) < share
+        a = -1
+        if wants_youth:
+            a = _least_loaded(A, o, R_YOUTH, cap)
+            if a < 0 and cap > 0:
+                if P.cap_mode == 1:  # overflow: to a both-age advisor
+                    a = _least_loaded(A, o, R_BOTH, 0)
+                elif P.cap_mode == 2:  # hire: a new youth advisor
+                    a = _hire(A, o)
+                # hard: wait for a free place
+            elif a < 0:
+                a = _least_loaded(A, o, R_BOTH, 0)
+        else:
+            a = _least_loaded(A, o, R_BOTH, 0)
+            if a < 0:
+                a = _least_loaded(A, o, R_YOUTH, cap)
+        if a >= 0:
+            Y.advisor[i] = a
+            Y.assigned_week[i] = w
+            Y.pending[i] = True
+            A.n_youths[a] += 1
+            emit(E, n_ev, w, i, PH_ASSIGN, EV_ADVISOR, a, 0)
+
+
+@njit(cache=True, inline="always")
+def _contact(Y, A, E, n_ev, weight, w, i, a, channel):
+    emit(E, n_ev, w, i, PH_CONTACTS, EV_CONTACT, channel, a)
+    Y.contacted[i] = True
+    Y.pending[i] = False
+    Y.last_contact[i] = w
+    if channel == CH_SCHEDULED or channel == CH_UNSCHEDULED:
+        Y.last_meeting[i] = w
+    Y.intensity[i] += weight[channel]
+    A.contacts[a, channel] += 1
+
+
+@njit(cache=True)
+def _rank(score, order, n):
+    """Positions 0..n-1 ordered by descending score, ties by position (stable insertion sort:
+    portfolios are small, and this allocates nothing)."""
+    for k in range(n):
+        order[k] = k
+    for k in range(1, n):
+        j = order[k]
+        s = score[j]
+        m = k - 1
+        while m >= 0 and score[order[m]] < s:
+            order[m + 1] = order[m]
+            m -= 1
+        order[m + 1] = j
+
+
+@njit(cache=True)
+def phase_contacts(Y, A, E, n_ev, P, T, w, lo, hi):
+    """Advisors spend their weekly contact budget; youths write in the activity plan."""
+    seed = P.seed
+    n_adv = A.role.shape[0]
+    # youths by advisor (CSR, ids ascending within each advisor)
+    start = np.zeros(n_adv + 1, dtype=np.int64)
+    for i in range(lo, hi):
+        Y.contacted[i] = False
+        if Y.status[i] == S_FOLLOW_UP:
+            Y.intensity[i] = updated_intensity(Y.intensity[i], P.intensity_retention)
+            if Y.advisor[i] >= 0:
+                start[Y.advisor[i] + 1] += 1
+    for a in range(n_adv):
+        start[a + 1] += start[a]
+    members = np.empty(start[n_adv], dtype=np.int64)
+    fill = start[:-1].copy()
+    for i in range(lo, hi):
+        if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] >= 0:
+            a = Y.advisor[i]
+            members[fill[a]] = i
+            fill[a] += 1
+    A.contacts[:, :] = 0
+    priority = P.priority
+    group_weight = P.priority_group
+    weight = P.intensity_weight
+    budget = np.empty(4, dtype=np.float64)
+    quota = np.empty(4, dtype=np.int64)
+    largest = 0
+    for a in range(n_adv):
+        largest = max(largest, start[a + 1] - start[a])
+    score = np.empty(largest, dtype=np.float64)
+    order = np.empty(largest, dtype=np.int64)
+    for a in range(n_adv):
+        if not A.active[a]:
+            continue
+        y = start[a + 1] - start[a]
+        older = A.older[a]
+        portfolio = y + older
+        for c in range(4):
+            budget[c] = channel_budget(P.budget_const[c], P.budget_per_user[c], portfolio)
+        shift = T.digital_to_meeting[w]
+        if shift > 0.0:
+            moved = shift * (budget[CH_ACTIVITY_PLAN] + budget[CH_EMAIL_SMS])
+            budget[CH_ACTIVITY_PLAN] *= 1.0 - shift
+            budget[CH_EMAIL_SMS] *= 1.0 - shift
+            budget[CH_SCHEDULED] += moved / T.meeting_cost[w]
+        share = youth_share_of_time(y, older, P.youth_time_weight)
+        for c in range(4):
+            quota[c] = whole_contacts(budget[c] * share, uniform(seed, U_CONTACT_ROUND_SCHEDULED + c, w, a))
+            A.contacts[a, c] += int(budget[c] * (1.0 - share) + 0.5)
+        if y == 0:
+            continue
+        ids = members[start[a]:start[a + 1]]
+        for k in range(y):
+            i = ids[k]
+            score[k] = meeting_priority(
+                group_weight[Y.group[i]], Y.pending[i], Y.tiltak[i] == Q_IN, Y.treatment[i] == Q_IN,
+                garanti_target(T.garanti[w], Y.group[i]), w - Y.last_meeting[i], priority)
+        _rank(score, order, y)
+        pos = 0
+        for c in (CH_SCHEDULED, CH_UNSCHEDULED):
+            given = 0
+            while given < quota[c] and pos < y:
+                _contact(Y, A, E, n_ev, weight, w, ids[order[pos]], a, c)
+                pos += 1
+                given += 1
+        for k in range(y):
+            i = ids[k]
+            score[k] = digital_priority(Y.pending[i], w - Y.last_contact[i], priority)
+        _rank(score, order, y)
+        for c in (CH_ACTIVITY_PLAN, CH_EMAIL_SMS):
+            given = 0
+            for k in range(y):
+                if given >= quota[c]:
+                    break
+                i = ids[order[k]]
+                if Y.contacted[i] or (c == CH_ACTIVITY_PLAN and not Y.dialogue_user[i]):
+                    continue
+                _contact(Y, A, E, n_ev, weight, w, i, a, c)
+                given += 1
+    for i in range(lo, hi):
+        if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] >= 0 and Y.dialogue_user[i]:
+            if uniform(seed, U_USER_MESSAGE, w, i) < P.user_message[Y.group[i]]:
+                emit(E, n_ev, w, i, PH_CONTACTS, EV_CONTACT, CH_ACTIVITY_PLAN, -1)
+                Y.last_contact[i] = w
+                Y.intensity[i] += P.user_message_weight
+
+
+@njit(cache=True)
+def phase_transitions(Y, A, E, n_ev, P, T, w, lo, hi):
+    """Each youth in follow-up: reassessment, benefits, treatment, IPS, tiltak referral and
+    end, job search, labour attachment, and exits (in that order)."""
+    seed = P.seed
+    concurrent = T.concurrent[w]
+    tiltak_mults = P.tiltak_mults
+    early_weeks = P.tiltak_early_weeks
+    exit_mults = P.exit_mults
+    exit_effects = P.exit_effects
+    labour_market = unemployment_factor(T.unemployment[w], P.unemployment_reference,
+                                        P.unemployment_elasticity)
+    for i in range(lo, hi):
+        if Y.status[i] != S_FOLLOW_UP:
+            continue
+        need = Y.need[i]
+        g = Y.group[i]
+        x = Y.intensity[i]
+        # 1. reassessment (§14a) as information arrives
+        u = uniform(seed, U_REASSESSMENT, w, i)
+        if g < need:
+            if u < with_follow_up(P.reassess_up, P.effect_discovery, x):
+                g += 1
+                Y.group[i] = g
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_REASSESSMENT, g, 0)
+        elif g > need:
+            if u < P.reassess_down:
+                g -= 1
+                Y.group[i] = g
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_REASSESSMENT, g, 0)
+        health = Y.mental_health[i] or Y.other_health[i]
+        # 2. benefits
+        b = Y.benefit[i]
+        if b == B_DAGPENGER and w - Y.benefit_since[i] >= P.dagpenger_max_weeks:
+            nb = B_SOSIALHJELP if uniform(seed, U_DAGPENGER_END, w, i) < P.sosialhjelp_after_dagpenger else B_NONE
+            Y.benefit[i] = nb
+            Y.benefit_since[i] = w
+            emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, nb, 0)
+        elif b == B_AAP:
+            if uniform(seed, U_AAP_END, w, i) < P.aap_end:
+                Y.benefit[i] = B_NONE
+                Y.benefit_since[i] = w
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, B_NONE, 0)
+        elif g >= 2 and health and b != B_DAGPENGER:
+            if uniform(seed, U_AAP, w, i) < P.aap_start:
+                Y.benefit[i] = B_AAP
+                Y.benefit_since[i] = w
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, B_AAP, 0)
+        h = 0.0
+        if Y.benefit[i] == B_AAP:
+            h += P.ufore_from_aap
+        if g == VARIG_TILPASSET:
+            h += P.ufore_from_varig
+        if h > 0.0 and uniform(seed, U_UFORE, w, i) < h:
+            end_spell(Y, A, E, n_ev, w, i, PH_TRANSITIONS, S_UFORE)
+            continue
+        # 3. medical treatment: referral, waiting, treatment
+        t = Y.treatment[i]
+        if t == Q_NONE:
+            if health:
+                ref = P.treatment_referral_mental[g] if Y.mental_health[i] else P.treatment_referral_other[g]
+                if uniform(seed, U_TREATMENT_REFERRAL, w, i) < ref:
+                    Y.treatment[i] = Q_WAITING
+                    emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TREATMENT, Q_WAITING, 0)
+        elif t == Q_WAITING:
+            if uniform(seed, U_TREATMENT_START, w, i) < 1.0 / (P.treatment_wait_mean * T.treatment_wait_mult[w]):
+                Y.treatment[i] = Q_IN
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TREATMENT, Q_IN, 0)
+        else:
+            if uniform(seed, U_TREATMENT_END, w, i) < P.treatment_end:
+                Y.treatment[i] = Q_NONE
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TREATMENT, Q_NONE, 0)
+                if Y.ips[i] == Q_IN:
+                    emit(E, n_ev, w, i, PH_TRANSITIONS, EV_IPS, 0, 0)
+                Y.ips[i] = Q_NONE
+        # 4. IPS: job specialist in the treatment team, on the clinician's referral
+        if Y.ips[i] == Q_NONE:
+            if Y.treatment[i] == Q_IN and Y.mental_health[i]:
+                if uniform(seed, U_IPS_REFERRAL, w, i) < P.ips_referral:
+                    Y.ips[i] = Q_WAITING
+                    Y.ips_since[i] = w
+        elif Y.ips[i] == Q_IN:
+            if uniform(seed, U_IPS_END, w, i) < P.ips_end:
+                Y.ips[i] = Q_NONE
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_IPS, 0, 0)
+        # 5. tiltak: referral to the waiting list, or the end of a spell
+        if Y.tiltak[i] == Q_NONE:
+            h = tiltak_referral_hazard(P.tiltak_referral[g], Y.treatment[i], Y.labour[i], Y.benefit[i],
+                                       w - Y.reg_week[i], concurrent, x, tiltak_mults, early_weeks,
+                                       P.effect_tiltak)
+            if uniform(seed, U_TILTAK_REFERRAL, w, i) < h:
+                Y.tiltak[i] = Q_WAITING
+                Y.tiltak_since[i] = w
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TILTAK, Q_WAITING, 0)
+        elif Y.tiltak[i] == Q_IN:
+            if uniform(seed, U_TILTAK_END, w, i) < P.tiltak_end[g]:
+                Y.tiltak[i] = Q_NONE
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TILTAK, Q_NONE, 0)
+                if Y.benefit[i] == B_TILTAKSPENGER:
+                    Y.benefit[i] = B_NONE
+                    Y.benefit_since[i] = w
+                    emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, B_NONE, 0)
+        # 6. job search
+        u = uniform(seed, U_JOB_SEARCH, w, i)
+        if Y.job_search[i] == 0:
+            if u < with_follow_up(P.job_search_start[g], P.effect_job_search, x):
+                Y.job_search[i] = 1
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_JOB_SEARCH, 1, 0)
+        elif u < P.job_search_stop[g]:
+            Y.job_search[i] = 0
+            emit(E, n_ev, w, i, PH_TRANSITIONS, EV_JOB_SEARCH, 0, 0)
+        # 7. labour attachment
+        u = uniform(seed, U_LABOUR, w, i)
+        la = Y.labour[i]
+        if la == LA_LAID_OFF:
+            if u < P.laid_off_end:
+                Y.labour[i] = LA_NONE
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_LABOUR_ATTACHMENT, LA_NONE, 0)
+        elif la == LA_NONE:
+            if u < P.partly_working_start[g]:
+                Y.labour[i] = LA_PARTLY_WORKING
+                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_LABOUR_ATTACHMENT, LA_PARTLY_WORKING, 0)
+        elif u < P.partly_working_end:
+            Y.labour[i] = LA_NONE
+            emit(E, n_ev, w, i, PH_TRANSITIONS, EV_LABOUR_ATTACHMENT, LA_NONE, 0)
+        # 8. exits: work, education (some both), or leaving Nav with neither
+        hw, he, ho = exit_hazards(P.exit_work[g], P.exit_education[g], P.exit_outside[g], Y.tiltak[i],
+                                  Y.treatment[i], Y.ips[i], Y.labour[i], Y.benefit[i], Y.education[i],
+                                  Y.mental_health[i], x, labour_market, exit_mults, exit_effects)
+        u = uniform(seed, U_EXIT, w, i)
+        if u < hw + he + ho:
+            if u < hw * P.exit_both_share:
+                new = S_WORK_AND_EDUCATION
+            elif u < hw:
+                new = S_WORK
+            elif u < hw + he:
+                new = S_EDUCATION
+            else:
+                new = S_OUTSIDE
+            end_spell(Y, A, E, n_ev, w, i, PH_TRANSITIONS, new)
+
+
+@njit(cache=True)
+def _queue(state, since, lo, hi, status):
+    """Ids waiting (state == waiting) in queue order: earliest first, then lowest id."""
+    count = 0
+    for i in range(lo, hi):
+        if status[i] == S_FOLLOW_UP and state[i] == Q_WAITING:
+            count += 1
+    ids = np.empty(count, dtype=np.int64)
+    keys = np.empty(count, dtype=np.int64)
+    k = 0
+    for i in range(lo, hi):
+        if status[i] == S_FOLLOW_UP and state[i] == Q_WAITING:
+            ids[k] = i
+            keys[k] = since[i]
+            k += 1
+    return ids[np.argsort(keys, kind="mergesort")]
+
+
+@njit(cache=True)
+def _in_use(state, lo, hi, status):
+    n = 0
+    for i in range(lo, hi):
+        if status[i] == S_FOLLOW_UP and state[i] == Q_IN:
+            n += 1
+    return n
+
+
+@njit(cache=True)
+def phase_tiltak_places(Y, E, n_ev, P, T, w, lo, hi):
+    """Free tiltak places go to the waiting list in order; no-shows lose their place."""
+    free = T.tiltak_capacity[w] - _in_use(Y.tiltak, lo, hi, Y.status)
+    if free <= 0:
+        return
+    queue = _queue(Y.tiltak, Y.tiltak_since, lo, hi, Y.status)
+    for i in queue:
+        if free <= 0:
+            break
+        if uniform(P.seed, U_TILTAK_NO_SHOW, w, i) < P.tiltak_no_show:
+            Y.tiltak[i] = Q_NONE
+            emit(E, n_ev, w, i, PH_TILTAK, EV_TILTAK, Q_NONE, 1)
+            continue
+        Y.tiltak[i] = Q_IN
+        Y.tiltak_since[i] = w
+        free -= 1
+        emit(E, n_ev, w, i, PH_TILTAK, EV_TILTAK, Q_IN, 0)
+        if Y.benefit[i] == B_NONE or Y.benefit[i] == B_SOSIALHJELP:
+            Y.benefit[i] = B_TILTAKSPENGER
+            Y.benefit_since[i] = w
+            emit(E, n_ev, w, i, PH_TILTAK, EV_BENEFIT, B_TILTAKSPENGER, 0)
+
+
+@njit(cache=True)
+def phase_ips_places(Y, E, n_ev, T, w, lo, hi):
+    """Free IPS places go to referred youths in order."""
+    free = T.ips_capacity[w] - _in_use(Y.ips, lo, hi, Y.status)
+    if free <= 0:
+        return
+    queue = _queue(Y.ips, Y.ips_since, lo, hi, Y.status)
+    for i in queue:
+        if free <= 0:
+            break
+        Y.ips[i] = Q_IN
+        free -= 1
+        emit(E, n_ev, w, i, PH_IPS, EV_IPS, 1, 0)

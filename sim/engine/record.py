@@ -1,0 +1,144 @@
+"""Weekly stocks and flows (``weekly.parquet``), computed the same way for both engines.
+
+:func:`record_week` reads plain state arrays and the week's events; the numba engine passes
+its tables, the Mesa engine gathers its agents' attributes into arrays first. One function,
+one definition of every weekly statistic.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from sim import rules
+from sim.codes import (
+    ACTIVITY,
+    BENEFIT,
+    CHANNEL,
+    EV_CONTACT,
+    EV_EXIT,
+    EV_REGISTRATION,
+    EV_RETURN,
+    EXIT_TYPES,
+    INNSATSGRUPPE,
+    Q_IN,
+    Q_WAITING,
+    ROLE,
+    S_AGED_OUT,
+    S_FOLLOW_UP,
+    S_UFORE,
+    STATUS,
+)
+
+primary_activity = rules.primary_activity
+
+
+def _columns() -> list[tuple[str, str]]:
+    cols: list[tuple[str, str]] = []
+    cols += [("stock_innsatsgruppe", g) for g in INNSATSGRUPPE]
+    cols += [("stock_activity", a) for a in ACTIVITY]
+    cols += [("stock_benefit", b) for b in BENEFIT]
+    cols += [("stock_status", s) for s in STATUS]
+    cols += [("entries", ""), ("returns", "")]
+    cols += [("exits", e) for e in EXIT_TYPES]
+    cols += [("contacts", c) for c in CHANNEL]
+    cols += [("tiltak_in", ""), ("tiltak_waiting", ""), ("tiltak_capacity", ""),
+             ("treatment_waiting", ""), ("advisor_waiting", "")]
+    cols += [("portfolio_mean", r) for r in ROLE]
+    cols += [("portfolio_p90", r) for r in ROLE]
+    cols += [("advisors", r) for r in ROLE]
+    cols += [("youths_per_advisor", r) for r in ROLE]
+    cols += [("hired_advisors", ""), ("ips_in", ""), ("user_messages", "")]
+    return cols
+
+
+WEEKLY_COLUMNS: list[tuple[str, str]] = _columns()
+N_WEEKLY = len(WEEKLY_COLUMNS)
+_IDX = {c: k for k, c in enumerate(WEEKLY_COLUMNS)}
+C_GROUP = _IDX[("stock_innsatsgruppe", INNSATSGRUPPE[0])]
+C_ACTIVITY = _IDX[("stock_activity", ACTIVITY[0])]
+C_BENEFIT = _IDX[("stock_benefit", BENEFIT[0])]
+C_STATUS = _IDX[("stock_status", STATUS[0])]
+C_ENTRIES = _IDX[("entries", "")]
+C_RETURNS = _IDX[("returns", "")]
+C_EXITS = _IDX[("exits", EXIT_TYPES[0])]
+C_CONTACTS = _IDX[("contacts", CHANNEL[0])]
+C_TILTAK_IN = _IDX[("tiltak_in", "")]
+C_PORTFOLIO_MEAN = _IDX[("portfolio_mean", ROLE[0])]
+C_PORTFOLIO_P90 = _IDX[("portfolio_p90", ROLE[0])]
+C_ADVISORS = _IDX[("advisors", ROLE[0])]
+C_YOUTHS_PER_ADVISOR = _IDX[("youths_per_advisor", ROLE[0])]
+C_HIRED = _IDX[("hired_advisors", "")]
+
+
+@njit(cache=True)
+def record_week(row, lo, hi, status, group, tiltak, treatment, labour, job_search, benefit, ips, advisor,
+                adv_role, adv_active, adv_hired, adv_youths, adv_older, ev_kind, ev_value, ev_aux,
+                tiltak_capacity):
+    """Fill ``row`` (length N_WEEKLY) with this week's statistics.
+
+    ``ev_*`` are the events of this week only. Youths outside ``[lo, hi)`` are aged out or
+    not yet entered and are not counted (the ``not_entered``/``aged_out`` status stocks
+    count only the youths in range).
+    """
+    row[:] = 0.0
+    for i in range(lo, hi):
+        s = status[i]
+        row[C_STATUS + s] += 1.0
+        if s == S_UFORE:
+            row[C_BENEFIT + benefit[i]] += 1.0
+        if s != S_FOLLOW_UP:
+            continue
+        row[C_GROUP + group[i]] += 1.0
+        row[C_ACTIVITY + primary_activity(tiltak[i], treatment[i], labour[i], job_search[i])] += 1.0
+        row[C_BENEFIT + benefit[i]] += 1.0
+        if tiltak[i] == Q_IN:
+            row[C_TILTAK_IN] += 1.0
+        elif tiltak[i] == Q_WAITING:
+            row[C_TILTAK_IN + 1] += 1.0
+        if treatment[i] == Q_WAITING:
+            row[C_TILTAK_IN + 3] += 1.0
+        if advisor[i] < 0:
+            row[C_TILTAK_IN + 4] += 1.0
+        if ips[i] == Q_IN:
+            row[C_HIRED + 1] += 1.0
+    row[C_TILTAK_IN + 2] = tiltak_capacity
+    for k in range(ev_kind.shape[0]):
+        kind = ev_kind[k]
+        if kind == EV_REGISTRATION:
+            row[C_ENTRIES] += 1.0
+        elif kind == EV_RETURN:
+            row[C_RETURNS] += 1.0
+        elif kind == EV_EXIT:
+            row[C_EXITS + ev_value[k] - 2] += 1.0
+        elif kind == EV_CONTACT:
+            if ev_aux[k] >= 0:
+                row[C_CONTACTS + ev_value[k]] += 1.0
+            else:
+                row[C_HIRED + 2] += 1.0
+    for r in range(3):
+        n = 0
+        for a in range(adv_role.shape[0]):
+            if adv_active[a] and adv_role[a] == r:
+                n += 1
+        if n == 0:
+            continue
+        sizes = np.empty(n, dtype=np.float64)
+        youths = 0.0
+        k = 0
+        for a in range(adv_role.shape[0]):
+            if adv_active[a] and adv_role[a] == r:
+                sizes[k] = adv_youths[a] + adv_older[a]
+                youths += adv_youths[a]
+                k += 1
+        row[C_PORTFOLIO_MEAN + r] = sizes.mean()
+        row[C_PORTFOLIO_P90 + r] = np.quantile(sizes, 0.9)
+        row[C_ADVISORS + r] = n
+        row[C_YOUTHS_PER_ADVISOR + r] = youths / n
+    hired = 0
+    for a in range(adv_role.shape[0]):
+        if adv_active[a] and adv_hired[a]:
+            hired += 1
+    row[C_HIRED] = hired
+    # aged_out youths below lo are not in range; the stock of aged_out is not meaningful here
+    row[C_STATUS + S_AGED_OUT] = 0.0

@@ -1,0 +1,85 @@
+"""Set-up shared by both engines: who enters when, and the advisors in their offices.
+
+Both are deterministic given the scenario and seed, and both engines build their starting
+world from these arrays, so a difference between the engines can only come from the
+weekly step.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from sim.codes import R_BOTH, R_OLDER, R_YOUTH
+from sim.params import Params, Sizes, Timeline
+from sim.rng import U_OLDER_LOAD, uniform
+from sim.scenario.schema import Scenario
+
+
+class EntrySchedule(NamedTuple):
+    entry_week: np.ndarray  # int32 per youth id
+    entry_kind: np.ndarray  # int8: 0 regular, 1 laid-off, 2 direct uføre
+    week_first_id: np.ndarray  # int64, length n_weeks + 1: ids entering in week w are
+    #                            week_first_id[w]:week_first_id[w + 1]
+
+
+class AdvisorLayout(NamedTuple):
+    role: np.ndarray  # int8
+    office: np.ndarray  # int16
+    employer: np.ndarray  # int8 (0 stat, 1 kommune)
+    older: np.ndarray  # int32
+    hired: np.ndarray  # bool: a slot only a `hire` cap policy opens
+    youth_slots: int  # ids [0, youth_slots) are ordinary youth advisors
+    both_first: int  # ids [both_first, both_first + both_slots) are both-age advisors
+    both_slots: int
+    office_start: np.ndarray  # int32 CSR over offices
+    office_members: np.ndarray  # int32
+
+
+def entry_schedule(timeline: Timeline, sizes: Sizes) -> EntrySchedule:
+    """Ids in order of entry: each week its regular entrants, then laid-off, then direct uføre."""
+    per_week = np.stack([timeline.inflow, timeline.layoff_inflow, timeline.ufore_direct], axis=1)
+    counts = per_week.reshape(-1)
+    kinds = np.tile(np.array([0, 1, 2], dtype=np.int8), sizes.n_weeks)
+    weeks = np.repeat(np.arange(sizes.n_weeks, dtype=np.int32), 3)
+    entry_kind = np.repeat(kinds, counts)
+    entry_week = np.repeat(weeks, counts)
+    week_first_id = np.concatenate(([0], np.cumsum(per_week.sum(axis=1)))).astype(np.int64)
+    return EntrySchedule(entry_week.astype(np.int32), entry_kind, week_first_id)
+
+
+def advisor_layout(scenario: Scenario, params: Params, timeline: Timeline, sizes: Sizes) -> AdvisorLayout:
+    """Advisors by role, spread round-robin over offices, with an exogenous older-user load."""
+    adv = scenario.parameters.advisors
+    n_offices = params.n_offices
+    youth_slots = int(timeline.youth_advisors.max())
+    n_older = sizes.advisors_by_role[R_OLDER]
+    both_slots = int(timeline.both_advisors.max())
+    hire_slots = sizes.n_advisors - youth_slots - n_older - both_slots
+    roles = ([R_YOUTH] * youth_slots + [R_OLDER] * n_older + [R_BOTH] * both_slots
+             + [R_YOUTH] * hire_slots)
+    role = np.array(roles, dtype=np.int8)
+    office = np.concatenate([
+        np.arange(youth_slots) % n_offices,
+        np.arange(n_older) % n_offices,
+        np.arange(both_slots) % n_offices,
+        np.arange(hire_slots) % n_offices,
+    ]).astype(np.int16)
+    hired = np.zeros(len(role), dtype=np.bool_)
+    hired[youth_slots + n_older + both_slots:] = True
+    mean = np.array(adv.older_load_mean.as_list())[role]
+    spread = adv.older_load_spread
+    u = np.array([uniform(params.seed, U_OLDER_LOAD, 0, a) for a in range(len(role))])
+    older = np.round(mean * (1.0 - spread + 2.0 * spread * u)).astype(np.int32)
+    # Employer: every k-th advisor municipal, deterministic and spread over roles and offices.
+    employer = (np.floor((np.arange(len(role)) + 1) * adv.kommune_share)
+                - np.floor(np.arange(len(role)) * adv.kommune_share)).astype(np.int8)
+    order = np.lexsort((np.arange(len(role)), office))
+    counts = np.bincount(office, minlength=n_offices)
+    office_start = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
+    return AdvisorLayout(
+        role=role, office=office, employer=employer, older=older, hired=hired,
+        youth_slots=youth_slots, both_first=youth_slots + n_older, both_slots=both_slots,
+        office_start=office_start, office_members=order.astype(np.int32),
+    )

@@ -1,0 +1,361 @@
+"""From a validated scenario to what the engines read: flat parameters and a weekly timeline.
+
+Both engines take the same two immutable records: :class:`Params` (behaviour: per-group
+hazards as small float64 arrays indexed by innsatsgruppe code, scalars as floats) and
+:class:`Timeline` (every input series and policy lever resolved to one value per week, so
+"from 2025-01-01" is just a change in an array). Named tuples of scalars and arrays are
+what numba kernels accept directly, and they read naturally in Python.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+
+from sim.calendar import Calendar
+from sim.codes import ROLE, STATUS
+from sim.scenario.schema import Scenario
+
+CAP_MODES = ("hard", "overflow", "hire")
+#: Order of the packed weight arrays the rules read (``sim.rules``).
+PRIORITY = ("new_user", "in_tiltak", "in_treatment", "per_week_waiting", "garanti_boost")
+TILTAK_MULTS = ("treatment", "partly_working", "laid_off", "dagpenger", "early")
+EXIT_MULTS = ("in_tiltak", "in_treatment", "mental_health", "compulsory", "higher", "aap", "partly_working")
+EXIT_EFFECTS = ("contact_work", "contact_education", "ips_work", "laid_off_recall")
+
+
+class Params(NamedTuple):
+    """Behavioural parameters, in the units the kernels use (weekly hazards, shares)."""
+
+    seed: int
+    # population
+    entry_age_cdf: np.ndarray  # cumulative weights of entry ages 16..29
+    need_cdf: np.ndarray
+    female_share: np.ndarray
+    education_cdf: np.ndarray  # [need, education]
+    birth_region_cdf: np.ndarray
+    children_share: np.ndarray
+    mental_health_share: np.ndarray
+    other_health_share: np.ndarray
+    partly_working_share: np.ndarray
+    dagpenger_share: np.ndarray
+    sosialhjelp_share: np.ndarray
+    dialogue_user_share: np.ndarray
+    n_offices: int
+    # assessment
+    under_assessment: np.ndarray
+    over_assessment: np.ndarray
+    reassess_up: float
+    reassess_down: float
+    # advisors
+    youth_advisor_share: float
+    churn: float
+    # contacts
+    budget_const: np.ndarray  # per channel
+    budget_per_user: np.ndarray
+    youth_time_weight: float
+    priority: np.ndarray  # PRIORITY order
+    priority_group: np.ndarray
+    user_message: np.ndarray
+    intensity_weight: np.ndarray  # per channel
+    user_message_weight: float
+    intensity_retention: float
+    # the mechanism
+    effect_tiltak: float
+    effect_work: float
+    effect_education: float
+    effect_discovery: float
+    effect_job_search: float
+    # tiltak
+    tiltak_referral: np.ndarray
+    tiltak_mults: np.ndarray  # TILTAK_MULTS order
+    tiltak_early_weeks: int
+    tiltak_end: np.ndarray  # weekly end hazard = 1 / mean duration
+    tiltak_no_show: float
+    # treatment
+    treatment_referral_mental: np.ndarray
+    treatment_referral_other: np.ndarray
+    treatment_wait_mean: float
+    treatment_end: float
+    # job search and labour
+    job_search_start: np.ndarray
+    job_search_stop: np.ndarray
+    laid_off_recall: float
+    laid_off_end: float
+    partly_working_start: np.ndarray
+    partly_working_end: float
+    # IPS
+    ips_referral: float
+    ips_end: float
+    ips_work_mult: float
+    # benefits
+    aap_start: float
+    aap_end: float
+    ufore_from_aap: float
+    ufore_from_varig: float
+    dagpenger_max_weeks: int
+    sosialhjelp_after_dagpenger: float
+    # exits and returns
+    exit_work: np.ndarray
+    exit_education: np.ndarray
+    exit_both_share: float
+    exit_outside: np.ndarray
+    exit_mults: np.ndarray  # EXIT_MULTS order
+    exit_effects: np.ndarray  # EXIT_EFFECTS order
+    unemployment_reference: float
+    unemployment_elasticity: float
+    return_hazard: np.ndarray  # indexed by status code (work, education, both, outside)
+    # ungdomsgaranti
+    garanti_churn_mult: float
+    garanti_youth_advisor_share: float
+    # portfolio cap mode (0 hard, 1 overflow, 2 hire); the cap itself is in the timeline
+    cap_mode: int
+
+
+class Timeline(NamedTuple):
+    """One value per simulated week for every series and lever."""
+
+    year: np.ndarray  # int16
+    inflow: np.ndarray  # int32 new registrations (regular)
+    layoff_inflow: np.ndarray  # int32 new laid-off registrations
+    ufore_direct: np.ndarray  # int32 direct uføre entrants at 18
+    tiltak_capacity: np.ndarray  # int32 places
+    ips_capacity: np.ndarray  # int32 places
+    unemployment: np.ndarray  # float64 percent
+    cap_youth: np.ndarray  # int32; 0 = no cap this week
+    garanti: np.ndarray  # bool: ungdomsgaranti in force
+    youth_advisors: np.ndarray  # int32 active ordinary youth advisors
+    both_advisors: np.ndarray  # int32 active both-age advisors
+    treatment_wait_mult: np.ndarray  # float64
+    concurrent: np.ndarray  # bool: treatment and work activity concurrently
+    digital_to_meeting: np.ndarray  # float64 share of digital time turned into meetings
+    meeting_cost: np.ndarray  # float64 digital contacts per meeting
+
+
+class Sizes(NamedTuple):
+    """Table sizes, known before the run so every array is allocated once."""
+
+    n_youths: int
+    n_advisors: int  # all slots, including staffing increases and hire slots
+    n_weeks: int
+    first_week: int
+    advisors_by_role: tuple[int, int, int]  # base counts (youth, older, both)
+
+
+def _series(series: dict[int, float], years: np.ndarray) -> np.ndarray:
+    """Yearly values for ``years``: linear between given years, flat outside them."""
+    known = np.array(sorted(series), dtype=np.float64)
+    values = np.array([series[int(y)] for y in known], dtype=np.float64)
+    return np.interp(years.astype(np.float64), known, values)
+
+
+def _from(start, calendar: Calendar) -> int:
+    """First week at or after ``start`` (week 0 when start is None)."""
+    if start is None:
+        return 0
+    week = calendar.week_of(start)
+    if calendar.date_of(week) < start:
+        week += 1
+    return max(0, week)
+
+
+def _per_week_counts(yearly: np.ndarray, scale: float) -> np.ndarray:
+    """Spread yearly national volumes over weeks, scaled, as whole numbers without randomness.
+
+    Entries are deterministic (the cumulative sum is floored), so every scenario with the
+    same inputs has the same youths with the same ids: the base of common random numbers.
+    """
+    cumulative = np.floor(np.cumsum(yearly * scale / 52.0) + 1e-9)
+    return np.diff(np.concatenate(([0.0], cumulative))).astype(np.int32)
+
+
+def _cdf(weights: list[float]) -> np.ndarray:
+    w = np.asarray(weights, dtype=np.float64)
+    total = w.sum()
+    if not total > 0:
+        raise ValueError("weights must not all be zero")
+    cdf = np.cumsum(w / total)
+    cdf[-1] = 1.0
+    return cdf
+
+
+def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calendar]:
+    """Resolve ``scenario`` for one replication with ``seed``."""
+    p = scenario.parameters
+    calendar = Calendar.for_period(scenario.period.start, scenario.period.end, p.burn_in_years)
+    n_weeks = calendar.n_weeks
+    years = calendar.year_of_weeks()
+    scale = scenario.scale
+    weeks = np.arange(n_weeks)
+    inputs = scenario.inputs
+
+    inflow = _per_week_counts(_series(inputs.inflow_per_year, years), scale)
+    layoff = _per_week_counts(_series(inputs.layoff_inflow_per_year, years), scale)
+    ufore = _per_week_counts(_series(inputs.ufore_direct_per_year, years), scale)
+
+    tiltak_from = _from(scenario.tiltak.start, calendar)
+    tiltak_mult = np.where(weeks >= tiltak_from, scenario.tiltak.places_multiplier, 1.0)
+    tiltak_capacity = np.round(_series(inputs.tiltak_places_per_year, years) * scale * tiltak_mult)
+    ips_from = _from(scenario.ips.start, calendar)
+    ips_mult = np.where(weeks >= ips_from, scenario.ips.capacity_multiplier, 1.0)
+    ips_capacity = np.round(_series(inputs.ips_places_per_year, years) * scale * ips_mult)
+
+    cap = scenario.policy.portfolio_cap
+    cap_youth = np.zeros(n_weeks, dtype=np.int32)
+    if cap.youth is not None:
+        cap_youth[weeks >= _from(cap.start, calendar)] = cap.youth
+
+    g = scenario.ungdomsgaranti
+    garanti = (weeks >= _from(g.start, calendar)) & g.enabled
+
+    adv = p.advisors
+    base = [max(1, int(round(getattr(adv.national, r) * scale))) for r in ROLE]
+    staffing = scenario.staffing
+    youth_mult = np.where(weeks >= _from(staffing.youth_advisors.start, calendar),
+                          staffing.youth_advisors.multiplier, 1.0)
+    both_mult = np.where(weeks >= _from(staffing.both_advisors.start, calendar),
+                         staffing.both_advisors.multiplier, 1.0)
+    youth_active = np.maximum(1, np.round(base[0] * youth_mult)).astype(np.int32)
+    both_active = np.maximum(1, np.round(base[2] * both_mult)).astype(np.int32)
+
+    health = scenario.health
+    health_from = _from(health.start, calendar)
+    wait_mult = np.where(weeks >= health_from, health.treatment_wait_multiplier, 1.0)
+    concurrent = (weeks >= health_from) & health.concurrent_treatment_and_work
+    contacts = scenario.contacts
+    contacts_from = _from(contacts.start, calendar)
+    d2m = np.where(weeks >= contacts_from, contacts.digital_to_meeting_share, 0.0)
+    meeting_cost = np.full(n_weeks, contacts.meeting_cost_in_messages)
+
+    timeline = Timeline(
+        year=years,
+        inflow=inflow,
+        layoff_inflow=layoff,
+        ufore_direct=ufore,
+        tiltak_capacity=tiltak_capacity.astype(np.int32),
+        ips_capacity=ips_capacity.astype(np.int32),
+        unemployment=_series(inputs.unemployment_rate, years),
+        cap_youth=cap_youth,
+        garanti=garanti.astype(np.bool_),
+        youth_advisors=youth_active,
+        both_advisors=both_active,
+        treatment_wait_mult=wait_mult.astype(np.float64),
+        concurrent=concurrent.astype(np.bool_),
+        digital_to_meeting=d2m.astype(np.float64),
+        meeting_cost=meeting_cost.astype(np.float64),
+    )
+
+    n_youths = int(inflow.sum() + layoff.sum() + ufore.sum())
+    youth_slots = int(youth_active.max())
+    both_slots = int(both_active.max())
+    hire_slots = 0
+    if cap.youth is not None and cap.mode == "hire":
+        # Enough hire slots for every youth who could ever be in follow-up at once.
+        hire_slots = int(math.ceil(n_youths / cap.youth)) + p.advisors.offices_national
+    n_advisors = youth_slots + base[1] + both_slots + hire_slots
+
+    pop = p.population
+    a = p.assessment
+    c = p.contacts
+    eff = p.contact_effect
+    t = p.tiltak
+    tr = p.treatment
+    lab = p.labour
+    b = p.benefits
+    ex = p.exits
+    gp = p.ungdomsgaranti
+
+    def arr(x) -> np.ndarray:
+        return np.asarray(x.as_list(), dtype=np.float64)
+
+    return_hazard = np.zeros(8, dtype=np.float64)
+    for name, value in p.returns.weekly.items():
+        return_hazard[STATUS.index(name)] = value
+
+    params = Params(
+        seed=int(seed),
+        entry_age_cdf=_cdf(pop.entry_age_weights),
+        need_cdf=_cdf(pop.need_shares.as_list()),
+        female_share=arr(pop.female_share),
+        education_cdf=np.array([_cdf(row) for row in pop.education.as_matrix()]),
+        birth_region_cdf=_cdf(pop.birth_region.as_list()),
+        children_share=arr(pop.children_share),
+        mental_health_share=arr(pop.mental_health_share),
+        other_health_share=arr(pop.other_health_share),
+        partly_working_share=arr(pop.partly_working_share),
+        dagpenger_share=arr(pop.dagpenger_share),
+        sosialhjelp_share=arr(pop.sosialhjelp_share),
+        dialogue_user_share=arr(pop.dialogue_user_share),
+        n_offices=max(1, int(round(adv.offices_national * scale))),
+        under_assessment=arr(a.under_assessment),
+        over_assessment=arr(a.over_assessment),
+        reassess_up=a.reassess_up_weekly,
+        reassess_down=a.reassess_down_weekly,
+        youth_advisor_share=adv.youth_advisor_share,
+        churn=adv.churn_weekly,
+        budget_const=arr(c.budget_const),
+        budget_per_user=arr(c.budget_per_user),
+        youth_time_weight=c.youth_time_weight,
+        priority=np.array([c.priority_new_user, c.priority_in_tiltak, c.priority_in_treatment,
+                           c.priority_per_week_waiting, gp.priority_boost], dtype=np.float64),
+        priority_group=arr(c.priority_group),
+        user_message=arr(c.user_message_weekly),
+        intensity_weight=arr(c.intensity_weight),
+        user_message_weight=c.user_message_weight,
+        intensity_retention=c.intensity_retention,
+        effect_tiltak=eff.tiltak,
+        effect_work=eff.work,
+        effect_education=eff.education,
+        effect_discovery=eff.discovery,
+        effect_job_search=eff.job_search,
+        tiltak_referral=arr(t.referral_weekly),
+        tiltak_mults=np.array([t.mult_treatment, t.mult_partly_working, t.mult_laid_off,
+                               t.mult_dagpenger, t.mult_early], dtype=np.float64),
+        tiltak_early_weeks=int(t.early_weeks),
+        tiltak_end=1.0 / np.maximum(arr(t.mean_duration_weeks), 1.0),
+        tiltak_no_show=t.no_show_share,
+        treatment_referral_mental=arr(tr.referral_weekly_mental),
+        treatment_referral_other=arr(tr.referral_weekly_other),
+        treatment_wait_mean=tr.wait_mean_weeks,
+        treatment_end=1.0 / max(tr.mean_duration_weeks, 1.0),
+        job_search_start=arr(p.job_search.start_weekly),
+        job_search_stop=arr(p.job_search.stop_weekly),
+        laid_off_recall=lab.laid_off_recall_weekly,
+        laid_off_end=lab.laid_off_end_weekly,
+        partly_working_start=arr(lab.partly_working_start_weekly),
+        partly_working_end=lab.partly_working_end_weekly,
+        ips_referral=p.ips.referral_weekly,
+        ips_end=1.0 / max(p.ips.mean_duration_weeks, 1.0),
+        ips_work_mult=p.ips.work_mult,
+        aap_start=b.aap_weekly,
+        aap_end=b.aap_end_weekly,
+        ufore_from_aap=b.ufore_from_aap_weekly,
+        ufore_from_varig=b.ufore_from_varig_weekly,
+        dagpenger_max_weeks=int(b.dagpenger_max_weeks),
+        sosialhjelp_after_dagpenger=b.sosialhjelp_after_dagpenger,
+        exit_work=arr(ex.work_weekly),
+        exit_education=arr(ex.education_weekly),
+        exit_both_share=ex.both_share,
+        exit_outside=arr(ex.outside_weekly),
+        exit_mults=np.array([ex.mult_in_tiltak, ex.mult_in_treatment, ex.mult_mental_health,
+                             ex.mult_compulsory, ex.mult_higher, ex.mult_aap, ex.mult_partly_working],
+                            dtype=np.float64),
+        exit_effects=np.array([eff.work, eff.education, p.ips.work_mult, lab.laid_off_recall_weekly],
+                              dtype=np.float64),
+        unemployment_reference=ex.unemployment_reference,
+        unemployment_elasticity=ex.unemployment_elasticity,
+        return_hazard=return_hazard,
+        garanti_churn_mult=gp.churn_mult,
+        garanti_youth_advisor_share=gp.youth_advisor_share,
+        cap_mode=CAP_MODES.index(cap.mode),
+    )
+    sizes = Sizes(
+        n_youths=n_youths,
+        n_advisors=n_advisors,
+        n_weeks=n_weeks,
+        first_week=calendar.first_week,
+        advisors_by_role=(base[0], base[1], base[2]),
+    )
+    return params, timeline, sizes, calendar

@@ -1,0 +1,169 @@
+"""Running scenarios: replications in, a :class:`~sim.results.RunResult` and files out.
+
+``run_scenario`` is the one entry point every command uses (run, validate, calibrate,
+compare, bench). Replication ``r`` of a scenario with seed ``s`` always gets the seed
+``sim.rng.rep_seed(s, r)``, so two scenarios with the same seed are paired replication by
+replication (common random numbers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import platform
+import subprocess
+import sys
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sim.engine.output import EngineOutput, to_frames
+from sim.results import RunResult, atomic_write_json, write_dir_atomically, write_tables
+from sim.rng import rep_seed
+from sim.scenario.loader import InputError, load_scenario, scenario_to_jsonable
+from sim.scenario.schema import Scenario
+
+RESULTS_ROOT = Path("results")
+
+
+def replication_seeds(seed: int, reps: int) -> list[int]:
+    return [rep_seed(seed, r) for r in range(reps)]
+
+
+def run_replication(scenario: Scenario, seed: int, engine: str | None = None,
+                    progress: Callable[[int], None] | None = None) -> tuple[EngineOutput, Any]:
+    """One replication; returns its raw output and calendar."""
+    from sim.model import NavModel
+
+    model = NavModel(scenario, seed, engine=engine)
+    return model.run(progress), model.calendar
+
+
+def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | None = None,
+                 progress: bool = False, engine: str | None = None) -> RunResult:
+    """Run ``reps`` replications (default: the scenario's) and collect the output tables."""
+    reps = scenario.replications if reps is None else int(reps)
+    seed = scenario.seed if seed is None else int(seed)
+    seeds = replication_seeds(seed, reps)
+    outputs: list[EngineOutput] = []
+    calendar = None
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        from sim.calendar import Calendar
+        from sim.scenario.schema import Scenario as _S  # noqa: F401
+
+        weeks = Calendar.for_period(scenario.period.start, scenario.period.end,
+                                    scenario.parameters.burn_in_years).n_weeks
+        bar = tqdm(total=weeks * reps, unit="week", desc=f"{scenario.name}", leave=False,
+                   file=sys.stderr, mininterval=0.5)
+    try:
+        for s in seeds:
+            out, calendar = run_replication(scenario, s, engine, bar.update if bar else None)
+            outputs.append(out)
+    finally:
+        if bar is not None:
+            bar.close()
+    frames = to_frames(outputs, calendar)
+    return RunResult(name=scenario.name, calendar=calendar, scale=scenario.scale, seeds=seeds,
+                     **frames)
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
+                             cwd=Path(__file__).resolve().parent)
+        return out.stdout.strip() or None if out.returncode == 0 else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
+def _versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for pkg in ("navsim", "mesa", "numpy", "pandas", "numba", "pyarrow", "pydantic"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = "not installed"
+    return versions
+
+
+def manifest(result: RunResult, scenario: Scenario, provenance: dict[str, str]) -> dict[str, Any]:
+    cal = result.calendar
+    return {
+        "name": scenario.name,
+        "scenario": scenario_to_jsonable(scenario),
+        "provenance": provenance,
+        "seeds": result.seeds,
+        "replications": result.replications,
+        "scale": scenario.scale,
+        "engine": scenario.engine,
+        "calendar": {**cal.as_dict(), "period_start": scenario.period.start.isoformat(),
+                     "period_end": scenario.period.end.isoformat()},
+        "versions": _versions(),
+        "git_commit": _git_commit(),
+        "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+
+
+def basic_summary(result: RunResult) -> dict[str, Any]:
+    """Headline stocks at the end of the period, used when the outcome module is unavailable."""
+    w = result.weekly
+    last = w[w["week"] == w["week"].max()]
+    table = last.groupby(["variable", "category"], observed=True)["value"].mean()
+    return {f"{v}:{c}" if c else v: float(x) for (v, c), x in table.items()}
+
+
+def write_run(result: RunResult, scenario: Scenario, provenance: dict[str, str], out: Path,
+              plots: bool = True) -> Path:
+    """Write every output file of a run into ``out`` atomically (see docs/OUTPUTS.md)."""
+    try:
+        from sim.outcomes import summary as outcome_summary
+    except ImportError:  # pragma: no cover - the outcome module ships with the package
+        outcome_summary = None
+    summary = outcome_summary(result) if outcome_summary else basic_summary(result)
+    result.summary = summary
+
+    def fill(tmp: Path) -> None:
+        result.manifest = manifest(result, scenario, provenance)
+        atomic_write_json(tmp / "manifest.json", result.manifest)
+        write_tables(result, tmp)
+        atomic_write_json(tmp / "summary.json", summary)
+        if plots:
+            from sim.plots import plot_run
+
+            plot_run(result, tmp / "plots")
+
+    return write_dir_atomically(out, fill)
+
+
+def default_out(name: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    return RESULTS_ROOT / f"{name}-{stamp}"
+
+
+def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
+    """Scenario keys set on the command line (laid over the file, recorded as such)."""
+    over: dict[str, Any] = {}
+    for opt, key in (("seed", "seed"), ("reps", "replications"), ("scale", "scale"), ("engine", "engine")):
+        value = getattr(args, opt, None)
+        if value is not None:
+            over[key] = value
+    return over
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """``navsim run``: validate everything first, then run, then write all files at once."""
+    scenario, provenance = load_scenario(args.scenario, overrides_from_args(args))
+    out = args.out or default_out(scenario.name)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise InputError(out, None, "output directory exists and is not empty")
+    result = run_scenario(scenario, progress=not args.quiet)
+    write_run(result, scenario, provenance, out, plots=not args.no_plots)
+    if not args.quiet:
+        print(f"navsim: {scenario.name}: {result.replications} replication(s), "
+              f"{scenario.period.start} to {scenario.period.end}, scale {scenario.scale}")
+        print(f"navsim: wrote {out}")
+    return 0
