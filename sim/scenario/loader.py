@@ -52,6 +52,11 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay strings here and are parsed by the schema, so a bad date is reported with its key.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def read_yaml(path: str | Path) -> Any:
@@ -165,7 +170,7 @@ def validate_mapping(data: Mapping, prov: Mapping[str, str], default_file: str) 
         # Pydantic adds the union member or validator names to locations; keep real keys.
         loc = tuple(p for p in loc if p not in ("int", "none", "constrained-int"))
         key = _format_loc(loc)
-        msg = err["msg"]
+        msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown key (check the spelling; see sim/scenario/schema.py)"
         elif err["type"] == "missing":
