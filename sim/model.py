@@ -69,6 +69,10 @@ class NavModel(mesa.Model):
 
     def run(self, progress: Callable[[int], None] | None = None) -> EngineOutput:
         """Simulate to the end of the period and return the replication's output."""
+        if self.engine_name == "numba":
+            out = self.engine.run(progress)  # compiled in chunks of weeks
+            self.running = False
+            return out
         while self.running:
             self.step()
             if progress is not None:

@@ -1,15 +1,15 @@
 """The model's decision rules as small scalar functions, shared by both engines.
 
 Each function turns a youth's or advisor's current state and parameter values into a
-probability, a score or a choice. Rules take numbers and small arrays, never the whole
-parameter record: compiled code passes big records by value, which costs more than the rule. The Mesa engine calls them as plain Python; the numba
+probability, a score or a choice. The Mesa engine calls them as plain Python; the numba
 engine compiles the very same functions (``sim.engine.kernels``). Keeping the formulas in
 one place is what keeps the two engines from drifting apart: only the bookkeeping around
 them (loops, queues, tables) is written twice, and the equivalence tests check that.
 
 Each rule is ``register_jitable``: plain Python when called from Python, compiled inline
 when called from a kernel. Only + - * / and comparisons are used, so Python and compiled
-code round identically.
+code round identically. Rules take numbers and small arrays, never the whole parameter
+record: compiled code passes big records by value, which costs more than the rule.
 
 THE MECHANISM (every policy question hangs on it): contacts raise a youth's *follow-up
 intensity* (:func:`updated_intensity`), and intensity multiplies the hazards of moving into

@@ -61,6 +61,7 @@ from sim.codes import (
     VARIG_TILPASSET,
     WEEKS_PER_YEAR,
 )
+from sim.engine.record import record_week
 from sim.rng import (
     U_AAP,
     U_AAP_END,
@@ -175,7 +176,7 @@ def draw_attributes(Y, P):
 # spells
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def start_spell(Y, E, n_ev, P, w, i, phase, previous_status):
     """Registration (previous_status 0) or return: a fresh §14a and starting state."""
     seed = P.seed
@@ -207,7 +208,8 @@ def start_spell(Y, E, n_ev, P, w, i, phase, previous_status):
     Y.benefit_since[i] = w
     emit(E, n_ev, w, i, phase, EV_BENEFIT, benefit, 0)
     start = P.job_search_start[need]
-    engaged = 1 if uniform(seed, U_JOB_SEARCH_AT_ENTRY, w, i) < start / (start + P.job_search_stop[need]) else 0
+    stationary = start / (start + P.job_search_stop[need])
+    engaged = 1 if uniform(seed, U_JOB_SEARCH_AT_ENTRY, w, i) < stationary else 0
     Y.job_search[i] = engaged
     emit(E, n_ev, w, i, phase, EV_JOB_SEARCH, engaged, 0)
     Y.advisor[i] = -1
@@ -221,7 +223,7 @@ def start_spell(Y, E, n_ev, P, w, i, phase, previous_status):
     Y.ips[i] = Q_NONE
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def unassign(Y, A, E, n_ev, w, i, phase):
     a = Y.advisor[i]
     if a >= 0:
@@ -232,7 +234,7 @@ def unassign(Y, A, E, n_ev, w, i, phase):
         emit(E, n_ev, w, i, phase, EV_ADVISOR, -1, 0)
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def end_spell(Y, A, E, n_ev, w, i, phase, new_status):
     """Leave follow-up: release advisor, tiltak place, treatment and IPS; record the exit."""
     unassign(Y, A, E, n_ev, w, i, phase)
@@ -588,7 +590,8 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, lo, hi):
         # 2. benefits
         b = Y.benefit[i]
         if b == B_DAGPENGER and w - Y.benefit_since[i] >= P.dagpenger_max_weeks:
-            nb = B_SOSIALHJELP if uniform(seed, U_DAGPENGER_END, w, i) < P.sosialhjelp_after_dagpenger else B_NONE
+            to_sosialhjelp = uniform(seed, U_DAGPENGER_END, w, i) < P.sosialhjelp_after_dagpenger
+            nb = B_SOSIALHJELP if to_sosialhjelp else B_NONE
             Y.benefit[i] = nb
             Y.benefit_since[i] = w
             emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, nb, 0)
@@ -619,7 +622,8 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, lo, hi):
                     Y.treatment[i] = Q_WAITING
                     emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TREATMENT, Q_WAITING, 0)
         elif t == Q_WAITING:
-            if uniform(seed, U_TREATMENT_START, w, i) < 1.0 / (P.treatment_wait_mean * T.treatment_wait_mult[w]):
+            wait = P.treatment_wait_mean * T.treatment_wait_mult[w]
+            if uniform(seed, U_TREATMENT_START, w, i) < 1.0 / wait:
                 Y.treatment[i] = Q_IN
                 emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TREATMENT, Q_IN, 0)
         else:
@@ -760,3 +764,53 @@ def phase_ips_places(Y, E, n_ev, T, w, lo, hi):
         Y.ips[i] = Q_IN
         free -= 1
         emit(E, n_ev, w, i, PH_IPS, EV_IPS, 1, 0)
+
+
+# ----------------------------------------------------------------------------------------
+# the week, compiled end to end
+
+
+@njit(cache=True)
+def step_weeks(Y, A, E, n_ev, P, T, bounds, w_from, w_to, week_first_id, layout, max_events_per_youth,
+               first_week, weekly, adv_active, adv_youths, adv_contacts, record_events):
+    """Run weeks ``w_from`` .. ``w_to - 1`` (phases in PHASE_NAMES order) and record them.
+
+    ``bounds`` holds (lo, hi) and is updated. Stops early, before a week whose worst case
+    would not fit in the event buffer, and returns the next week to run: the caller grows
+    the buffer and calls again. ``layout`` = (youth_slots, both_first, both_slots).
+    """
+    capacity = E.week.shape[0]
+    for w in range(w_from, w_to):
+        lo = bounds[0]
+        first = week_first_id[w]
+        last = week_first_id[w + 1]
+        if n_ev[0] + max_events_per_youth * (last - lo) > capacity:
+            return w
+        week_start = n_ev[0]
+        phase_inflow(Y, E, n_ev, P, w, first, last)
+        hi = last
+        lo = phase_ageing(Y, A, E, n_ev, w, lo, hi)
+        bounds[0] = lo
+        bounds[1] = hi
+        phase_returns(Y, E, n_ev, P, w, lo, hi)
+        phase_staffing(Y, A, E, n_ev, T, w, lo, hi, layout[0], layout[1], layout[2])
+        phase_churn(Y, A, E, n_ev, P, T, w, lo, hi)
+        phase_cap(Y, A, E, n_ev, T, w, lo, hi)
+        phase_assign(Y, A, E, n_ev, P, T, w, lo, hi)
+        phase_contacts(Y, A, E, n_ev, P, T, w, lo, hi)
+        phase_transitions(Y, A, E, n_ev, P, T, w, lo, hi)
+        phase_tiltak_places(Y, E, n_ev, P, T, w, lo, hi)
+        phase_ips_places(Y, E, n_ev, T, w, lo, hi)
+        k = w - first_week
+        if k >= 0:
+            end = n_ev[0]
+            record_week(weekly[k], lo, hi, Y.status, Y.group, Y.tiltak, Y.treatment, Y.labour,
+                        Y.job_search, Y.benefit, Y.ips, Y.advisor, A.role, A.active, A.hired, A.n_youths,
+                        A.older, E.kind[week_start:end], E.value[week_start:end], E.aux[week_start:end],
+                        float(T.tiltak_capacity[w]))
+            adv_active[k, :] = A.active
+            adv_youths[k, :] = A.n_youths
+            adv_contacts[k, :, :] = A.contacts
+        if not record_events:
+            n_ev[0] = 0
+    return w_to

@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.engine import kernels as K
 from sim.engine.output import EngineOutput
-from sim.engine.record import N_WEEKLY, record_week
+from sim.engine.record import N_WEEKLY
 from sim.engine.setup import advisor_layout, entry_schedule
 from sim.engine.tables import Advisors, empty_events, empty_youths, grown
 from sim.params import build
@@ -58,66 +58,42 @@ class NumbaEngine:
         self.adv_active = np.zeros((n_period, n_adv), dtype=np.bool_)
         self.adv_youths = np.zeros((n_period, n_adv), dtype=np.int32)
         self.adv_contacts = np.zeros((n_period, n_adv, 4), dtype=np.int32)
-        self.youth_weeks = 0  # youth-weeks in follow-up stepped (for benchmarks)
 
     @property
     def n_weeks(self) -> int:
         return self.sizes.n_weeks
 
-    def _reserve(self) -> None:
-        """Room in the event buffer for the worst case of the coming week (grown by doubling)."""
-        first, last = self.schedule.week_first_id[self.week], self.schedule.week_first_id[self.week + 1]
-        need = int(self.n_ev[0]) + MAX_EVENTS_PER_YOUTH_WEEK * int(last - self.lo)
-        capacity = len(self.events.week)
-        if need > capacity:
-            self.events = grown(self.events, int(self.n_ev[0]), max(need, 2 * capacity))
-        del first
+    def _advance(self, w_to: int) -> None:
+        """Run compiled weeks up to ``w_to``, growing the event buffer whenever it must."""
+        lay = self.layout
+        layout = np.array([lay.youth_slots, lay.both_first, lay.both_slots], dtype=np.int64)
+        bounds = np.array([self.lo, self.hi], dtype=np.int64)
+        while self.week < w_to:
+            reached = K.step_weeks(
+                self.youths, self.advisors, self.events, self.n_ev, self.params, self.timeline, bounds,
+                self.week, w_to, self.schedule.week_first_id, layout, MAX_EVENTS_PER_YOUTH_WEEK,
+                self.sizes.first_week, self.weekly, self.adv_active, self.adv_youths, self.adv_contacts,
+                self.record_events)
+            self.week = int(reached)
+            self.lo, self.hi = int(bounds[0]), int(bounds[1])
+            if self.week < w_to:
+                used = int(self.n_ev[0])
+                ahead = int(self.schedule.week_first_id[self.week + 1]) - self.lo
+                need = used + MAX_EVENTS_PER_YOUTH_WEEK * ahead
+                self.events = grown(self.events, used, max(need, 2 * len(self.events.week)))
 
     def step(self) -> None:
-        """Advance one week."""
-        w = self.week
-        Y, A, E, P, T, n_ev = self.youths, self.advisors, self.events, self.params, self.timeline, self.n_ev
-        self._reserve()
-        E = self.events
-        week_start = int(n_ev[0])
-        first = int(self.schedule.week_first_id[w])
-        last = int(self.schedule.week_first_id[w + 1])
-        K.phase_inflow(Y, E, n_ev, P, w, first, last)
-        self.hi = last
-        lo, hi = self.lo, self.hi
-        lo = K.phase_ageing(Y, A, E, n_ev, w, lo, hi)
-        self.lo = lo
-        K.phase_returns(Y, E, n_ev, P, w, lo, hi)
-        lay = self.layout
-        K.phase_staffing(Y, A, E, n_ev, T, w, lo, hi, lay.youth_slots, lay.both_first, lay.both_slots)
-        K.phase_churn(Y, A, E, n_ev, P, T, w, lo, hi)
-        K.phase_cap(Y, A, E, n_ev, T, w, lo, hi)
-        K.phase_assign(Y, A, E, n_ev, P, T, w, lo, hi)
-        K.phase_contacts(Y, A, E, n_ev, P, T, w, lo, hi)
-        K.phase_transitions(Y, A, E, n_ev, P, T, w, lo, hi)
-        K.phase_tiltak_places(Y, E, n_ev, P, T, w, lo, hi)
-        K.phase_ips_places(Y, E, n_ev, T, w, lo, hi)
-        k = w - self.sizes.first_week
-        if k >= 0:
-            end = int(n_ev[0])
-            record_week(self.weekly[k], lo, hi, Y.status, Y.group, Y.tiltak, Y.treatment, Y.labour,
-                        Y.job_search, Y.benefit, Y.ips, Y.advisor, A.role, A.active, A.hired, A.n_youths,
-                        A.older, E.kind[week_start:end], E.value[week_start:end], E.aux[week_start:end],
-                        float(T.tiltak_capacity[w]))
-            self.adv_active[k] = A.active
-            self.adv_youths[k] = A.n_youths
-            self.adv_contacts[k] = A.contacts
-            self.youth_weeks += int(self.weekly[k, 16 + 1])  # stock_status follow_up
-        if not self.record_events:
-            n_ev[0] = 0
-        self.week = w + 1
+        """Advance one week (the phases of ``self.phases``, in order)."""
+        self._advance(self.week + 1)
 
     def run(self, progress=None) -> EngineOutput:
         """Step through every week and return the replication's output."""
+        chunk = 26  # weeks per compiled call: few calls, yet a live progress bar
         while self.week < self.n_weeks:
-            self.step()
+            before = self.week
+            self._advance(min(self.week + chunk, self.n_weeks))
             if progress is not None:
-                progress(1)
+                progress(self.week - before)
         return self.output()
 
     def output(self) -> EngineOutput:

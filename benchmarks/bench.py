@@ -1,0 +1,9 @@
+"""Benchmark both engines: ``python benchmarks/bench.py [--youths N] [--json FILE]``.
+
+The same as ``navsim bench``; see ``sim/bench.py`` for what is measured and how.
+"""
+
+from sim.bench import main
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,179 @@
+"""``navsim bench``: how fast the engines are, measured, not assumed.
+
+The unit is the *youth-week*: one youth present in the model (registered and not yet aged
+out, whether in follow-up or between spells) stepped through one week. It is computed from
+the replication's output (entry weeks and aged-out events), so both engines are measured on
+exactly the same work. Rates exclude compilation, which is reported apart (``compile_s``:
+compiling, or loading numba's on-disk cache, in a fresh process).
+
+``floor_ratio`` compares the engine with a bare compiled loop doing one random draw and one
+array write per youth-week: how far the full model is from what the machine can do at all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.codes import EV_EXIT, S_AGED_OUT
+from sim.engine.output import EngineOutput
+from sim.results import atomic_write_json
+from sim.rng import bare_loop_floor
+from sim.scenario.loader import apply_overrides, load_scenario
+from sim.scenario.schema import Scenario
+
+BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
+PROBE_SCALE = 0.02
+
+
+def youth_weeks(out: EngineOutput, n_weeks: int) -> tuple[int, float]:
+    """Youth-weeks stepped and the mean number of youths present per week."""
+    entry = out.youths["entry_week"].astype(np.int64)
+    end = np.full(len(entry), n_weeks, dtype=np.int64)
+    ev = out.events
+    aged = (ev["kind"] == EV_EXIT) & (ev["value"] == S_AGED_OUT)
+    end[ev["youth"][aged]] = ev["week"][aged]
+    total = int(np.clip(end - entry, 0, None).sum())
+    return total, total / n_weeks
+
+
+def bench_scenario(years: int, scale: float, base: Scenario | None = None) -> Scenario:
+    """The baseline over ``years`` years from 2019 after one burn-in year, at ``scale``."""
+    base = base or load_scenario(BASELINE)[0]
+    return apply_overrides(base, {
+        "scale": scale,
+        "period": {"start": "2019-01-01", "end": f"{2019 + years - 1}-12-31"},
+        "parameters": {"burn_in_years": 1},
+        "replications": 1,
+    }, "bench")
+
+
+def _timed_run(scenario: Scenario, engine: str, seed: int, record_events: bool = True):
+    from sim.model import NavModel
+
+    t0 = time.perf_counter()
+    model = NavModel(scenario, seed, engine=engine, record_events=record_events)
+    out = model.run()
+    return out, time.perf_counter() - t0, model
+
+
+def scale_for(youths: int, years: int, base: Scenario) -> float:
+    """Scale that puts ``youths`` youths in the model on average (probed with the numba engine)."""
+    probe = bench_scenario(years, PROBE_SCALE, base)
+    out, _, model = _timed_run(probe, "numba", probe.seed)
+    _, mean = youth_weeks(out, model.engine.n_weeks)
+    return PROBE_SCALE * youths / max(mean, 1.0)
+
+
+def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = None,
+            log=print) -> dict[str, Any]:
+    base = load_scenario(BASELINE)[0]
+    t0 = time.perf_counter()
+    tiny = bench_scenario(1, 0.001, base)
+    _timed_run(tiny, "numba", 1)
+    compile_s = time.perf_counter() - t0
+    scale = scale_for(youths, years, base)
+    scenario = bench_scenario(years, scale, base)
+    log(f"bench: {youths} youths (scale {scale:.4f}), {years} years after one burn-in year")
+    numba_out, numba_s, model = _timed_run(scenario, "numba", scenario.seed)
+    n_weeks = model.engine.n_weeks
+    yw, mean_youths = youth_weeks(numba_out, n_weeks)
+    log(f"bench: numba engine {numba_s:.2f} s; running the mesa engine on the same population ...")
+    mesa_out, mesa_s, _ = _timed_run(scenario, "mesa", scenario.seed)
+    identical = all(np.array_equal(numba_out.events[k], mesa_out.events[k]) for k in numba_out.events)
+    n_floor = int(round(mean_youths))
+    bare_loop_floor(10, 2, 1)  # compile outside the timing
+    t0 = time.perf_counter()
+    bare_loop_floor(n_floor, n_weeks, 1)
+    floor_s = time.perf_counter() - t0
+    numba_rate = yw / numba_s
+    result: dict[str, Any] = {
+        "youths": int(round(mean_youths)),
+        "weeks": n_weeks,
+        "youth_weeks": yw,
+        "mesa_youth_weeks_per_s": yw / mesa_s,
+        "numba_youth_weeks_per_s": numba_rate,
+        "ratio": mesa_s / numba_s,
+        "floor_youth_weeks_per_s": n_floor * n_weeks / floor_s,
+        "floor_ratio": (n_floor * n_weeks / floor_s) / numba_rate,
+        "compile_s": compile_s,
+        "engines_identical": bool(identical),
+        "event_bytes": int(sum(v.nbytes for v in numba_out.events.values())),
+        "events_per_youth_week": len(numba_out.events["week"]) / yw,
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "processor": platform.processor() or platform.machine()},
+        "scaling": [],
+    }
+    for n in scaling or []:
+        s = bench_scenario(years, scale * n / youths, base)
+        out, secs, m = _timed_run(s, "numba", s.seed, record_events=False)
+        ywn, mean_n = youth_weeks_no_events(m)
+        table_bytes = sum(a.nbytes for a in m.engine.youths)
+        result["scaling"].append({
+            "youths": int(round(mean_n)), "weeks": m.engine.n_weeks,
+            "youth_weeks_per_s": ywn / secs, "seconds": secs,
+            "bytes_per_youth": table_bytes / max(mean_n, 1.0),
+            "bytes_per_youth_allocated": table_bytes / len(m.engine.youths.status),
+        })
+        log(f"bench: scaling {n}: {ywn / secs / 1e6:.2f} M youth-weeks/s")
+    result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return result
+
+
+def youth_weeks_no_events(model) -> tuple[int, float]:
+    """Youth-weeks when the event log is off: from the tables' entry weeks and final status."""
+    e = model.engine
+    y = e.youths
+    entered = y.entry_week[: e.hi].astype(np.int64)
+    age_out = y.birth_week[: e.hi].astype(np.int64) + 30 * 52
+    end = np.minimum(age_out, e.n_weeks)
+    total = int(np.clip(end - entered, 0, None).sum())
+    return total, total / e.n_weeks
+
+
+def table(result: dict[str, Any]) -> str:
+    lines = [
+        f"youths in the model (mean)     {result['youths']:>14,}",
+        f"weeks                          {result['weeks']:>14,}",
+        f"mesa engine  youth-weeks/s     {result['mesa_youth_weeks_per_s']:>14,.0f}",
+        f"numba engine youth-weeks/s     {result['numba_youth_weeks_per_s']:>14,.0f}",
+        f"ratio numba/mesa               {result['ratio']:>14,.1f}",
+        f"bare loop youth-weeks/s        {result['floor_youth_weeks_per_s']:>14,.0f}",
+        f"floor ratio (bare/numba)       {result['floor_ratio']:>14,.1f}",
+        f"compile or cache load (s)      {result['compile_s']:>14,.2f}",
+        f"engines identical              {str(result['engines_identical']):>14}",
+        f"peak RSS (MB)                  {result['peak_rss_mb']:>14,.0f}",
+    ]
+    if result["scaling"]:
+        lines.append("scaling (numba, event log off):")
+        lines.append(f"  {'youths':>10} {'youth-weeks/s':>15} {'bytes/youth':>12} {'seconds':>9}")
+        for row in result["scaling"]:
+            lines.append(f"  {row['youths']:>10,} {row['youth_weeks_per_s']:>15,.0f} "
+                         f"{row['bytes_per_youth']:>12,.0f} {row['seconds']:>9.1f}")
+    return "\n".join(lines)
+
+
+def bench_command(args: argparse.Namespace) -> int:
+    scaling = [int(x) for x in args.scaling.split(",") if x.strip()] if args.scaling else []
+    result = measure(args.youths, args.years, scaling, log=lambda m: print(m, file=sys.stderr))
+    print(table(result))
+    if args.json:
+        atomic_write_json(args.json, result)
+    return 0
+
+
+def main() -> None:  # pragma: no cover - thin script entry
+    from sim.cli import main as cli_main
+
+    sys.exit(cli_main(["bench", *sys.argv[1:]]))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
