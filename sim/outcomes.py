@@ -1,0 +1,568 @@
+"""Policy outcomes of a run: one row per replication, one column per outcome.
+
+These are the numbers a comparison of scenarios turns on (``navsim compare``) and the
+headline of ``summary.json`` (``navsim run``). Every outcome is computed over the
+scenario's period (weeks ``>= calendar.first_week``) from the tables of docs/OUTPUTS.md.
+The event log can hold millions of rows, so everything is vectorised: the state kinds are
+folded into one *timeline* of segments per youth (:func:`build_timeline`) and outcomes are
+sums and look-ups on it, never Python loops over youths.
+
+Definitions (the ``OUTCOMES`` registry below carries the same text for reports):
+
+* *Status* comes from ``registration``/``return`` (follow-up), ``exit`` (its value) and
+  ``ufore_direct`` (uføre). "In work or education" is ``work``, ``education`` or
+  ``work_and_education``.
+* *Entry cohort* for the 6- and 12-month shares: each youth's first entry (registration or
+  return) inside the period, kept when the run goes on at least the horizon after it.
+* *Follow-up youth-weeks*: weeks inside the period with status ``follow_up``; a month is
+  52/12 weeks (SCHEMA.md).
+* National figures divide simulated counts by ``result.scale``.
+
+Shares are in percent, so an effect on a share reads in percentage points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim import codes
+from sim.calendar import WEEKS_PER_MONTH, months_to_weeks
+from sim.cost import COST_ITEMS, cost_per_year
+from sim.results import RunResult
+
+#: Statuses that count as "in work or education".
+WORK_OR_EDUCATION = (codes.S_WORK, codes.S_EDUCATION, codes.S_WORK_AND_EDUCATION)
+#: Statuses that count as days in work.
+IN_WORK = (codes.S_WORK, codes.S_WORK_AND_EDUCATION)
+#: Horizon of the days-in-work outcome: two years of weeks.
+WORK_HORIZON_WEEKS = 2 * codes.WEEKS_PER_YEAR
+#: Registrations closer than this to the end of the run are left out of the first-contact
+#: mean, so youths who had no time to be contacted do not pull it down.
+FIRST_CONTACT_MIN_WEEKS = months_to_weeks(6)
+#: Advisor value meaning "no advisor" (waiting for a place or after churn).
+NO_ADVISOR = -1
+#: Advisor state before a youth's first advisor event: unknown, never counted as waiting.
+ADVISOR_UNKNOWN = -2
+
+#: State kinds carried on the timeline besides status.
+TIMELINE_STATES: dict[str, int] = {
+    "tiltak": codes.EV_TILTAK,
+    "advisor": codes.EV_ADVISOR,
+    "benefit": codes.EV_BENEFIT,
+    "ips": codes.EV_IPS,
+}
+_STATE_DEFAULT = {"tiltak": 0, "advisor": ADVISOR_UNKNOWN, "benefit": codes.B_NONE, "ips": 0}
+#: States a new spell in follow-up starts from (until an event in the log sets them).
+_RESET_AT_SPELL_START = {"advisor": NO_ADVISOR, "tiltak": codes.Q_NONE, "ips": 0}
+_STATUS_KINDS = (codes.EV_REGISTRATION, codes.EV_RETURN, codes.EV_EXIT, codes.EV_UFORE_DIRECT)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How an outcome reads in a report: a label, its unit and its definition."""
+
+    label: str
+    unit: str
+    definition: str
+
+
+def _outcome_registry() -> dict[str, Outcome]:
+    reg: dict[str, Outcome] = {}
+    for months in (6, 12):
+        reg[f"work_or_education_{months}m"] = Outcome(
+            f"In work or education {months} months after registration", "percent",
+            f"Share of youths whose first registration or return in the period is followed, "
+            f"{months} months ({months_to_weeks(months)} weeks) later, by status work, education "
+            f"or work_and_education. Youths entering less than {months} months before the run "
+            "ends are left out.")
+    reg["work_or_education_12m_persons"] = Outcome(
+        "Persons in work or education 12 months after registration", "persons per year",
+        "National count of the 12-month entry cohort in work or education at 12 months, per "
+        "year of entry window (the period less its last 12 months). The denominator of the "
+        "cost per extra person.")
+    reg["days_in_work_2y"] = Outcome(
+        "Days in work over 2 years after first registration", "days",
+        "For youths first registered in the period with two full years left in the run: days "
+        "with status work or work_and_education (7 days a week) in the 104 weeks from "
+        "registration, averaged over the youths.")
+    reg["tiltak_share_of_weeks"] = Outcome(
+        "Youth-weeks in tiltak", "percent",
+        "Share of youth-weeks in follow-up (in the period) with tiltak state 'in'.")
+    reg["tiltak_starts_per_1000"] = Outcome(
+        "Tiltak starts", "per 1000 youth-years",
+        "Tiltak events with state 'in' in the period per 1000 youth-years in follow-up.")
+    reg["aap_stock_end"] = Outcome(
+        "On AAP at period end", "persons (national)",
+        "Youths in follow-up on AAP in the last week of the period (weekly stock_benefit), national.")
+    reg["ufore_stock_end"] = Outcome(
+        "On uføretrygd at period end", "persons (national)",
+        "Youths on uføretrygd in the last week of the period (weekly stock_benefit), national.")
+    for ch in (*codes.CHANNEL, "all"):
+        name = "all channels" if ch == "all" else ch.replace("_", " ")
+        reg[f"contacts_per_month_{ch}"] = Outcome(
+            f"Contacts per youth per month: {name}", "contacts per youth-month",
+            "Advisor-initiated contacts (aux is an advisor id) in the period divided by "
+            "youth-months in follow-up (a month is 52/12 weeks).")
+    reg["weeks_to_first_contact"] = Outcome(
+        "Weeks from registration to first contact", "weeks",
+        "For first registrations in the period (at least 6 months before the run ends): weeks "
+        "to the first advisor-initiated contact, among youths contacted before their first exit.")
+    reg["weeks_waiting_veileder"] = Outcome(
+        "Weeks waiting for a veileder", "weeks",
+        "Mean length of completed spells in follow-up without an advisor (from entry until the "
+        "first advisor event, or after advisor -1) that begin in the period; 0 when no one waited.")
+    reg["share_weeks_without_veileder"] = Outcome(
+        "Youth-weeks without a veileder", "percent",
+        "Share of youth-weeks in follow-up (in the period) with no advisor (advisor -1).")
+    reg["weeks_waiting_tiltak"] = Outcome(
+        "Weeks waiting for a tiltak place", "weeks",
+        "Mean length of completed spells in follow-up with tiltak state 'waiting' that begin "
+        "in the period; 0 when no one waited.")
+    for role in codes.ROLE:
+        reg[f"portefolje_mean_{role}"] = Outcome(
+            f"Portefølje, mean ({role} advisors)", "users",
+            f"Mean portfolio (youths + older users) over advisor-weeks in the period, role {role}.")
+        reg[f"portefolje_p90_{role}"] = Outcome(
+            f"Portefølje, 90th percentile ({role} advisors)", "users",
+            f"90th percentile of the portfolio over advisor-weeks in the period, role {role}.")
+    for role in codes.ROLE:
+        reg[f"veileder_fte_{role}"] = Outcome(
+            f"Veiledere ({role}), FTE", "FTE (national)",
+            f"Active advisor-weeks of role {role} (not hired by a cap policy) divided by the "
+            "weeks in the period, national.")
+    reg["veileder_fte_hired"] = Outcome(
+        "Veiledere hired by a cap policy, FTE", "FTE (national)",
+        "Active advisor-weeks of advisors added by a 'hire' cap, divided by the weeks in the "
+        "period, national.")
+    for item, (label, definition) in COST_ITEMS.items():
+        reg[f"cost_{item}"] = Outcome(label, "NOK per year", definition)
+    return reg
+
+
+#: Every outcome column, in report order, with its label, unit and definition.
+OUTCOMES: dict[str, Outcome] = _outcome_registry()
+
+
+# --------------------------------------------------------------------------- event helpers
+
+def kind_codes(kind: pd.Series) -> np.ndarray:
+    """Event kinds as ``sim.codes`` integers, whether stored as category, string or int."""
+    if isinstance(kind.dtype, pd.CategoricalDtype):
+        lookup = np.array([codes.EVENT_KIND.index(str(c)) if str(c) in codes.EVENT_KIND else -1
+                           for c in kind.cat.categories] + [-1], dtype=np.int16)
+        return lookup[kind.cat.codes.to_numpy()]
+    if pd.api.types.is_integer_dtype(kind.dtype):
+        return kind.to_numpy(dtype=np.int16)
+    return pd.Categorical(kind.astype(str), categories=list(codes.EVENT_KIND)).codes.astype(np.int16)
+
+
+def n_reps(result: RunResult) -> int:
+    """Replications in a result (from the seeds, or the largest rep index seen)."""
+    seen = [int(t["rep"].max()) + 1 for t in (result.events, result.weekly, result.advisors)
+            if len(t)]
+    return max([result.replications, *seen])
+
+
+def _youth_key(rep: np.ndarray, youth: np.ndarray, stride: int) -> np.ndarray:
+    """One int64 per (replication, youth), so searches need one sorted array."""
+    return rep.astype(np.int64) * stride + youth.astype(np.int64)
+
+
+def _stride(events: pd.DataFrame) -> int:
+    return int(events["youth"].max()) + 1 if len(events) else 1
+
+
+def _ffill_within(values: np.ndarray, valid: np.ndarray, group_first: np.ndarray,
+                  default: int) -> np.ndarray:
+    """Carry the last valid value forward inside each group (rows sorted by group)."""
+    n = len(values)
+    idx = np.where(valid, np.arange(n), -1)
+    np.maximum.accumulate(idx, out=idx)
+    found = idx >= group_first
+    return np.where(found, values[np.maximum(idx, 0)], default)
+
+
+def _overlap(start: np.ndarray, end: np.ndarray, lo: np.ndarray | int, hi: np.ndarray | int) -> np.ndarray:
+    """Weeks of [start, end) inside [lo, hi)."""
+    return np.maximum(np.minimum(end, hi) - np.maximum(start, lo), 0)
+
+
+# --------------------------------------------------------------------------- timeline
+
+def build_timeline(events: pd.DataFrame, n_weeks: int) -> pd.DataFrame:
+    """Fold the state events into segments ``[start, end)`` of constant state per youth.
+
+    Columns: ``key`` (rep and youth in one int64), ``rep``, ``youth``, ``start``, ``end``,
+    ``status`` (a ``codes.STATUS`` code) and one column per :data:`TIMELINE_STATES` kind.
+    A state holds from its event's week until the next change (the state *during* week w
+    is the last event with week <= w); the last segment runs to the end of the run. Several
+    events of one youth in one week leave the state of the last one, in log order. Every
+    registration or return starts a spell with no advisor (-1), no tiltak and no IPS, so a
+    youth waits for a veileder from entry until an ``advisor`` event assigns one.
+    """
+    kinds = kind_codes(events["kind"])
+    wanted = np.isin(kinds, (*_STATUS_KINDS, *TIMELINE_STATES.values()))
+    kinds = kinds[wanted]
+    stride = _stride(events)
+    rep = events["rep"].to_numpy()[wanted]
+    youth = events["youth"].to_numpy()[wanted]
+    week = events["week"].to_numpy().astype(np.int64)[wanted]
+    value = events["value"].to_numpy().astype(np.int64)[wanted]
+    key = _youth_key(rep, youth, stride)
+    order = np.lexsort((np.arange(len(key)), week, key))
+    key, week, value, kinds, rep, youth = (a[order] for a in (key, week, value, kinds, rep, youth))
+    n = len(key)
+    if n == 0:
+        empty = {c: np.zeros(0, dtype=np.int64) for c in
+                 ("key", "rep", "youth", "start", "end", "status", *TIMELINE_STATES)}
+        return pd.DataFrame(empty)
+
+    first = np.r_[True, key[1:] != key[:-1]]
+    group_first = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+
+    status_value = np.where(np.isin(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN)), codes.S_FOLLOW_UP,
+                            np.where(kinds == codes.EV_UFORE_DIRECT, codes.S_UFORE, value))
+    columns = {"status": _ffill_within(status_value, np.isin(kinds, _STATUS_KINDS), group_first,
+                                       codes.S_NOT_ENTERED)}
+    # A spell (registration or return) starts without advisor, tiltak or IPS until an event
+    # says otherwise: the engine assigns advisors after the entry, often in the same week.
+    spell_start = np.isin(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN))
+    for name, kind in TIMELINE_STATES.items():
+        if name in _RESET_AT_SPELL_START:
+            reset = np.where(spell_start, _RESET_AT_SPELL_START[name], value)
+            columns[name] = _ffill_within(reset, (kinds == kind) | spell_start, group_first,
+                                          _STATE_DEFAULT[name])
+        else:
+            columns[name] = _ffill_within(value, kinds == kind, group_first, _STATE_DEFAULT[name])
+
+    # One segment per (youth, week): the state after the week's last event.
+    last_in_week = np.r_[(key[1:] != key[:-1]) | (week[1:] != week[:-1]), True]
+    key, week, rep, youth = key[last_in_week], week[last_in_week], rep[last_in_week], youth[last_in_week]
+    same_next = np.r_[key[1:] == key[:-1], False]
+    end = np.where(same_next, np.r_[week[1:], 0], n_weeks)
+    frame = {"key": key, "rep": rep.astype(np.int64), "youth": youth, "start": week, "end": end}
+    frame.update({name: col[last_in_week] for name, col in columns.items()})
+    return pd.DataFrame(frame)
+
+
+def _status_at(timeline: pd.DataFrame, key: np.ndarray, week: np.ndarray, n_weeks: int) -> np.ndarray:
+    """Status of each (youth key, week) query, from the timeline."""
+    stride = n_weeks + 1
+    seg = timeline["key"].to_numpy() * stride + timeline["start"].to_numpy()
+    pos = np.searchsorted(seg, key * stride + week, side="right") - 1
+    found = (pos >= 0) & (timeline["key"].to_numpy()[np.maximum(pos, 0)] == key)
+    return np.where(found, timeline["status"].to_numpy()[np.maximum(pos, 0)], codes.S_NOT_ENTERED)
+
+
+def _per_rep(rep: np.ndarray, weights: np.ndarray, reps: int) -> np.ndarray:
+    return np.bincount(rep, weights=weights.astype(np.float64), minlength=reps)[:reps]
+
+
+def _ratio(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
+    """num / den * scale with 0 where den is 0 (an empty population has nothing to report)."""
+    out = np.zeros_like(num, dtype=np.float64)
+    ok = den > 0
+    out[ok] = num[ok] / den[ok] * scale
+    return out
+
+
+# --------------------------------------------------------------------------- outcomes
+
+def _entry_cohort_shares(events: pd.DataFrame, kinds: np.ndarray, timeline: pd.DataFrame,
+                         first_week: int, n_weeks: int, reps: int, scale: float) -> dict[str, np.ndarray]:
+    """Work-or-education shares 6 and 12 months after each youth's first entry in the period."""
+    stride = _stride(events)
+    is_entry = np.isin(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN))
+    week = events["week"].to_numpy()[is_entry].astype(np.int64)
+    rep = events["rep"].to_numpy()[is_entry].astype(np.int64)
+    key = _youth_key(rep, events["youth"].to_numpy()[is_entry], stride)
+    in_period = week >= first_week
+    key, week, rep = key[in_period], week[in_period], rep[in_period]
+    order = np.lexsort((week, key))
+    key, week, rep = key[order], week[order], rep[order]
+    _, first_idx = np.unique(key, return_index=True)
+    key, week, rep = key[first_idx], week[first_idx], rep[first_idx]
+
+    out: dict[str, np.ndarray] = {}
+    for months in (6, 12):
+        h = months_to_weeks(months)
+        ok = week + h < n_weeks
+        status = _status_at(timeline, key[ok], week[ok] + h, n_weeks)
+        success = np.isin(status, WORK_OR_EDUCATION)
+        count = _per_rep(rep[ok], success, reps)
+        cohort = _per_rep(rep[ok], np.ones(ok.sum()), reps)
+        out[f"work_or_education_{months}m"] = _ratio(count, cohort, 100.0)
+        if months == 12:
+            window_years = max(n_weeks - h - first_week, 0) / codes.WEEKS_PER_YEAR
+            out["work_or_education_12m_persons"] = (
+                count / scale / window_years if window_years > 0 else np.zeros(reps))
+    return out
+
+
+def _days_in_work(events: pd.DataFrame, kinds: np.ndarray, timeline: pd.DataFrame,
+                  first_week: int, n_weeks: int, reps: int) -> np.ndarray:
+    """Mean days in work over the 104 weeks after first registration, new entrants in the period."""
+    stride = _stride(events)
+    reg = (kinds == codes.EV_REGISTRATION)
+    week = events["week"].to_numpy()[reg].astype(np.int64)
+    rep = events["rep"].to_numpy()[reg].astype(np.int64)
+    key = _youth_key(rep, events["youth"].to_numpy()[reg], stride)
+    ok = (week >= first_week) & (week + WORK_HORIZON_WEEKS <= n_weeks)
+    key, week, rep = key[ok], week[ok], rep[ok]
+    key, first_idx = np.unique(key, return_index=True)  # one registration per youth
+    week, rep = week[first_idx], rep[first_idx]
+    if len(key) == 0:
+        return np.zeros(reps)
+
+    seg_key = timeline["key"].to_numpy()
+    pos = np.searchsorted(key, seg_key)
+    member = (pos < len(key)) & (key[np.minimum(pos, len(key) - 1)] == seg_key)
+    pos = pos[member]
+    working = np.isin(timeline["status"].to_numpy()[member], IN_WORK)
+    start0 = week[pos]
+    weeks_in_work = _overlap(timeline["start"].to_numpy()[member], timeline["end"].to_numpy()[member],
+                             start0, start0 + WORK_HORIZON_WEEKS) * working
+    per_youth = np.bincount(pos, weights=weeks_in_work.astype(np.float64), minlength=len(key))
+    days = _per_rep(rep, per_youth * 7, reps)
+    return _ratio(days, _per_rep(rep, np.ones(len(key)), reps))
+
+
+def _spell_mean(timeline: pd.DataFrame, condition: np.ndarray, first_week: int, n_weeks: int,
+                reps: int) -> np.ndarray:
+    """Mean length in weeks of completed runs of ``condition`` that begin in the period."""
+    key = timeline["key"].to_numpy()
+    start = timeline["start"].to_numpy()
+    end = timeline["end"].to_numpy()
+    rep = timeline["rep"].to_numpy()
+    prev_same = np.r_[False, (key[1:] == key[:-1]) & condition[:-1]]
+    begins = condition & ~prev_same
+    run_id = np.cumsum(begins) - 1
+    if not begins.any():
+        return np.zeros(reps)
+    run_start = start[begins]
+    run_rep = rep[begins]
+    run_end = np.zeros(int(begins.sum()), dtype=np.int64)
+    np.maximum.at(run_end, run_id[condition], end[condition])
+    keep = (run_start >= first_week) & (run_end < n_weeks)
+    total = _per_rep(run_rep[keep], (run_end - run_start)[keep], reps)
+    count = _per_rep(run_rep[keep], np.ones(keep.sum()), reps)
+    return _ratio(total, count)
+
+
+def _first_contact(events: pd.DataFrame, kinds: np.ndarray, first_week: int, n_weeks: int,
+                   reps: int) -> np.ndarray:
+    """Mean weeks from first registration (in the period) to the first advisor contact."""
+    stride = _stride(events)
+    rep_all = events["rep"].to_numpy().astype(np.int64)
+    week_all = events["week"].to_numpy().astype(np.int64)
+    key_all = _youth_key(rep_all, events["youth"].to_numpy(), stride)
+    wstride = n_weeks + 1
+
+    def sorted_keys(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        k = key_all[mask] * wstride + week_all[mask]
+        k.sort()
+        return k, k // wstride
+
+    contact_k, contact_youth = sorted_keys((kinds == codes.EV_CONTACT) & (events["aux"].to_numpy() >= 0))
+    exit_k, exit_youth = sorted_keys(kinds == codes.EV_EXIT)
+
+    reg = (kinds == codes.EV_REGISTRATION) & (week_all >= first_week) \
+        & (week_all + FIRST_CONTACT_MIN_WEEKS <= n_weeks)
+    key, week, rep = key_all[reg], week_all[reg], rep_all[reg]
+    if len(key) == 0:
+        return np.zeros(reps)
+    query = key * wstride + week
+
+    never = np.iinfo(np.int64).max
+
+    def first_at_or_after(sorted_k: np.ndarray, sorted_youth: np.ndarray) -> np.ndarray:
+        """Week of the first listed event at or after each registration (``never`` if none)."""
+        weeks = np.full(len(key), never)
+        if len(sorted_k) == 0:
+            return weeks
+        pos = np.searchsorted(sorted_k, query, side="left")
+        hit = np.minimum(pos, len(sorted_k) - 1)
+        found = (pos < len(sorted_k)) & (sorted_youth[hit] == key)
+        weeks[found] = sorted_k[hit[found]] % wstride
+        return weeks
+
+    contact = first_at_or_after(contact_k, contact_youth)
+    exit_ = first_at_or_after(exit_k, exit_youth)
+    ok = (contact < never) & (contact <= exit_)
+    total = _per_rep(rep[ok], contact[ok] - week[ok], reps)
+    return _ratio(total, _per_rep(rep[ok], np.ones(ok.sum()), reps))
+
+
+def _contacts(events: pd.DataFrame, kinds: np.ndarray, first_week: int, reps: int,
+              youth_months: np.ndarray) -> dict[str, np.ndarray]:
+    mask = (kinds == codes.EV_CONTACT) & (events["aux"].to_numpy() >= 0) \
+        & (events["week"].to_numpy() >= first_week)
+    rep = events["rep"].to_numpy()[mask].astype(np.int64)
+    channel = events["value"].to_numpy()[mask].astype(np.int64)
+    counts = np.zeros((reps, codes.N_CHANNELS))
+    np.add.at(counts, (rep, channel), 1.0)
+    out = {f"contacts_per_month_{ch}": _ratio(counts[:, i], youth_months)
+           for i, ch in enumerate(codes.CHANNEL)}
+    out["contacts_per_month_all"] = _ratio(counts.sum(axis=1), youth_months)
+    return out
+
+
+def _stocks_at_end(weekly: pd.DataFrame, reps: int, scale: float) -> dict[str, np.ndarray]:
+    """AAP and uføre stocks in the last week of the period, national."""
+    stock = weekly[weekly["variable"].astype(str) == "stock_benefit"]
+    out = {"aap_stock_end": np.zeros(reps), "ufore_stock_end": np.zeros(reps)}
+    if stock.empty:
+        return out
+    last = stock[stock["week"] == stock["week"].max()]
+    category = last["category"].astype(str).to_numpy()
+    for benefit in ("aap", "ufore"):
+        rows = last[category == benefit]
+        out[f"{benefit}_stock_end"] = _per_rep(rows["rep"].to_numpy().astype(np.int64),
+                                               rows["value"].to_numpy(), reps) / scale
+    return out
+
+
+def _advisor_outcomes(advisors: pd.DataFrame, first_week: int, n_weeks: int, reps: int,
+                      scale: float) -> dict[str, np.ndarray]:
+    """Portfolio mean and 90th percentile by role; FTEs by role and for hired advisors."""
+    out: dict[str, np.ndarray] = {}
+    if advisors.empty:
+        for r in codes.ROLE:
+            out[f"portefolje_mean_{r}"] = out[f"portefolje_p90_{r}"] = np.full(reps, np.nan)
+            out[f"veileder_fte_{r}"] = np.zeros(reps)
+        out["veileder_fte_hired"] = np.zeros(reps)
+        return out
+    adv = advisors[advisors["week"] >= first_week]
+    weeks = max(n_weeks - first_week, 1)
+    hired = adv["hired"].to_numpy().astype(bool) if "hired" in adv else np.zeros(len(adv), bool)
+    role = adv["role"].astype(str).to_numpy()
+    rep = adv["rep"].to_numpy().astype(np.int64)
+    portfolio = adv["portfolio"].to_numpy().astype(np.float64)
+    for r in codes.ROLE:
+        in_role = role == r
+        stats = pd.DataFrame({"rep": rep[in_role], "p": portfolio[in_role]}).groupby("rep")["p"]
+        out[f"portefolje_mean_{r}"] = stats.mean().reindex(range(reps)).to_numpy()
+        out[f"portefolje_p90_{r}"] = stats.quantile(0.9).reindex(range(reps)).to_numpy()
+    for r in codes.ROLE:
+        out[f"veileder_fte_{r}"] = _per_rep(rep, (role == r) & ~hired, reps) / weeks / scale
+    out["veileder_fte_hired"] = _per_rep(rep, hired, reps) / weeks / scale
+    return out
+
+
+def unit_costs_of(result: RunResult) -> Mapping[str, float] | None:
+    """The scenario's ``costs`` block as stored in the run's manifest (None when absent)."""
+    scenario = result.manifest.get("scenario") if result.manifest else None
+    if isinstance(scenario, Mapping) and isinstance(scenario.get("costs"), Mapping):
+        return scenario["costs"]
+    return None
+
+
+def outcomes(result: RunResult, unit_costs: Mapping[str, float] | Any | None = None) -> pd.DataFrame:
+    """All outcomes of a run, one row per replication (index ``rep``), columns as :data:`OUTCOMES`.
+
+    ``unit_costs`` (a mapping or the scenario's ``Costs`` block) defaults to the costs in the
+    run's manifest; without either, the ``cost_*`` columns are left out.
+    """
+    cal = result.calendar
+    first_week, n_weeks = cal.first_week, cal.n_weeks
+    reps = n_reps(result)
+    scale = float(result.scale)
+    events = result.events
+    kinds = kind_codes(events["kind"])
+    timeline = build_timeline(events, n_weeks)
+    rep = timeline["rep"].to_numpy()
+    in_period = _overlap(timeline["start"].to_numpy(), timeline["end"].to_numpy(), first_week, n_weeks)
+    follow_up = timeline["status"].to_numpy() == codes.S_FOLLOW_UP
+    fu_weeks = _per_rep(rep, in_period * follow_up, reps)
+    tiltak = timeline["tiltak"].to_numpy()
+    advisor = timeline["advisor"].to_numpy()
+
+    cols: dict[str, np.ndarray] = {}
+    cols.update(_entry_cohort_shares(events, kinds, timeline, first_week, n_weeks, reps, scale))
+    cols["days_in_work_2y"] = _days_in_work(events, kinds, timeline, first_week, n_weeks, reps)
+    cols["tiltak_share_of_weeks"] = _ratio(
+        _per_rep(rep, in_period * (follow_up & (tiltak == codes.Q_IN)), reps), fu_weeks, 100.0)
+    starts = (kinds == codes.EV_TILTAK) & (events["value"].to_numpy() == codes.Q_IN) \
+        & (events["week"].to_numpy() >= first_week)
+    cols["tiltak_starts_per_1000"] = _ratio(
+        _per_rep(events["rep"].to_numpy()[starts].astype(np.int64), np.ones(starts.sum()), reps),
+        fu_weeks / codes.WEEKS_PER_YEAR, 1000.0)
+    cols.update(_stocks_at_end(result.weekly, reps, scale))
+    cols.update(_contacts(events, kinds, first_week, reps, fu_weeks / WEEKS_PER_MONTH))
+    cols["weeks_to_first_contact"] = _first_contact(events, kinds, first_week, n_weeks, reps)
+    waiting_advisor = follow_up & (advisor == NO_ADVISOR)
+    cols["weeks_waiting_veileder"] = _spell_mean(timeline, waiting_advisor, first_week, n_weeks, reps)
+    cols["share_weeks_without_veileder"] = _ratio(
+        _per_rep(rep, in_period * waiting_advisor, reps), fu_weeks, 100.0)
+    cols["weeks_waiting_tiltak"] = _spell_mean(
+        timeline, follow_up & (tiltak == codes.Q_WAITING), first_week, n_weeks, reps)
+    cols.update(_advisor_outcomes(result.advisors, first_week, n_weeks, reps, scale))
+
+    if unit_costs is None:
+        unit_costs = unit_costs_of(result)
+    if unit_costs is not None:
+        costs = cost_per_year(result, timeline, unit_costs, reps)
+        cols.update({f"cost_{c}": costs[c].to_numpy() for c in costs.columns})
+
+    frame = pd.DataFrame(cols, index=pd.RangeIndex(reps, name="rep"))
+    return frame[[c for c in OUTCOMES if c in frame.columns]]
+
+
+# --------------------------------------------------------------------------- summary.json
+
+def _jsonable(values: np.ndarray | pd.Series) -> list[float | None]:
+    return [None if not np.isfinite(v) else float(v) for v in np.asarray(values, dtype=np.float64)]
+
+
+def _mean(values: np.ndarray | pd.Series) -> float | None:
+    arr = np.asarray(values, dtype=np.float64)
+    arr = arr[np.isfinite(arr)]
+    return float(arr.mean()) if len(arr) else None
+
+
+def _weekly_summary(result: RunResult, variable: str, how: str) -> dict[str, dict[str, Any]]:
+    """Per category: the last-week value ("end") or the mean over weeks ("mean"), national."""
+    weekly = result.weekly
+    rows = weekly[weekly["variable"].astype(str) == variable]
+    if rows.empty:
+        return {}
+    if how == "end":
+        rows = rows[rows["week"] == rows["week"].max()]
+    per = (rows.assign(category=rows["category"].astype(str))
+           .groupby(["category", "rep"], observed=True)["value"].mean() / result.scale)
+    out: dict[str, dict[str, Any]] = {}
+    for category, values in per.groupby(level=0):
+        out[str(category) or "all"] = {"mean": _mean(values), "values": _jsonable(values)}
+    return out
+
+
+def summary(result: RunResult, table: pd.DataFrame | None = None,
+            unit_costs: Mapping[str, float] | Any | None = None) -> dict[str, Any]:
+    """Headline outcomes for ``summary.json``: per outcome its mean and per-replication values.
+
+    Also the stocks by status at period end and the mean weekly exits by type (national,
+    from weekly.parquet), which OUTPUTS.md lists for the summary. ``table`` is a ready
+    :func:`outcomes` table; ``unit_costs`` as in :func:`outcomes`.
+    """
+    table = outcomes(result, unit_costs) if table is None else table
+    cal = result.calendar
+    stored = (result.manifest or {}).get("calendar", {})
+    return {
+        "name": result.name,
+        "replications": int(len(table)),
+        "scale": float(result.scale),
+        "period": {"start": str(stored.get("period_start") or cal.date_of(cal.first_week).isoformat()),
+                   "end": str(stored.get("period_end") or cal.date_of(cal.n_weeks - 1).isoformat())},
+        "outcomes": {
+            name: {"label": OUTCOMES[name].label, "unit": OUTCOMES[name].unit,
+                   "mean": _mean(table[name]), "values": _jsonable(table[name])}
+            for name in table.columns
+        },
+        "stocks_at_end_by_status": _weekly_summary(result, "stock_status", "end"),
+        "exits_per_week_by_type": _weekly_summary(result, "exits", "mean"),
+    }

@@ -1,0 +1,297 @@
+"""Figures of a run and of a comparison, as PNG files (matplotlib's Agg canvas, no display).
+
+A reader should see the shape of a run without opening the tables: the stocks over time,
+what the youths do, where they go, how full portfolios are and how contacts per user fall
+as portfolios grow. Every figure shows the period only, national counts (simulated ÷ scale)
+unless it says otherwise, the mean over replications and, where there are several, the
+band between their 5th and 95th percentiles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import matplotlib.dates as mdates
+import numpy as np
+import pandas as pd
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from sim import codes
+from sim.calendar import WEEKS_PER_MONTH, Calendar
+from sim.results import RunResult
+
+#: The steering letter's "about 50 users" per youth advisor (BRIEF section 6).
+PORTFOLIO_GOAL = 50
+BAND = (0.05, 0.95)
+DPI = 110
+
+
+def display_unit(unit: str) -> tuple[str, float]:
+    """The unit a reader sees and the factor values are divided by (NOK per year -> MNOK)."""
+    if unit == "NOK per year":
+        return "MNOK per year", 1e6
+    return unit, 1.0
+
+
+def effect_unit(unit: str) -> str:
+    """Unit of an effect: a difference of percentages is in percentage points."""
+    shown, _ = display_unit(unit)
+    return "percentage points" if shown == "percent" else shown
+
+
+def _figure(nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (9, 5)) -> tuple[Figure, np.ndarray]:
+    fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)
+    axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
+    return fig, axes
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=DPI)
+    return path
+
+
+def _date_axis(ax) -> None:  # noqa: ANN001 - a matplotlib Axes
+    locator = mdates.AutoDateLocator()
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.set_xlabel("date")
+
+
+def _dates(calendar: Calendar, weeks: np.ndarray) -> np.ndarray:
+    start = np.datetime64(calendar.sim_start, "D")
+    return start + np.asarray(weeks, dtype=np.int64) * np.timedelta64(7, "D")
+
+
+def band(values: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mean and 5-95 % band over the columns (replications) of a week × rep table."""
+    arr = values.to_numpy(dtype=np.float64)
+    mean = np.nanmean(arr, axis=1) if arr.size else np.zeros(len(values))
+    if arr.shape[1] > 1:
+        lo, hi = np.nanquantile(arr, BAND, axis=1)
+    else:
+        lo = hi = mean
+    return mean, lo, hi
+
+
+def weekly_series(weekly: pd.DataFrame, variable: str, first_week: int) -> dict[str, pd.DataFrame]:
+    """Per category of ``variable``: a week × rep table of values (period only, 0 where absent)."""
+    rows = weekly[(weekly["variable"].astype(str) == variable) & (weekly["week"] >= first_week)]
+    if rows.empty:
+        return {}
+    rows = rows.assign(category=rows["category"].astype(str))
+    reps = sorted(weekly["rep"].unique())
+    weeks = np.sort(rows["week"].unique())
+    out: dict[str, pd.DataFrame] = {}
+    for category, part in rows.groupby("category", sort=False):
+        table = part.pivot_table(index="week", columns="rep", values="value", aggfunc="sum")
+        out[str(category)] = table.reindex(index=weeks, columns=reps).fillna(0.0)
+    return out
+
+
+def _plot_band(ax, x: np.ndarray, table: pd.DataFrame, label: str, scale: float = 1.0,  # noqa: ANN001
+               color: str | None = None, linewidth: float = 1.4) -> None:
+    mean, lo, hi = band(table / scale)
+    line = ax.plot(x, mean, label=label, color=color, linewidth=linewidth)[0]
+    if table.shape[1] > 1:
+        ax.fill_between(x, lo, hi, color=line.get_color(), alpha=0.2, linewidth=0)
+
+
+def _ordered(series: Mapping[str, pd.DataFrame], order: Sequence[str]) -> list[str]:
+    return [c for c in order if c in series] + [c for c in series if c not in order]
+
+
+def _stock_plot(result: RunResult, variable: str, order: Sequence[str], title: str, ylabel: str,
+                path: Path) -> Path:
+    cal = result.calendar
+    series = weekly_series(result.weekly, variable, cal.first_week)
+    fig, (ax,) = _figure()
+    for category in _ordered(series, order):
+        table = series[category]
+        _plot_band(ax, _dates(cal, table.index.to_numpy()), table, category.replace("_", " "), result.scale)
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    _date_axis(ax)
+    if series:
+        ax.legend(fontsize=8, ncols=2)
+    ax.set_ylim(bottom=0)
+    return _save(fig, path)
+
+
+def _exits_plot(result: RunResult, path: Path) -> Path:
+    """Exits per month by type, from each calendar month's mean weekly count × 52/12.
+
+    Weekly counts are too noisy to read, and plain monthly sums jump with the number of
+    weeks a month happens to hold, so each month shows its mean weekly rate as a monthly one.
+    """
+    cal = result.calendar
+    series = weekly_series(result.weekly, "exits", cal.first_week)
+    fig, (ax,) = _figure()
+    for category in _ordered(series, codes.EXIT_TYPES):
+        table = series[category]
+        months = pd.DatetimeIndex(_dates(cal, table.index.to_numpy())).to_period("M")
+        monthly = table.groupby(months).mean() * WEEKS_PER_MONTH
+        x = monthly.index.to_timestamp().to_numpy()
+        _plot_band(ax, x, monthly, category.replace("_", " "), result.scale)
+    ax.set_title("Exits from follow-up per month by type")
+    ax.set_ylabel("exits per month (national)")
+    _date_axis(ax)
+    if series:
+        ax.legend(fontsize=8, ncols=2)
+    ax.set_ylim(bottom=0)
+    return _save(fig, path)
+
+
+def _portfolio_plot(result: RunResult, path: Path) -> Path:
+    """Histogram of portfolio sizes by role in the last week, with the 50-user goal."""
+    adv = result.advisors
+    fig, axes = _figure(1, len(codes.ROLE), size=(11, 4))
+    last = adv[adv["week"] == adv["week"].max()] if len(adv) else adv
+    role = last["role"].astype(str).to_numpy() if len(last) else np.array([])
+    when = result.calendar.date_of(int(last["week"].max())) if len(last) else None
+    top = float(last["portfolio"].max()) if len(last) else 100.0
+    bins = np.arange(0, max(top, PORTFOLIO_GOAL) + 10, 5)
+    for ax, r in zip(axes, codes.ROLE, strict=True):
+        values = last["portfolio"].to_numpy()[role == r] if len(last) else np.array([])
+        ax.hist(values, bins=bins, color="tab:blue", alpha=0.8)
+        ax.axvline(PORTFOLIO_GOAL, color="tab:red", linestyle="--", label=f"{PORTFOLIO_GOAL} users")
+        mean = f", mean {values.mean():.0f}" if len(values) else ""
+        ax.set_title(f"{r} advisors (n = {len(values)}{mean})", fontsize=10)
+        ax.set_xlabel("portefølje (users: youths + older)")
+        ax.set_ylabel("advisors (simulated, all replications)")
+        ax.legend(fontsize=8)
+    suffix = f" in the week of {when.isoformat()}" if when is not None else ""
+    fig.suptitle(f"Portfolio size by advisor role{suffix}")
+    return _save(fig, path)
+
+
+def _contacts_plot(result: RunResult, path: Path) -> Path:
+    """Contacts per user per month against portfolio size, per advisor-week, by channel.
+
+    Binned means show the shape; the dashed curves are k/N with k fixed at each channel's
+    mean weekly total, i.e. what a budget that did not grow with N would give.
+    """
+    adv = result.advisors
+    adv = adv[(adv["week"] >= result.calendar.first_week) & (adv["portfolio"] > 0)]
+    fig, (ax,) = _figure()
+    if len(adv):
+        n = adv["portfolio"].to_numpy(dtype=np.float64)
+        hi = np.quantile(n, 0.99)
+        edges = np.arange(0, hi + 10, 10)
+        centre = (edges[:-1] + edges[1:]) / 2
+        which = np.digitize(n, edges) - 1
+        counts = np.bincount(which, minlength=len(centre))[: len(centre)]
+        shown = counts >= 5
+        grid = np.linspace(max(edges[1] / 2, 5), hi, 100)
+        for channel in codes.CHANNEL:
+            if channel not in adv:
+                continue
+            weekly_contacts = adv[channel].to_numpy(dtype=np.float64)
+            per_user = weekly_contacts / n * WEEKS_PER_MONTH
+            sums = np.bincount(which, weights=per_user, minlength=len(centre))[: len(centre)]
+            means = np.divide(sums, counts, out=np.full(len(centre), np.nan), where=counts > 0)
+            line = ax.plot(centre[shown], means[shown], marker="o", markersize=3,
+                           label=channel.replace("_", " "))[0]
+            k = weekly_contacts.mean() * WEEKS_PER_MONTH
+            ax.plot(grid, k / grid, linestyle="--", linewidth=0.8, color=line.get_color())
+        ax.set_yscale("log")
+        ax.legend(fontsize=8, title="channel (dashed: k / N)", title_fontsize=8)
+    ax.set_title("Contacts per user per month against portfolio size (advisor-weeks)")
+    ax.set_xlabel("portefølje N (users)")
+    ax.set_ylabel("contacts per user per month (log scale)")
+    return _save(fig, path)
+
+
+def plot_run(result: RunResult, directory: Path) -> list[Path]:
+    """Write the run's figures into ``directory`` and return their paths."""
+    directory = Path(directory)
+    return [
+        _stock_plot(result, "stock_innsatsgruppe", codes.INNSATSGRUPPE,
+                    "Youths in follow-up by innsatsgruppe", "youths (national)",
+                    directory / "stocks_by_innsatsgruppe.png"),
+        _stock_plot(result, "stock_activity", codes.ACTIVITY, "Youths in follow-up by primary activity",
+                    "youths (national)", directory / "activities.png"),
+        _exits_plot(result, directory / "exits_by_type.png"),
+        _portfolio_plot(result, directory / "portfolio_by_role.png"),
+        _contacts_plot(result, directory / "contacts_per_user_vs_portfolio.png"),
+        _stock_plot(result, "stock_benefit", codes.BENEFIT, "Youths by benefit (uføre: all on uføretrygd)",
+                    "youths (national)", directory / "benefits.png"),
+    ]
+
+
+# --------------------------------------------------------------------------- comparisons
+
+#: Stocks shown in a comparison: (variable, category, title, national?).
+COMPARE_STOCKS: tuple[tuple[str, str, str, bool], ...] = (
+    ("stock_status", "follow_up", "Youths in follow-up", True),
+    ("tiltak_in", "", "Youths in tiltak", True),
+    ("stock_benefit", "aap", "Youths on AAP", True),
+    ("advisor_waiting", "", "Youths waiting for a veileder", True),
+    ("portfolio_mean", "youth", "Portefølje mean, youth advisors (users)", False),
+    ("tiltak_waiting", "", "Youths waiting for tiltak", True),
+)
+
+
+def plot_stock_comparison(weeklies: Mapping[str, pd.DataFrame], calendar: Calendar, scale: float,
+                          path: Path, starts: Sequence[dt.date] = ()) -> Path:
+    """Key weekly stocks of several runs, one panel per stock, one line (and band) per run.
+
+    ``starts`` are the dates policies take effect, drawn as dotted vertical lines.
+    """
+    fig, axes = _figure(3, 2, size=(12, 11))
+    period = _dates(calendar, np.array([calendar.first_week, calendar.n_weeks - 1]))
+    for ax, (variable, category, title, national) in zip(axes, COMPARE_STOCKS, strict=True):
+        drawn = 0
+        for i, (name, weekly) in enumerate(weeklies.items()):
+            table = weekly_series(weekly, variable, calendar.first_week).get(category)
+            if table is None:
+                continue
+            # The baseline is drawn first, wide and black, so a scenario equal to it shows on top.
+            _plot_band(ax, _dates(calendar, table.index.to_numpy()), table, name,
+                       scale if national else 1.0, color="black" if i == 0 else f"C{i - 1}",
+                       linewidth=2.6 if i == 0 else 1.2)
+            drawn += 1
+        if not drawn:
+            ax.text(0.5, 0.5, "not in these runs", transform=ax.transAxes, ha="center", color="grey")
+        ax.set_xlim(period[0], period[1])
+        for start in sorted(set(starts)):
+            ax.axvline(np.datetime64(start, "D"), color="grey", linestyle=":", linewidth=1)
+        ax.set_title(title, fontsize=10)
+        ax.set_ylabel("users per advisor" if not national else "youths (national)")
+        _date_axis(ax)
+    axes[0].legend(fontsize=8)
+    fig.suptitle("Key stocks by scenario (mean and 5-95 % band over replications; dotted: policy start)")
+    return _save(fig, path)
+
+
+def plot_effects(effects: pd.DataFrame, outcomes: Sequence[str], labels: Mapping[str, str],
+                 path: Path) -> Path:
+    """Effect (scenario − baseline) of each scenario on each outcome, with 90 % whiskers."""
+    outcomes = [o for o in outcomes if o in set(effects["outcome"])]
+    ncols = 2
+    nrows = max(1, -(-len(outcomes) // ncols))
+    scenarios = list(dict.fromkeys(effects["scenario"]))
+    fig, axes = _figure(nrows, ncols, size=(12, 1.2 + nrows * (0.5 + 0.35 * len(scenarios))))
+    for ax in axes[len(outcomes):]:
+        ax.set_visible(False)
+    for ax, outcome in zip(axes, outcomes, strict=False):
+        part = effects[effects["outcome"] == outcome].set_index("scenario").reindex(scenarios)
+        unit = str(part["unit"].dropna().iloc[0]) if part["unit"].notna().any() else ""
+        _, factor = display_unit(unit)
+        y = np.arange(len(scenarios))
+        mean = part["effect_mean"].to_numpy(dtype=np.float64) / factor
+        err = np.vstack([mean - part["effect_low"].to_numpy(dtype=np.float64) / factor,
+                         part["effect_high"].to_numpy(dtype=np.float64) / factor - mean])
+        colors = ["tab:green" if m > 0 else "tab:red" if m < 0 else "grey" for m in mean]
+        ax.barh(y, mean, xerr=np.abs(err), color=colors, alpha=0.7, capsize=3)
+        ax.axvline(0, color="black", linewidth=0.8)
+        ax.set_yticks(y, scenarios, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_title(labels.get(outcome, outcome), fontsize=9)
+        ax.set_xlabel(f"effect ({effect_unit(unit)})", fontsize=8)
+    fig.suptitle("Effects: scenario − baseline, mean with 90 % interval of paired replications")
+    return _save(fig, path)

@@ -1,0 +1,343 @@
+"""The comparison report, as Markdown and as one self-contained HTML file.
+
+The report is for readers who will not open the code: for each scenario, what was changed
+and from when, the effect on each outcome with its 90 % interval, how sure we are, and what
+it costs. Both formats come from one list of blocks, so they never disagree; the HTML
+embeds its figures as base64 PNGs and can be mailed as a single file. The Markdown refers
+to the same figures in ``plots/``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from sim.outcomes import OUTCOMES
+from sim.plots import display_unit, effect_unit, plot_effects, plot_stock_comparison
+
+if TYPE_CHECKING:
+    from sim.compare import Change, Comparison
+
+#: Outcomes shown in each scenario's headline sentence.
+HEADLINE = ("work_or_education_12m", "days_in_work_2y")
+
+
+# --------------------------------------------------------------------------- document model
+
+@dataclass(frozen=True)
+class Block:
+    """One piece of the report: heading, paragraph, bullet list, table or image."""
+
+    kind: str
+    content: Any
+    level: int = 2
+
+
+class Document:
+    """Blocks in reading order, rendered to Markdown or HTML."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+
+    def heading(self, text: str, level: int = 2) -> None:
+        self.blocks.append(Block("heading", text, level))
+
+    def para(self, text: str) -> None:
+        self.blocks.append(Block("para", text))
+
+    def bullets(self, items: list[str]) -> None:
+        self.blocks.append(Block("bullets", items))
+
+    def table(self, header: list[str], rows: list[list[str]]) -> None:
+        self.blocks.append(Block("table", (header, rows)))
+
+    def image(self, path: Path, alt: str) -> None:
+        self.blocks.append(Block("image", (path, alt)))
+
+    def markdown(self, base: Path) -> str:
+        out: list[str] = []
+        for b in self.blocks:
+            if b.kind == "heading":
+                out.append(f"{'#' * b.level} {b.content}")
+            elif b.kind == "para":
+                out.append(b.content)
+            elif b.kind == "bullets":
+                out.append("\n".join(f"- {item}" for item in b.content))
+            elif b.kind == "table":
+                header, rows = b.content
+                lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+                lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+                out.append("\n".join(lines))
+            elif b.kind == "image":
+                path, alt = b.content
+                out.append(f"![{alt}]({path.relative_to(base).as_posix()})")
+            out.append("")
+        return "\n".join(out)
+
+    def html(self, title: str) -> str:
+        body: list[str] = []
+        for b in self.blocks:
+            if b.kind == "heading":
+                body.append(f"<h{b.level}>{_inline(b.content)}</h{b.level}>")
+            elif b.kind == "para":
+                body.append(f"<p>{_inline(b.content)}</p>")
+            elif b.kind == "bullets":
+                body.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in b.content) + "</ul>")
+            elif b.kind == "table":
+                header, rows = b.content
+                head = "".join(f"<th>{_inline(h)}</th>" for h in header)
+                cells = "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>"
+                                for row in rows)
+                body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>")
+            elif b.kind == "image":
+                path, alt = b.content
+                data = base64.b64encode(Path(path).read_bytes()).decode("ascii")
+                body.append(f'<figure><img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+                            f"<figcaption>{html.escape(alt)}</figcaption></figure>")
+        return (f"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>\n<body>\n"
+                + "\n".join(body) + "\n</body></html>\n")
+
+
+_CSS = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;"
+        "line-height:1.45;color:#222}table{border-collapse:collapse;margin:1em 0;font-size:0.9em}"
+        "th,td{border:1px solid #ccc;padding:3px 7px;text-align:left}th{background:#f0f0f0}"
+        "td:nth-child(n+3){text-align:right;white-space:nowrap}img{max-width:100%}"
+        "code{background:#f4f4f4;padding:0 3px}figcaption{font-size:0.85em;color:#555}")
+
+
+def _inline(text: str) -> str:
+    """Escape text and turn Markdown's `code` and **bold** into HTML."""
+    out = html.escape(text)
+    out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", out)
+
+
+# --------------------------------------------------------------------------- formatting
+
+def fmt_number(value: float, signed: bool = False) -> str:
+    """A number for people: thousands separated, three significant digits below 1000."""
+    if value is None or not math.isfinite(value):
+        return "n/a"
+    sign = "+" if signed and value > 0 else ""
+    if value == 0:
+        return "0"
+    if abs(value) >= 1000:
+        return f"{sign}{value:,.0f}".replace(",", " ")
+    digits = max(0, 2 - int(math.floor(math.log10(abs(value)))))
+    return f"{sign}{value:.{digits}f}"
+
+
+def fmt_value(value: Any) -> str:
+    """A scenario value for the 'what changed' list."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return fmt_number(value)
+    return str(value)
+
+
+def change_line(change: Change) -> str:
+    """``key``: before → after, from <date>."""
+    if change.start is not None:
+        when = f"from {change.start}"
+    elif change.has_start:
+        when = "from the start of the simulation (no start date set)"
+    else:
+        when = "throughout the run (not a dated lever)"
+    return f"`{change.key}`: {fmt_value(change.before)} → {fmt_value(change.after)}, {when}"
+
+
+def _interval(row: pd.Series, factor: float) -> str:
+    return (f"{fmt_number(row['effect_low'] / factor, True)} to "
+            f"{fmt_number(row['effect_high'] / factor, True)}")
+
+
+def _sure(row: pd.Series) -> str:
+    if row["effect_low"] == 0 and row["effect_high"] == 0 and row["effect_mean"] == 0:
+        return "no effect"
+    return "yes: excludes 0" if row["excludes_zero"] else "no: includes 0"
+
+
+# --------------------------------------------------------------------------- content
+
+def _intro(doc: Document, comparison: Comparison) -> None:
+    from sim.compare import shown_path
+
+    cal = comparison.calendar
+    base = comparison.base
+    period = base.scenario.period
+    doc.heading(f"Policy comparison against {base.label}", 1)
+    doc.para(f"Baseline `{base.label}` ({shown_path(base.path)}) against "
+             f"{', '.join(f'`{s.label}`' for s in comparison.scenarios)}. Each run has "
+             f"{comparison.reps} replications at scale {comparison.scale:g} "
+             f"(the simulated share of the national population), seed {comparison.seed}. "
+             f"Outcomes cover the period {period.start} to {period.end}; national figures are "
+             "simulated counts divided by the scale.")
+    doc.para("**How to read the effects.** Every scenario runs with the baseline's seeds, so "
+             "replication r of a scenario and of the baseline meet the same youths and the same "
+             "chance events until the policy makes them differ (common random numbers). The effect "
+             "is the difference scenario − baseline in each replication; the report gives its mean "
+             "and a 90 % interval (the 5th to 95th percentiles of the paired differences). When "
+             "the interval excludes 0 the sign of the effect is clear at these replications; when "
+             "it includes 0 the run cannot tell the effect from chance. Shares are in percent, so "
+             "their effects are in percentage points. Policies that start inside the period leave "
+             "the years before unchanged, so means over the period dilute their effect.")
+    if comparison.reps < 20:
+        doc.para(f"With {comparison.reps} replications the 5 % and 95 % points lie between the "
+                 "smallest and largest paired differences, so treat the intervals as rough; more "
+                 "replications (`--reps`) narrow them.")
+    if cal is not None:
+        doc.para(f"Simulated weeks: {cal.n_weeks} from {cal.sim_start} (burn-in before the period "
+                 "included in the event log, not in the outcomes).")
+
+
+def _overview(doc: Document, comparison: Comparison) -> None:
+    """One line per scenario: its lever, the headline effects and the price."""
+    doc.heading("Overview", 2)
+    header = ["Scenario", "Changed", *[f"{OUTCOMES[o].label} ({effect_unit(OUTCOMES[o].unit)})"
+                                       for o in HEADLINE], "Cost (MNOK per year)",
+              "Cost per extra person in work or education (NOK)"]
+    rows = []
+    for run in comparison.scenarios:
+        effects = comparison.effects[comparison.effects["scenario"] == run.label].set_index("outcome")
+        changed = ", ".join(f"`{c.key}`" for c in comparison.changes[run.label]) or "nothing"
+        cells = [f"`{run.label}`", changed]
+        for outcome in (*HEADLINE, "cost_total"):
+            if outcome not in effects.index:
+                cells.append("n/a")
+                continue
+            row = effects.loc[outcome]
+            _, factor = display_unit(row["unit"])
+            mark = " *" if row["excludes_zero"] else ""
+            cells.append(f"{fmt_number(row['effect_mean'] / factor, True)} "
+                         f"({_interval(row, factor)}){mark}")
+        cpp = comparison.cost_per_person[run.label]
+        cells.append("n/a" if cpp is None else fmt_number(cpp))
+        rows.append(cells)
+    doc.table(header, rows)
+    doc.para("Effects are means of scenario − baseline over paired replications, with the 90 % "
+             "interval in brackets; * marks an interval that excludes 0.")
+
+
+def _scenario_section(doc: Document, comparison: Comparison, label: str) -> None:
+    from sim.compare import shown_path
+
+    run = next(r for r in comparison.scenarios if r.label == label)
+    effects = comparison.effects[comparison.effects["scenario"] == label].set_index("outcome")
+    doc.heading(f"Scenario `{label}`", 2)
+    if run.scenario.description.strip():
+        doc.para(" ".join(run.scenario.description.split()))
+    doc.para(f"File: `{shown_path(run.path)}`.")
+    changes = comparison.changes[label]
+    doc.heading("What was changed", 3)
+    if changes:
+        doc.bullets([change_line(c) for c in changes])
+    else:
+        doc.para("Nothing: the resolved scenario equals the baseline apart from its name.")
+
+    doc.heading("Effect", 3)
+    all_zero = bool(((effects["effect_low"] == 0) & (effects["effect_high"] == 0)
+                     & (effects["effect_mean"] == 0)).all())
+    if all_zero:
+        doc.para(f"Every outcome is identical to the baseline in all {comparison.reps} replications: "
+                 "in this model the change has no effect (for example a cap that never binds).")
+    sentences = []
+    for outcome in HEADLINE:
+        if outcome not in effects.index:
+            continue
+        row = effects.loc[outcome]
+        unit, factor = display_unit(row["unit"])
+        sure = ("the interval excludes 0" if row["excludes_zero"]
+                else "the interval includes 0, so the effect cannot be told from chance")
+        sentences.append(f"{OUTCOMES[outcome].label}: {fmt_number(row['effect_mean'] / factor, True)} "
+                         f"{effect_unit(row['unit'])} (90 % interval {_interval(row, factor)}; {sure}).")
+    if sentences and not all_zero:
+        doc.para(" ".join(sentences))
+    doc.para(f"How sure: {comparison.reps} paired replications; "
+             f"{int(effects['excludes_zero'].sum())} of {len(effects)} outcomes have an interval "
+             "that excludes 0.")
+    rows = []
+    for outcome, row in effects.iterrows():
+        unit, factor = display_unit(row["unit"])
+        rows.append([OUTCOMES[outcome].label if outcome in OUTCOMES else outcome, unit,
+                     fmt_number(row["baseline_mean"] / factor), fmt_number(row["scenario_mean"] / factor),
+                     fmt_number(row["effect_mean"] / factor, True), _interval(row, factor), _sure(row)])
+    doc.table(["Outcome", "Unit", "Baseline", "Scenario", "Effect", "90 % interval", "Sure?"], rows)
+
+    doc.heading("Cost", 3)
+    if "cost_total" in effects.index:
+        row = effects.loc["cost_total"]
+        doc.para(f"Total public cost changes by {fmt_number(row['effect_mean'] / 1e6, True)} MNOK per "
+                 f"year (90 % interval {_interval(row, 1e6)} MNOK), national, averaged over the period.")
+    cpp = comparison.cost_per_person[label]
+    if cpp is None:
+        doc.para("Cost per extra person in work or education 12 months after registration: **n/a** "
+                 "(the scenario does not raise the number of persons in work or education).")
+    else:
+        saving = " (the scenario saves money while raising the number)" if cpp < 0 else ""
+        persons = effects.loc["work_or_education_12m_persons"]
+        caveat = ("" if persons["excludes_zero"] else
+                  " The effect on the number of persons has an interval that includes 0, so this "
+                  "price is uncertain: it may be far higher, or there may be no gain to buy.")
+        doc.para(f"Cost per extra person in work or education 12 months after registration: "
+                 f"**NOK {fmt_number(cpp)}**{saving}. This is the extra cost per year divided by the "
+                 f"extra persons per year (national).{caveat}")
+
+
+def _definitions(doc: Document, effects: pd.DataFrame) -> None:
+    doc.heading("Definitions", 2)
+    present = set(effects["outcome"])
+    doc.bullets([f"**{o.label}** ({o.unit}): {o.definition}" for name, o in OUTCOMES.items()
+                 if name in present])
+    doc.para("Cost per extra person in work or education = (scenario − baseline) total cost per year "
+             "÷ (scenario − baseline) persons in work or education 12 months after registration per "
+             "year; n/a when the denominator is not positive. Unit costs come from each scenario's "
+             "`costs` block.")
+
+
+def build_document(comparison: Comparison, directory: Path) -> Document:
+    """The report's blocks; writes its figures into ``directory / 'plots'``."""
+    from sim.compare import KEY_OUTCOMES
+
+    plots = directory / "plots"
+    doc = Document()
+    _intro(doc, comparison)
+    _overview(doc, comparison)
+    starts = sorted({dt.date.fromisoformat(c.start) for changes in comparison.changes.values()
+                     for c in changes if c.start is not None})
+    if comparison.calendar is not None:
+        weeklies = {comparison.base.label: comparison.base.weekly}
+        weeklies.update({r.label: r.weekly for r in comparison.scenarios})
+        stocks = plot_stock_comparison(weeklies, comparison.calendar, comparison.scale,
+                                       plots / "stocks.png", starts=starts)
+        doc.image(stocks, "Key stocks over time by scenario (mean and 5-95 % band; dotted lines: policy "
+                          "start dates)")
+    effects_png = plot_effects(comparison.effects, KEY_OUTCOMES,
+                               {k: v.label for k, v in OUTCOMES.items()}, plots / "effects.png")
+    doc.image(effects_png, "Effects on key outcomes with 90 % intervals (scenario − baseline)")
+    for run in comparison.scenarios:
+        _scenario_section(doc, comparison, run.label)
+    _definitions(doc, comparison.effects)
+    return doc
+
+
+def write_report(comparison: Comparison, directory: Path) -> list[Path]:
+    """Write ``report.md``, ``report.html`` and their figures into ``directory``."""
+    directory = Path(directory)
+    doc = build_document(comparison, directory)
+    md = directory / "report.md"
+    md.write_text(doc.markdown(directory), encoding="utf-8")
+    page = directory / "report.html"
+    page.write_text(doc.html(f"Policy comparison against {comparison.base.label}"), encoding="utf-8")
+    return [md, page]

@@ -1,0 +1,90 @@
+"""The run and comparison figures are written, readable PNGs that show the period only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.image import imread
+
+from sim import codes
+from sim.calendar import Calendar
+from sim.plots import band, plot_effects, plot_run, plot_stock_comparison, weekly_series
+from sim.results import RunResult
+
+CAL = Calendar(dt.date(2022, 1, 3), first_week=20, n_weeks=120)
+
+
+def synthetic_run(reps: int = 3, seed: int = 1) -> RunResult:
+    """Weekly stocks and an advisor panel with contacts that spread a fixed budget over N."""
+    rng = np.random.default_rng(seed)
+    weeks = np.arange(CAL.first_week, CAL.n_weeks)
+    rows = []
+    for rep in range(reps):
+        for variable, cats in [("stock_innsatsgruppe", codes.INNSATSGRUPPE),
+                               ("stock_activity", codes.ACTIVITY), ("stock_benefit", codes.BENEFIT),
+                               ("exits", codes.EXIT_TYPES), ("stock_status", codes.STATUS),
+                               ("portfolio_mean", codes.ROLE)]:
+            for cat in cats:
+                rows.append(pd.DataFrame({"rep": rep, "week": weeks, "variable": variable, "category": cat,
+                                          "value": rng.poisson(50, len(weeks)).astype(float)}))
+        for variable in ("tiltak_in", "advisor_waiting", "tiltak_waiting"):
+            rows.append(pd.DataFrame({"rep": rep, "week": weeks, "variable": variable, "category": "",
+                                      "value": rng.poisson(20, len(weeks)).astype(float)}))
+    weekly = pd.concat(rows, ignore_index=True)
+    # A week before the period, which no figure may show.
+    weekly = pd.concat([weekly, weekly.iloc[:1].assign(week=0, value=1e9)], ignore_index=True)
+    n_adv = 40
+    adv = pd.DataFrame({
+        "rep": np.repeat(np.arange(reps), n_adv * len(weeks)),
+        "week": np.tile(np.repeat(weeks, n_adv), reps),
+        "advisor": np.tile(np.arange(n_adv), reps * len(weeks)),
+        "role": np.tile(np.array(codes.ROLE)[np.arange(n_adv) % 3], reps * len(weeks)),
+        "hired": False,
+    })
+    adv["portfolio"] = rng.integers(10, 130, len(adv))
+    for channel, budget in zip(codes.CHANNEL, (7.5, 6.4, 15.0, 8.0), strict=True):
+        adv[channel] = rng.poisson(budget, len(adv))
+    return RunResult(name="synthetic", calendar=CAL, scale=0.1, seeds=list(range(reps)),
+                     events=pd.DataFrame(), youths=pd.DataFrame(), advisors=adv, weekly=weekly)
+
+
+def test_plot_run_writes_the_six_figures(tmp_path: Path) -> None:
+    paths = plot_run(synthetic_run(), tmp_path / "plots")
+    names = {p.name for p in paths}
+    assert {"stocks_by_innsatsgruppe.png", "activities.png", "exits_by_type.png", "portfolio_by_role.png",
+            "contacts_per_user_vs_portfolio.png", "benefits.png"} <= names
+    for path in paths:
+        image = imread(path)
+        assert image.shape[0] > 300 and image.shape[1] > 600
+        assert image.std() > 0.01  # not blank
+
+
+def test_plot_run_works_with_one_replication(tmp_path: Path) -> None:
+    assert len(plot_run(synthetic_run(reps=1), tmp_path)) == 6
+
+
+def test_weekly_series_keeps_the_period_and_band_spans_the_replications() -> None:
+    run = synthetic_run(reps=5)
+    series = weekly_series(run.weekly, "stock_innsatsgruppe", CAL.first_week)
+    table = series["standard"]
+    assert table.index.min() == CAL.first_week
+    assert list(table.columns) == [0, 1, 2, 3, 4]
+    mean, lo, hi = band(table)
+    assert np.all(lo <= mean) and np.all(mean <= hi)
+    assert mean[0] == pytest.approx(table.iloc[0].mean())
+
+
+def test_comparison_figures(tmp_path: Path) -> None:
+    runs = {"baseline": synthetic_run(seed=1).weekly, "cap50_hard": synthetic_run(seed=2).weekly}
+    stocks = plot_stock_comparison(runs, CAL, 0.1, tmp_path / "stocks.png", starts=[dt.date(2023, 1, 1)])
+    effects = pd.DataFrame({
+        "scenario": ["a", "b", "a", "b"], "outcome": ["x", "x", "y", "y"], "unit": "percent",
+        "effect_mean": [1.0, -0.5, 0.0, 2.0], "effect_low": [0.5, -1.0, 0.0, 1.0],
+        "effect_high": [1.5, 0.2, 0.0, 3.0]})
+    bars = plot_effects(effects, ["x", "y"], {"x": "Outcome x"}, tmp_path / "effects.png")
+    for path in (stocks, bars):
+        assert imread(path).std() > 0.01

@@ -1,0 +1,57 @@
+"""The policy scenarios load, and each turns exactly its lever relative to the baseline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sim.compare import scenario_changes
+from sim.scenario.loader import load_scenario, scenario_to_jsonable
+
+SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+
+#: File -> the resolved keys it must change (with their values) relative to the baseline.
+LIBRARY: dict[str, dict[str, object]] = {
+    "ungdomsgaranti_off": {"ungdomsgaranti.enabled": False},
+    "cap50_hard": {"policy.portfolio_cap.youth": 50, "policy.portfolio_cap.start": "2025-01-01"},
+    "cap50_overflow": {"policy.portfolio_cap.youth": 50, "policy.portfolio_cap.mode": "overflow",
+                       "policy.portfolio_cap.start": "2025-01-01"},
+    "cap50_hire": {"policy.portfolio_cap.youth": 50, "policy.portfolio_cap.mode": "hire",
+                   "policy.portfolio_cap.start": "2025-01-01"},
+    "tiltak_plus25": {"tiltak.places_multiplier": 1.25, "tiltak.start": "2025-01-01"},
+    "ips_double": {"ips.capacity_multiplier": 2.0, "ips.start": "2025-01-01"},
+    "concurrent_treatment": {"health.concurrent_treatment_and_work": True, "health.start": "2025-01-01"},
+    "more_meetings": {"contacts.digital_to_meeting_share": 0.3, "contacts.start": "2025-01-01"},
+    "cap_never_binds": {"policy.portfolio_cap.youth": 100000, "policy.portfolio_cap.start": "2025-01-01"},
+}
+
+
+@pytest.fixture(scope="module")
+def baseline() -> dict:
+    scenario, _ = load_scenario(SCENARIOS / "baseline.yaml")
+    return scenario_to_jsonable(scenario)
+
+
+@pytest.mark.parametrize("name", sorted(LIBRARY))
+def test_scenario_loads_and_changes_only_its_lever(name: str, baseline: dict) -> None:
+    path = SCENARIOS / f"{name}.yaml"
+    scenario, provenance = load_scenario(path)
+    assert scenario.name == name
+    assert scenario.description.strip(), "a scenario says in words what it changes"
+    changes = {c.key: c.after for c in scenario_changes(baseline, scenario_to_jsonable(scenario))}
+    assert changes == LIBRARY[name]
+    for key in LIBRARY[name]:
+        assert provenance[key] == str(path)  # set by the scenario file itself, not inherited
+
+
+def test_every_scenario_file_is_covered() -> None:
+    files = {p.stem for p in SCENARIOS.glob("*.yaml")} - {"baseline", "priors"}
+    assert set(LIBRARY) <= files
+
+
+def test_scenarios_are_commented_with_their_lever() -> None:
+    for name in LIBRARY:
+        text = (SCENARIOS / f"{name}.yaml").read_text(encoding="utf-8")
+        assert text.startswith("# Lever:"), name
+        assert "extends: baseline.yaml" in text, name
