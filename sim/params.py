@@ -31,7 +31,7 @@ class Params(NamedTuple):
 
     seed: int
     # population
-    entry_age_cdf: np.ndarray  # cumulative weights of entry ages 16..29
+    entry_age_cdf: np.ndarray  # [need, age 16..29] cumulative weights
     need_cdf: np.ndarray
     female_share: np.ndarray
     education_cdf: np.ndarray  # [need, education]
@@ -55,6 +55,7 @@ class Params(NamedTuple):
     # contacts
     budget_const: np.ndarray  # per channel
     budget_per_user: np.ndarray
+    municipal_shift: np.ndarray  # per channel, for municipal (kommune) advisors
     youth_time_weight: float
     priority: np.ndarray  # PRIORITY order
     priority_group: np.ndarray
@@ -276,7 +277,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
 
     params = Params(
         seed=int(seed),
-        entry_age_cdf=_cdf(pop.entry_age_weights),
+        entry_age_cdf=np.array([_cdf(row) for row in pop.entry_age_weights.as_matrix()]),
         need_cdf=_cdf(pop.need_shares.as_list()),
         female_share=arr(pop.female_share),
         education_cdf=np.array([_cdf(row) for row in pop.education.as_matrix()]),
@@ -297,6 +298,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         churn=adv.churn_weekly,
         budget_const=arr(c.budget_const),
         budget_per_user=arr(c.budget_per_user),
+        municipal_shift=arr(c.municipal_shift),
         youth_time_weight=c.youth_time_weight,
         priority=np.array([c.priority_new_user, c.priority_in_tiltak, c.priority_in_treatment,
                            c.priority_per_week_waiting, gp.priority_boost], dtype=np.float64),

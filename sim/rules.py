@@ -77,9 +77,15 @@ def garanti_target(garanti_in_force, group):
 
 
 @register_jitable
-def channel_budget(const, per_user, portfolio):
-    """Weekly contacts of one channel: rise only weakly with portfolio size (001, Vedlegg 4)."""
-    return const + per_user * portfolio
+def channel_budget(const, per_user, portfolio, municipal_shift, municipal):
+    """Weekly contacts of one channel: rise only weakly with portfolio size, and municipal
+    advisors write far fewer activity-plan messages (001, Vedlegg 4). Never negative."""
+    budget = const + per_user * portfolio
+    if municipal:
+        budget += municipal_shift
+    if budget < 0.0:
+        return 0.0
+    return budget
 
 
 @register_jitable

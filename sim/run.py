@@ -123,7 +123,8 @@ def write_run(result: RunResult, scenario: Scenario, provenance: dict[str, str],
         from sim.outcomes import summary as outcome_summary
     except ImportError:  # pragma: no cover - the outcome module ships with the package
         outcome_summary = None
-    summary = outcome_summary(result) if outcome_summary else basic_summary(result)
+    summary = (outcome_summary(result, unit_costs=scenario.costs) if outcome_summary
+               else basic_summary(result))
     result.summary = summary
 
     def fill(tmp: Path) -> None:
@@ -137,6 +138,23 @@ def write_run(result: RunResult, scenario: Scenario, provenance: dict[str, str],
             plot_run(result, tmp / "plots")
 
     return write_dir_atomically(out, fill)
+
+
+HEADLINES = ("work_or_education_6m", "work_or_education_12m", "days_in_work_2y", "tiltak_share_of_weeks",
+             "aap_stock_end", "ufore_stock_end", "contacts_per_month_all", "weeks_to_first_contact",
+             "weeks_waiting_veileder", "weeks_waiting_tiltak", "portefolje_mean_youth", "cost_total")
+
+
+def headline_table(summary: dict[str, Any]) -> str:
+    """A few headline outcomes as aligned text (the full set is in summary.json)."""
+    rows = summary.get("outcomes", {})
+    lines = []
+    for key in HEADLINES:
+        row = rows.get(key)
+        if not row or row.get("mean") is None:
+            continue
+        lines.append(f"  {row['label']:<56} {row['mean']:>16,.1f}  {row['unit']}")
+    return "\n".join(lines)
 
 
 def default_out(name: str) -> Path:
@@ -163,7 +181,8 @@ def run_command(args: argparse.Namespace) -> int:
     result = run_scenario(scenario, progress=not args.quiet)
     write_run(result, scenario, provenance, out, plots=not args.no_plots)
     if not args.quiet:
-        print(f"navsim: {scenario.name}: {result.replications} replication(s), "
+        print(f"{scenario.name}: {result.replications} replication(s), "
               f"{scenario.period.start} to {scenario.period.end}, scale {scenario.scale}")
-        print(f"navsim: wrote {out}")
+        print(headline_table(result.summary))
+        print(f"wrote {out}")
     return 0

@@ -159,7 +159,7 @@ def draw_attributes(Y, P):
         if kind == 2:
             Y.birth_week[i] = Y.entry_week[i] - 18 * WEEKS_PER_YEAR
         else:
-            age = 16 + pick(P.entry_age_cdf, uniform(seed, U_AGE, 0, i))
+            age = 16 + pick(P.entry_age_cdf[need], uniform(seed, U_AGE, 0, i))
             within = int(uniform(seed, U_BIRTH_WEEK, 0, i) * WEEKS_PER_YEAR)
             Y.birth_week[i] = Y.entry_week[i] - age * WEEKS_PER_YEAR - within
         Y.sex[i] = 0 if uniform(seed, U_SEX, 0, i) < P.female_share[need] else 1
@@ -507,7 +507,8 @@ def phase_contacts(Y, A, E, n_ev, P, T, w, lo, hi):
         older = A.older[a]
         portfolio = y + older
         for c in range(4):
-            budget[c] = channel_budget(P.budget_const[c], P.budget_per_user[c], portfolio)
+            budget[c] = channel_budget(P.budget_const[c], P.budget_per_user[c], portfolio,
+                                       P.municipal_shift[c], A.employer[a] == 1)
         shift = T.digital_to_meeting[w]
         if shift > 0.0:
             moved = shift * (budget[CH_ACTIVITY_PLAN] + budget[CH_EMAIL_SMS])

@@ -145,11 +145,25 @@ class Inputs(Strict):
         return self
 
 
+AgeWeights = Annotated[list[Annotated[float, Field(ge=0.0)]], Field(min_length=14, max_length=14)]
+
+
+class AgesPerGroup(Strict):
+    """Weights of entry ages 16..29 (14 numbers) for each true need."""
+
+    standard: AgeWeights
+    situasjonsbestemt: AgeWeights
+    spesielt_tilpasset: AgeWeights
+    varig_tilpasset: AgeWeights
+
+    def as_matrix(self) -> list[list[float]]:
+        return [self.standard, self.situasjonsbestemt, self.spesielt_tilpasset, self.varig_tilpasset]
+
+
 class Population(Strict):
     """Who enters: the latent need and the attributes the reports show matter."""
 
-    entry_age_weights: list[Annotated[float, Field(ge=0.0)]] = Field(
-        min_length=14, max_length=14, description="weights of entry ages 16..29")
+    entry_age_weights: AgesPerGroup = Field(description="weights of entry ages 16..29 by need")
     need_shares: PerGroup
     female_share: PerGroup
     education: EducationPerGroup
@@ -185,6 +199,7 @@ class Contacts(Strict):
 
     budget_const: PerChannel
     budget_per_user: PerChannel
+    municipal_shift: PerChannel = Field(description="added to the budget of municipal advisors")
     youth_time_weight: Rate = Field(description="time a youth takes relative to an older user")
     priority_new_user: Rate
     priority_in_tiltak: Rate
