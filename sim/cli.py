@@ -53,6 +53,15 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _iso_date(text: str):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that exits with status 2 and one line (its default, made explicit)."""
 
@@ -136,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--scale", type=_positive_float, help="override the scale of all scenarios")
     cmp_.add_argument("--out", type=Path, default=None,
                       help="output directory (default: results/compare-<timestamp>)")
+    cmp_.add_argument("--from", dest="window_from", type=_iso_date, default=None,
+                      help="measure outcomes from this date (default: the earliest start of a "
+                      "lever the scenarios change, so earlier years do not dilute the effect)")
     cmp_.add_argument("--quiet", action="store_true", help="no progress bar")
 
     bench = sub.add_parser(

@@ -102,6 +102,7 @@ class Comparison:
     seed: int
     scale: float
     calendar: Calendar | None = None
+    window_start: str | None = None  # first day of the measured window (None: the period start)
     created: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
 
 
@@ -251,33 +252,52 @@ def default_runner() -> Runner:
 
 
 def run_one(label: str, path: Path, scenario: Scenario, reps: int,
-            runner: Runner) -> tuple[ScenarioRun, Calendar]:
+            runner: Runner, window_start: dt.date | None = None) -> tuple[ScenarioRun, Calendar]:
     """Run a scenario and keep its outcomes per replication and its key weekly stocks."""
     result = runner(scenario, reps=reps, seed=scenario.seed, progress=False)
-    table = outcomes(result, unit_costs=scenario.costs)
+    from_week = None if window_start is None else result.calendar.week_of(window_start)
+    table = outcomes(result, unit_costs=scenario.costs, from_week=from_week)
     run = ScenarioRun(label=label, path=path, scenario=scenario, resolved=scenario_to_jsonable(scenario),
                       table=table, weekly=_keep_weekly(result.weekly))
     return run, result.calendar
 
 
+def measured_window_start(loaded: Sequence[tuple[Path, Scenario]]) -> dt.date | None:
+    """The earliest start date of any lever a scenario changes (None: no dated change).
+
+    Outcomes are measured from then on, so the years before a policy starts do not dilute
+    its effect; the report states the window.
+    """
+    base = scenario_to_jsonable(loaded[0][1])
+    starts = [dt.date.fromisoformat(c.start) for _, scen in loaded[1:]
+              for c in scenario_changes(base, scenario_to_jsonable(scen)) if c.start]
+    period_start = loaded[0][1].period.start
+    starts = [d for d in starts if d > period_start]
+    return min(starts) if starts else None
+
+
 def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, seed: int | None = None,
-            scale: float | None = None, progress: bool = True, runner: Runner | None = None) -> Comparison:
+            scale: float | None = None, progress: bool = True, runner: Runner | None = None,
+            window_start: dt.date | None = None) -> Comparison:
     """Run the baseline and each scenario with paired replications and compute the effects.
 
     ``runner`` runs one scenario (default: ``sim.run.run_scenario``); it must derive each
-    replication's seed from the scenario's seed so that runs are paired.
+    replication's seed from the scenario's seed so that runs are paired. Outcomes are measured
+    from ``window_start`` (default: the earliest start of a changed lever, else the period).
     """
     from tqdm import tqdm
 
     runner = runner or default_runner()
     loaded = load_scenarios(base, scenarios, seed=seed, scale=scale, reps=reps)
+    if window_start is None:
+        window_start = measured_window_start(loaded)
     labels = _unique_labels([s.name for _, s in loaded])
     runs: list[ScenarioRun] = []
     calendar = None
     with tqdm(total=len(loaded), desc="compare", unit="run", disable=not progress, file=sys.stderr) as bar:
         for label, (path, scenario) in zip(labels, loaded, strict=True):
             bar.set_postfix_str(label)
-            run, calendar = run_one(label, path, scenario, reps, runner)
+            run, calendar = run_one(label, path, scenario, reps, runner, window_start)
             runs.append(run)
             bar.update(1)
     base_run, scen_runs = runs[0], runs[1:]
@@ -291,7 +311,8 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
     return Comparison(
         base=base_run, scenarios=scen_runs, effects=pd.concat(frames, ignore_index=True)[EFFECT_COLUMNS],
         changes=changes, cost_per_person=cpp, reps=reps, seed=base_run.scenario.seed,
-        scale=base_run.scenario.scale, calendar=calendar)
+        scale=base_run.scenario.scale, calendar=calendar,
+        window_start=None if window_start is None else window_start.isoformat())
 
 
 # --------------------------------------------------------------------------- writing
@@ -391,7 +412,7 @@ def compare_command(args: argparse.Namespace) -> int:
 
         raise InputError(out, None, "output directory exists and is not empty")
     comparison = compare(args.base, args.scenarios, reps=reps, seed=args.seed, scale=args.scale,
-                         progress=not args.quiet)
+                         progress=not args.quiet, window_start=getattr(args, "window_from", None))
     write_comparison(comparison, out)
     print(stdout_table(comparison))
     print(f"Wrote {out}/effects.csv, report.md and report.html")

@@ -462,14 +462,19 @@ def unit_costs_of(result: RunResult) -> Mapping[str, float] | None:
     return None
 
 
-def outcomes(result: RunResult, unit_costs: Mapping[str, float] | Any | None = None) -> pd.DataFrame:
+def outcomes(result: RunResult, unit_costs: Mapping[str, float] | Any | None = None,
+             from_week: int | None = None) -> pd.DataFrame:
     """All outcomes of a run, one row per replication (index ``rep``), columns as :data:`OUTCOMES`.
 
     ``unit_costs`` (a mapping or the scenario's ``Costs`` block) defaults to the costs in the
-    run's manifest; without either, the ``cost_*`` columns are left out.
+    run's manifest; without either, the ``cost_*`` columns are left out. ``from_week`` starts
+    the measured window later than the period (a comparison measures from when a lever starts,
+    so the unchanged years before do not dilute its effect).
     """
     cal = result.calendar
     first_week, n_weeks = cal.first_week, cal.n_weeks
+    if from_week is not None:
+        first_week = min(max(first_week, int(from_week)), n_weeks - 1)
     reps = n_reps(result)
     scale = float(result.scale)
     events = result.events

@@ -171,6 +171,13 @@ def _sure(row: pd.Series) -> str:
 
 # --------------------------------------------------------------------------- content
 
+def _window(comparison: Comparison, period) -> str:
+    if comparison.window_start:
+        return (f"Outcomes are measured from {comparison.window_start} (when the first changed lever "
+                f"starts) to {period.end}")
+    return f"Outcomes cover the period {period.start} to {period.end}"
+
+
 def _intro(doc: Document, comparison: Comparison) -> None:
     from sim.compare import shown_path
 
@@ -182,7 +189,7 @@ def _intro(doc: Document, comparison: Comparison) -> None:
              f"{', '.join(f'`{s.label}`' for s in comparison.scenarios)}. Each run has "
              f"{comparison.reps} replications at scale {comparison.scale:g} "
              f"(the simulated share of the national population), seed {comparison.seed}. "
-             f"Outcomes cover the period {period.start} to {period.end}; national figures are "
+             f"{_window(comparison, period)}; national figures are "
              "simulated counts divided by the scale.")
     doc.para("**How to read the effects.** Every scenario runs with the baseline's seeds, so "
              "replication r of a scenario and of the baseline meet the same youths and the same "
@@ -191,8 +198,9 @@ def _intro(doc: Document, comparison: Comparison) -> None:
              "and a 90 % interval (the 5th to 95th percentiles of the paired differences). When "
              "the interval excludes 0 the sign of the effect is clear at these replications; when "
              "it includes 0 the run cannot tell the effect from chance. Shares are in percent, so "
-             "their effects are in percentage points. Policies that start inside the period leave "
-             "the years before unchanged, so means over the period dilute their effect.")
+             "their effects are in percentage points. Outcomes are measured from when the first "
+             "changed lever starts, so the unchanged years before it do not dilute the effect "
+             "(`navsim compare --from DATE` sets another start).")
     if comparison.reps < 20:
         doc.para(f"With {comparison.reps} replications the 5 % and 95 % points lie between the "
                  "smallest and largest paired differences, so treat the intervals as rough; more "

@@ -343,15 +343,16 @@ def phase_churn(Y, A, E, n_ev, P, T, w, lo, hi):
 
 @njit(cache=True)
 def phase_cap(Y, A, E, n_ev, T, w, lo, hi):
-    """A portfolio cap in force: youth advisors above it hand over their newest youths."""
+    """A portfolio cap in force: youth advisors whose portfolio (youths and older users)
+    exceeds it hand over their most recently assigned youths."""
     cap = T.cap_youth[w]
     if cap <= 0:
         return
     n_adv = A.role.shape[0]
     for a in range(n_adv):
-        if not A.active[a] or A.role[a] != R_YOUTH or A.n_youths[a] <= cap:
+        if not A.active[a] or A.role[a] != R_YOUTH or A.n_youths[a] + A.older[a] <= cap:
             continue
-        excess = A.n_youths[a] - cap
+        excess = min(A.n_youths[a] + A.older[a] - cap, A.n_youths[a])
         for _ in range(excess):
             # newest assignment first; among equals the highest id
             best = -1
@@ -366,16 +367,18 @@ def phase_cap(Y, A, E, n_ev, T, w, lo, hi):
 
 @njit(cache=True)
 def _least_loaded(A, office, role, cap):
-    """Active advisor of ``role`` in ``office`` with fewest youths (lowest id on ties);
-    with ``cap > 0`` only advisors below the cap. -1 if none."""
+    """Active advisor of ``role`` in ``office`` with the smallest portfolio (youths and older
+    users; lowest id on ties); with ``cap > 0`` only advisors whose portfolio is below the
+    cap. -1 if none."""
     best = -1
     for k in range(A.office_start[office], A.office_start[office + 1]):
         a = A.office_members[k]
         if not A.active[a] or A.role[a] != role:
             continue
-        if cap > 0 and A.n_youths[a] >= cap:
+        load = A.n_youths[a] + A.older[a]
+        if cap > 0 and load >= cap:
             continue
-        if best < 0 or A.n_youths[a] < A.n_youths[best]:
+        if best < 0 or load < A.n_youths[best] + A.older[best]:
             best = a
     return best
 

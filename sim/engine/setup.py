@@ -72,6 +72,7 @@ def advisor_layout(scenario: Scenario, params: Params, timeline: Timeline, sizes
     spread = adv.older_load_spread
     u = np.array([uniform(params.seed, U_OLDER_LOAD, 0, a) for a in range(len(role))])
     older = np.round(mean * (1.0 - spread + 2.0 * spread * u)).astype(np.int32)
+    older[hired] = 0  # advisors hired under a cap are taken on for young users only
     # Employer: every k-th advisor municipal, deterministic and spread over roles and offices.
     employer = (np.floor((np.arange(len(role)) + 1) * adv.kommune_share)
                 - np.floor(np.arange(len(role)) * adv.kommune_share)).astype(np.int8)

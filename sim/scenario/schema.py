@@ -320,6 +320,10 @@ class Parameters(Strict):
 
 
 class PortfolioCap(Strict):
+    """Cap on a youth advisor's portfolio (all users, young and older, as the surveys count
+    it). ``hard``: youths wait for a place; ``overflow``: they go to both-age advisors;
+    ``hire``: new youth advisors (young users only) are taken on until the cap holds."""
+
     youth: PosInt | None = None
     mode: Literal["hard", "overflow", "hire"] = "hard"
     start: Date | None = None
