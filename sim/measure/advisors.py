@@ -1,0 +1,124 @@
+"""Advisor statistics: portfolios, contacts per advisor, and first contact with new users.
+
+``portfolio_*`` and ``contacts_per_advisor_week`` read the weekly advisor panel
+(advisors.parquet), which covers the weeks of the scenario's period; ``where`` takes the
+advisor filters ``role`` and ``employer``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sim.measure.base import in_ranges, metric, require_weeks, share, year_ranges, year_start_of
+from sim.measure.population import RepData
+from sim.measure.timeline import EventIndex, make_keys
+from sim.targets import ADVISOR_FILTERS, Measure
+
+
+def _advisors_in_week(rd: RepData, m: Measure) -> pd.DataFrame:
+    week = rd.calendar.week_of(m.params["date"])
+    require_weeks(rd, week, week + 1, "date", advisors=True)
+    frame = rd.advisors[rd.advisors["week"].to_numpy() == week]
+    return frame[rd.advisor_mask(m.where, frame)]
+
+
+@metric("portfolio_mean")
+def portfolio_mean(rd: RepData, m: Measure) -> float:
+    """Mean portfolio (youths + older users) of the active advisors matching ``where`` in the
+    week containing ``date``."""
+    portfolio = _advisors_in_week(rd, m)["portfolio"].to_numpy(dtype=float)
+    return float(portfolio.mean()) if len(portfolio) else float("nan")
+
+
+@metric("portfolio_share_above")
+def portfolio_share_above(rd: RepData, m: Measure) -> float:
+    """Share of the active advisors matching ``where`` whose portfolio exceeds ``threshold``."""
+    portfolio = _advisors_in_week(rd, m)["portfolio"].to_numpy(dtype=float)
+    return share(portfolio > m.params["threshold"], np.ones(len(portfolio), dtype=bool))
+
+
+@metric("contacts_per_advisor_week")
+def contacts_per_advisor_week(rd: RepData, m: Measure) -> float:
+    """Mean contacts in ``channel`` per advisor-week: the mean of the channel's weekly count
+    over all (advisor, week) rows of advisors matching ``where`` in the weeks of ``year``.
+    Contacts with older users are included, as in the surveys."""
+    ranges = year_ranges(rd, m.params["year"])
+    require_weeks(rd, min(r.start for r in ranges), max(r.stop for r in ranges), "year", advisors=True)
+    frame = rd.advisors
+    rows = in_ranges(frame["week"].to_numpy(), ranges) & rd.advisor_mask(m.where, frame)
+    values = frame[m.params["channel"]].to_numpy(dtype=float)[rows]
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def assignments(rd: RepData) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every new assignment of a youth to an advisor: youth, week, advisor.
+
+    An ``advisor`` event with an advisor id (not -1) is a new assignment when it differs
+    from the youth's previous advisor in the current follow-up spell, or when the spell had
+    no advisor before: a first assignment, a reassignment after waiting or after an
+    advisor left (-1 in between), and a transfer from one advisor to another all give the
+    new advisor a new user. Events are taken in log order, so an advisor assigned and lost
+    again within one week (e.g. the youth left that week) still had a new user.
+    """
+    ev = rd.advisor_events
+    youth, week, advisor = ev.youth, ev.week, ev.value
+    if not len(youth):
+        return youth, week, advisor
+    same_youth = np.r_[False, youth[1:] == youth[:-1]]
+    prev_week = np.r_[-1, week[:-1]]
+    prev_advisor = np.r_[-1, advisor[:-1]]
+    spell_start = rd.at(youth, week).spell_start
+    had_advisor = same_youth & (prev_week >= spell_start)
+    new = (advisor >= 0) & (~had_advisor | (prev_advisor != advisor))
+    return youth[new], week[new], advisor[new]
+
+
+def _advisor_rows(rd: RepData, advisor: np.ndarray, week: np.ndarray) -> np.ndarray:
+    """Row positions in rd.advisors of each (advisor, week), -1 when the advisor has no row."""
+    frame = rd.advisors
+    keys = make_keys(frame["advisor"].to_numpy(), frame["week"].to_numpy())
+    order = np.argsort(keys, kind="stable")
+    keys = keys[order]
+    query = make_keys(advisor, week)
+    pos = np.minimum(np.searchsorted(keys, query), max(len(keys) - 1, 0))
+    found = keys[pos] == query if len(keys) else np.zeros(len(query), dtype=bool)
+    return np.where(found, order[pos] if len(keys) else -1, -1)
+
+
+@metric("first_contact_share")
+def first_contact_share(rd: RepData, m: Measure) -> float:
+    """Among new assignments in ``year`` (see :func:`assignments`) to advisors matching the
+    advisor filters of ``where`` (role and employer in the assignment week), of youths
+    matching its youth filters (state in the assignment week): the share first contacted
+    by that advisor within ``within_weeks`` weeks.
+
+    Contacted within k weeks: a ``contact`` event from that advisor (``aux`` = advisor id,
+    any channel) in weeks ``a .. a + k - 1`` after the assignment week ``a`` (delay
+    ``contact week - a < k``; a contact in the assignment week has delay 0). Youths who
+    leave or change advisor before any contact count as not contacted.
+    """
+    k = int(m.params["within_weeks"])
+    ranges = year_ranges(rd, m.params["year"])
+    require_weeks(rd, min(r.start for r in ranges), max(r.stop for r in ranges) - 1 + k,
+                  "assignments and their contact window", advisors=True)
+    youth, week, advisor = assignments(rd)
+    sel = in_ranges(week, ranges) & rd.known(youth)
+    youth, week, advisor = youth[sel], week[sel], advisor[sel]
+    population = rd.youth_mask(m.where, rd.at(youth, week), (year_start_of(week, ranges), week))
+    if any(name in m.where for name in ADVISOR_FILTERS):
+        rows = _advisor_rows(rd, advisor, week)
+        ok = rows >= 0
+        advisor_ok = np.zeros(len(rows), dtype=bool)
+        advisor_ok[ok] = rd.advisor_mask(m.where, rd.advisors.iloc[rows[ok]])
+        population &= advisor_ok
+    # Contacts and assignments keyed by (youth, advisor) pair, then by week.
+    pairs = np.unique(make_keys(youth, advisor))
+    has_advisor = rd.contact_advisor >= 0
+    contact_pairs = make_keys(rd.contact_youth[has_advisor], rd.contact_advisor[has_advisor])
+    pos = np.minimum(np.searchsorted(pairs, contact_pairs), max(len(pairs) - 1, 0))
+    known_pair = (pairs[pos] == contact_pairs) if len(pairs) else np.zeros(len(contact_pairs), bool)
+    contacts = EventIndex(pos[known_pair], rd.contact_week[has_advisor][known_pair])
+    own_pair = np.searchsorted(pairs, make_keys(youth, advisor))
+    contacted = contacts.count(own_pair, week, week + k) > 0
+    return share(contacted, population)

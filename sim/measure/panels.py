@@ -1,0 +1,121 @@
+"""Panel statistics over a window: ``panel_ever_share`` and ``panel_pattern_share``.
+
+Window: ``round(months * 52 / 12)`` weeks from the week containing ``start``. Panel: youths
+in follow-up in every week of the window, matching ``where`` on the state of the window's
+first week (``new_entrant``: registered or returned within the window).
+
+Weekly activities (from the state that week; a youth can be in several at once):
+
+* ``tiltak``: in a tiltak (tiltak state ``in``, not waiting);
+* ``treatment``: in medical treatment (treatment state ``in``);
+* ``treatment_and_work_activity``: in treatment and, the same week, in tiltak or partly working;
+* ``partial_work``: labour attachment ``partly_working``;
+* ``job_search``: actively seeking work and neither in tiltak nor in treatment;
+* ``no_activity``: in follow-up and none of tiltak, treatment, partly working, job search;
+* ``digital_dialogue``: a contact in the activity plan's dialogue that week (either side);
+* ``meeting``: a scheduled meeting or an unscheduled conversation with the advisor that week.
+
+"Ever in the window" means in the activity in at least one week of the window.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim import codes
+from sim.calendar import months_to_weeks
+from sim.measure.base import metric, require_weeks, share
+from sim.measure.population import RepData
+from sim.measure.timeline import Timeline
+from sim.targets import Measure
+
+#: Contact channels that make up the contact-based activities.
+CONTACT_ACTIVITIES: dict[str, tuple[int, ...]] = {
+    "digital_dialogue": (codes.CH_ACTIVITY_PLAN,),
+    "meeting": (codes.CH_SCHEDULED, codes.CH_UNSCHEDULED),
+}
+
+
+def in_tiltak(tl: Timeline) -> np.ndarray:
+    return tl.tiltak == codes.Q_IN
+
+
+def in_treatment(tl: Timeline) -> np.ndarray:
+    return tl.treatment == codes.Q_IN
+
+
+def partly_working(tl: Timeline) -> np.ndarray:
+    return tl.labour_attachment == codes.LA_PARTLY_WORKING
+
+
+def work_activity(tl: Timeline) -> np.ndarray:
+    """Tiltak or partial work: the 'work activity' of the spesielt tilpasset AAP patterns."""
+    return in_tiltak(tl) | partly_working(tl)
+
+
+def activity_condition(tl: Timeline, activity: str) -> np.ndarray:
+    """Per timeline segment: is the youth in ``activity`` (state-based activities only)."""
+    tiltak, treatment, partly = in_tiltak(tl), in_treatment(tl), partly_working(tl)
+    seeking = tl.job_search == 1
+    if activity == "tiltak":
+        return tiltak
+    if activity == "treatment":
+        return treatment
+    if activity == "treatment_and_work_activity":
+        return treatment & (tiltak | partly)
+    if activity == "partial_work":
+        return partly
+    if activity == "job_search":
+        return seeking & ~tiltak & ~treatment
+    if activity == "no_activity":
+        return tl.in_follow_up() & ~tiltak & ~treatment & ~partly & ~seeking
+    raise KeyError(activity)
+
+
+def panel(rd: RepData, m: Measure) -> tuple[np.ndarray, int, int]:
+    """Youth ids of the panel and the window ``[start, stop)``."""
+    start = rd.calendar.week_of(m.params["start"])
+    weeks = months_to_weeks(m.params["months"])
+    stop = start + weeks
+    require_weeks(rd, start, stop, "window")
+    ids = rd.youth_ids
+    always = rd.timeline.weeks_in(rd.timeline.in_follow_up(), ids, start, stop) == weeks
+    state = rd.snapshot(start)
+    members = always & rd.youth_mask(m.where, state, (start, stop - 1))
+    return ids[members], start, stop
+
+
+def ever(rd: RepData, activity: str, youth: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """Whether each youth was in ``activity`` in at least one week of ``[start, stop)``."""
+    if activity in CONTACT_ACTIVITIES:
+        return rd.contacts(CONTACT_ACTIVITIES[activity]).count(youth, start, stop) > 0
+    return rd.timeline.weeks_in(activity_condition(rd.timeline, activity), youth, start, stop) > 0
+
+
+@metric("panel_ever_share")
+def panel_ever_share(rd: RepData, m: Measure) -> float:
+    """Share of the panel in ``activity`` at least once in the window."""
+    youth, start, stop = panel(rd, m)
+    hits = ever(rd, m.params["activity"], youth, start, stop)
+    return share(hits, np.ones(len(youth), dtype=bool))
+
+
+@metric("panel_pattern_share")
+def panel_pattern_share(rd: RepData, m: Measure) -> float:
+    """Share of the panel with ``pattern`` of treatment and work activity in the window.
+
+    Over the whole window: ``treatment_and_work`` = ever in treatment and ever in a work
+    activity (tiltak or partial work, not necessarily the same week); ``treatment_only``,
+    ``work_activity_only`` = one but not the other; ``neither``.
+    """
+    youth, start, stop = panel(rd, m)
+    tl = rd.timeline
+    treated = tl.weeks_in(in_treatment(tl), youth, start, stop) > 0
+    working = tl.weeks_in(work_activity(tl), youth, start, stop) > 0
+    hits = {
+        "treatment_and_work": treated & working,
+        "treatment_only": treated & ~working,
+        "work_activity_only": ~treated & working,
+        "neither": ~treated & ~working,
+    }[m.params["pattern"]]
+    return share(hits, np.ones(len(youth), dtype=bool))
