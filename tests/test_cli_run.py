@@ -65,11 +65,12 @@ def test_tables_follow_the_output_contract(run_dir: Path) -> None:
 
 def test_same_seed_same_bytes_other_seed_differs(run_dir: Path, small_scenario: Path, tmp_path: Path) -> None:
     again = tmp_path / "b"
-    assert main(["run", str(small_scenario), "--out", str(again), "--seed", "7", "--quiet", "--no-plots"]) == 0
+    quiet = ["--quiet", "--no-plots"]
+    assert main(["run", str(small_scenario), "--out", str(again), "--seed", "7", *quiet]) == 0
     assert (again / "weekly.parquet").read_bytes() == (run_dir / "weekly.parquet").read_bytes()
     assert (again / "events.parquet").read_bytes() == (run_dir / "events.parquet").read_bytes()
     other = tmp_path / "c"
-    assert main(["run", str(small_scenario), "--out", str(other), "--seed", "8", "--quiet", "--no-plots"]) == 0
+    assert main(["run", str(small_scenario), "--out", str(other), "--seed", "8", *quiet]) == 0
     assert (other / "weekly.parquet").read_bytes() != (run_dir / "weekly.parquet").read_bytes()
 
 

@@ -422,7 +422,8 @@ def phase_assign(Y, A, E, n_ev, P, T, w, lo, hi):
         a = -1
         if wants_youth:
             a = _least_loaded(A, o, R_YOUTH, cap)
-            if a < 0 and cap > 0:
+            # The cap binds only where the office has youth advisors and all are full.
+            if a < 0 and cap > 0 and _least_loaded(A, o, R_YOUTH, 0) >= 0:
                 if P.cap_mode == 1:  # overflow: to a both-age advisor
                     a = _least_loaded(A, o, R_BOTH, 0)
                 elif P.cap_mode == 2:  # hire: a new youth advisor

@@ -32,7 +32,7 @@ from sim.engine.kernels import PH_STAFFING, PHASE_NAMES
 from sim.engine.output import EngineOutput
 from sim.engine.record import N_WEEKLY, record_week
 from sim.engine.setup import advisor_layout, entry_schedule
-from sim.params import Params, Timeline, build
+from sim.params import CAP_MODES, Params, Timeline, build
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 #: array becomes a tuple of Python floats, which is faster to index from Python and
 #: holds exactly the same numbers.
 _ARRAY_PARAMS = ("entry_age_cdf", "need_cdf", "education_cdf", "birth_region_cdf")
-#: Cap modes (``Params.cap_mode``).
-CAP_HARD, CAP_OVERFLOW, CAP_HIRE = 0, 1, 2
+#: Cap modes (``Params.cap_mode``); under ``hard`` a youth waits for a place below the cap.
+CAP_OVERFLOW, CAP_HIRE = CAP_MODES.index("overflow"), CAP_MODES.index("hire")
 
 #: Youth state the weekly statistics read (``record.record_week``).
 _RECORDED = ("status_code", "innsatsgruppe_code", "tiltak_code", "treatment_code", "labour_attachment_code",
@@ -108,7 +108,8 @@ class MesaEngine:
         self.adv_active = np.zeros((n_period, n_adv), dtype=np.bool_)
         self.adv_youths = np.zeros((n_period, n_adv), dtype=np.int32)
         self.adv_contacts = np.zeros((n_period, n_adv, 4), dtype=np.int32)
-        self.youth_weeks = 0  # youth-weeks in follow-up stepped, burn-in included (for benchmarks)
+        # youth-weeks stepped: youths registered and not aged out, each week (``navsim bench``'s unit)
+        self.youth_weeks = 0
         self._phases: tuple[tuple[str, Callable[[int], None]], ...] = (
             ("inflow", self.inflow),
             ("ageing", self.ageing),
@@ -159,7 +160,7 @@ class MesaEngine:
             self._record(k, events)
         if self.record_events:
             self._event_chunks.append(events)
-        self.youth_weeks += sum(1 for y in self.present() if y.status_code == S_FOLLOW_UP)
+        self.youth_weeks += sum(1 for y in self.present() if y.status_code != S_AGED_OUT)
         self.week = w + 1
 
     def inflow(self, w: int) -> None:
@@ -219,7 +220,13 @@ class MesaEngine:
                 advisor.hand_over_excess(w, cap)
 
     def assign(self, w: int) -> None:
-        """Youths without an advisor get one in their office, longest waiting first (ties by id)."""
+        """Youths without an advisor get one in their office, longest waiting first (ties by id).
+
+        A youth meant for a youth advisor goes to a both-age advisor when the office has no
+        youth advisor; when it has some but all are at the cap, the cap's mode decides (wait,
+        overflow to a both-age advisor, or hire). An office without youth advisors is not
+        bound by a cap on their portfolios, so a cap that never binds changes nothing.
+        """
         waiting = [y for y in self.present() if y.status_code == S_FOLLOW_UP and y.veileder is None]
         waiting.sort(key=lambda y: y.wait_since)  # stable: id order among equals
         cap = self.levers.cap_youth
@@ -228,7 +235,7 @@ class MesaEngine:
             office = self.offices[youth.office]
             if youth.wants_youth_advisor(w):
                 advisor = office.least_loaded(R_YOUTH, cap)
-                if advisor is None and cap > 0:
+                if advisor is None and cap > 0 and office.least_loaded(R_YOUTH) is not None:
                     if mode == CAP_OVERFLOW:
                         advisor = office.least_loaded(R_BOTH)
                     elif mode == CAP_HIRE:
