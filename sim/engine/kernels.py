@@ -9,6 +9,7 @@ agent; ``tests/test_engine_equivalence.py`` holds them to identical event logs.
 
 Only youths with ids in ``[lo, hi)`` can change: ``lo`` is the first youth not yet aged out
 and ``hi`` the number registered so far, so the loops skip the long-gone and the unborn.
+After returns, the phases visit only the youths in follow-up (:func:`in_follow_up`).
 """
 
 from __future__ import annotations
@@ -329,9 +330,26 @@ def phase_staffing(Y, A, E, n_ev, T, w, lo, hi, youth_slots, both_first, both_sl
 
 
 @njit(cache=True)
-def phase_churn(Y, A, E, n_ev, P, T, w, lo, hi):
-    """Advisor changes; a fixed contact person under the ungdomsgaranti makes them rarer."""
+def in_follow_up(status, lo, hi):
+    """Ids in follow-up, ascending: the phases after returns visit only these (a youth who
+    leaves during the week stays in the list and is skipped by its status)."""
+    n = 0
     for i in range(lo, hi):
+        if status[i] == S_FOLLOW_UP:
+            n += 1
+    ids = np.empty(n, dtype=np.int64)
+    k = 0
+    for i in range(lo, hi):
+        if status[i] == S_FOLLOW_UP:
+            ids[k] = i
+            k += 1
+    return ids
+
+
+@njit(cache=True)
+def phase_churn(Y, A, E, n_ev, P, T, w, active):
+    """Advisor changes; a fixed contact person under the ungdomsgaranti makes them rarer."""
+    for i in active:
         if Y.status[i] != S_FOLLOW_UP or Y.advisor[i] < 0:
             continue
         h = P.churn
@@ -342,7 +360,7 @@ def phase_churn(Y, A, E, n_ev, P, T, w, lo, hi):
 
 
 @njit(cache=True)
-def phase_cap(Y, A, E, n_ev, T, w, lo, hi):
+def phase_cap(Y, A, E, n_ev, T, w, active):
     """A portfolio cap in force: youth advisors whose portfolio (youths and older users)
     exceeds it hand over their most recently assigned youths."""
     cap = T.cap_youth[w]
@@ -356,7 +374,7 @@ def phase_cap(Y, A, E, n_ev, T, w, lo, hi):
         for _ in range(excess):
             # newest assignment first; among equals the highest id
             best = -1
-            for i in range(lo, hi):
+            for i in active:
                 if Y.advisor[i] == a and Y.status[i] == S_FOLLOW_UP:
                     if best < 0 or Y.assigned_week[i] >= Y.assigned_week[best]:
                         best = i
@@ -395,10 +413,10 @@ def _hire(A, office):
 
 
 @njit(cache=True)
-def phase_assign(Y, A, E, n_ev, P, T, w, lo, hi):
+def phase_assign(Y, A, E, n_ev, P, T, w, active):
     """Youths without an advisor get one in their office, longest waiting first."""
     count = 0
-    for i in range(lo, hi):
+    for i in active:
         if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] < 0:
             count += 1
     if count == 0:
@@ -406,7 +424,7 @@ def phase_assign(Y, A, E, n_ev, P, T, w, lo, hi):
     waiting = np.empty(count, dtype=np.int64)
     since = np.empty(count, dtype=np.int64)
     k = 0
-    for i in range(lo, hi):
+    for i in active:
         if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] < 0:
             waiting[k] = i
             since[k] = Y.wait_since[i]
@@ -472,13 +490,13 @@ def _rank(score, order, n):
 
 
 @njit(cache=True)
-def phase_contacts(Y, A, E, n_ev, P, T, w, lo, hi):
+def phase_contacts(Y, A, E, n_ev, P, T, w, active):
     """Advisors spend their weekly contact budget; youths write in the activity plan."""
     seed = P.seed
     n_adv = A.role.shape[0]
     # youths by advisor (CSR, ids ascending within each advisor)
     start = np.zeros(n_adv + 1, dtype=np.int64)
-    for i in range(lo, hi):
+    for i in active:
         Y.contacted[i] = False
         if Y.status[i] == S_FOLLOW_UP:
             Y.intensity[i] = updated_intensity(Y.intensity[i], P.intensity_retention)
@@ -488,7 +506,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, w, lo, hi):
         start[a + 1] += start[a]
     members = np.empty(start[n_adv], dtype=np.int64)
     fill = start[:-1].copy()
-    for i in range(lo, hi):
+    for i in active:
         if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] >= 0:
             a = Y.advisor[i]
             members[fill[a]] = i
@@ -553,7 +571,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, w, lo, hi):
                     continue
                 _contact(Y, A, E, n_ev, weight, w, i, a, c)
                 given += 1
-    for i in range(lo, hi):
+    for i in active:
         if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] >= 0 and Y.dialogue_user[i]:
             if uniform(seed, U_USER_MESSAGE, w, i) < P.user_message[Y.group[i]]:
                 emit(E, n_ev, w, i, PH_CONTACTS, EV_CONTACT, CH_ACTIVITY_PLAN, -1)
@@ -562,7 +580,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, w, lo, hi):
 
 
 @njit(cache=True)
-def phase_transitions(Y, A, E, n_ev, P, T, w, lo, hi):
+def phase_transitions(Y, A, E, n_ev, P, T, w, active):
     """Each youth in follow-up: reassessment, benefits, treatment, IPS, tiltak referral and
     end, job search, labour attachment, and exits (in that order)."""
     seed = P.seed
@@ -573,7 +591,7 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, lo, hi):
     exit_effects = P.exit_effects
     labour_market = unemployment_factor(T.unemployment[w], P.unemployment_reference,
                                         P.unemployment_elasticity)
-    for i in range(lo, hi):
+    for i in active:
         if Y.status[i] != S_FOLLOW_UP:
             continue
         need = Y.need[i]
@@ -706,39 +724,34 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, lo, hi):
 
 
 @njit(cache=True)
-def _queue(state, since, lo, hi, status):
-    """Ids waiting (state == waiting) in queue order: earliest first, then lowest id."""
+def _queue(state, since, active, status):
+    """Places in use, and ids waiting in queue order (earliest first, then lowest id)."""
+    in_use = 0
     count = 0
-    for i in range(lo, hi):
-        if status[i] == S_FOLLOW_UP and state[i] == Q_WAITING:
-            count += 1
+    for i in active:
+        if status[i] == S_FOLLOW_UP:
+            if state[i] == Q_IN:
+                in_use += 1
+            elif state[i] == Q_WAITING:
+                count += 1
     ids = np.empty(count, dtype=np.int64)
     keys = np.empty(count, dtype=np.int64)
     k = 0
-    for i in range(lo, hi):
+    for i in active:
         if status[i] == S_FOLLOW_UP and state[i] == Q_WAITING:
             ids[k] = i
             keys[k] = since[i]
             k += 1
-    return ids[np.argsort(keys, kind="mergesort")]
+    return in_use, ids[np.argsort(keys, kind="mergesort")]
 
 
 @njit(cache=True)
-def _in_use(state, lo, hi, status):
-    n = 0
-    for i in range(lo, hi):
-        if status[i] == S_FOLLOW_UP and state[i] == Q_IN:
-            n += 1
-    return n
-
-
-@njit(cache=True)
-def phase_tiltak_places(Y, E, n_ev, P, T, w, lo, hi):
+def phase_tiltak_places(Y, E, n_ev, P, T, w, active):
     """Free tiltak places go to the waiting list in order; no-shows lose their place."""
-    free = T.tiltak_capacity[w] - _in_use(Y.tiltak, lo, hi, Y.status)
+    in_use, queue = _queue(Y.tiltak, Y.tiltak_since, active, Y.status)
+    free = T.tiltak_capacity[w] - in_use
     if free <= 0:
         return
-    queue = _queue(Y.tiltak, Y.tiltak_since, lo, hi, Y.status)
     for i in queue:
         if free <= 0:
             break
@@ -757,12 +770,12 @@ def phase_tiltak_places(Y, E, n_ev, P, T, w, lo, hi):
 
 
 @njit(cache=True)
-def phase_ips_places(Y, E, n_ev, T, w, lo, hi):
+def phase_ips_places(Y, E, n_ev, T, w, active):
     """Free IPS places go to referred youths in order."""
-    free = T.ips_capacity[w] - _in_use(Y.ips, lo, hi, Y.status)
+    in_use, queue = _queue(Y.ips, Y.ips_since, active, Y.status)
+    free = T.ips_capacity[w] - in_use
     if free <= 0:
         return
-    queue = _queue(Y.ips, Y.ips_since, lo, hi, Y.status)
     for i in queue:
         if free <= 0:
             break
@@ -799,13 +812,14 @@ def step_weeks(Y, A, E, n_ev, P, T, bounds, w_from, w_to, week_first_id, layout,
         bounds[1] = hi
         phase_returns(Y, E, n_ev, P, w, lo, hi)
         phase_staffing(Y, A, E, n_ev, T, w, lo, hi, layout[0], layout[1], layout[2])
-        phase_churn(Y, A, E, n_ev, P, T, w, lo, hi)
-        phase_cap(Y, A, E, n_ev, T, w, lo, hi)
-        phase_assign(Y, A, E, n_ev, P, T, w, lo, hi)
-        phase_contacts(Y, A, E, n_ev, P, T, w, lo, hi)
-        phase_transitions(Y, A, E, n_ev, P, T, w, lo, hi)
-        phase_tiltak_places(Y, E, n_ev, P, T, w, lo, hi)
-        phase_ips_places(Y, E, n_ev, T, w, lo, hi)
+        active = in_follow_up(Y.status, lo, hi)
+        phase_churn(Y, A, E, n_ev, P, T, w, active)
+        phase_cap(Y, A, E, n_ev, T, w, active)
+        phase_assign(Y, A, E, n_ev, P, T, w, active)
+        phase_contacts(Y, A, E, n_ev, P, T, w, active)
+        phase_transitions(Y, A, E, n_ev, P, T, w, active)
+        phase_tiltak_places(Y, E, n_ev, P, T, w, active)
+        phase_ips_places(Y, E, n_ev, T, w, active)
         k = w - first_week
         if k >= 0:
             end = n_ev[0]

@@ -48,7 +48,8 @@ class NumbaEngine:
         )
         self.advisors.active[(lay.role != 0) & ~lay.hired] = True  # older and both; youth by staffing
         self.record_events = record_events
-        self.events = empty_events(max(1024, n * 8))
+        # About 30-100 events per youth over a run; start near that and double when needed.
+        self.events = empty_events(max(4096, n * 32 if record_events else 0))
         self.n_ev = np.zeros(1, dtype=np.int64)
         self.week = 0
         self.lo = 0

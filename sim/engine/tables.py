@@ -90,13 +90,14 @@ def empty_youths(n: int) -> Youths:
 
 
 def empty_events(capacity: int) -> Events:
+    """An event buffer; only its first ``n_ev`` rows are ever read, so it is not zeroed."""
     return Events(
-        week=np.zeros(capacity, dtype=np.int32),
-        youth=np.zeros(capacity, dtype=np.int32),
-        phase=np.zeros(capacity, dtype=np.int8),
-        kind=np.zeros(capacity, dtype=np.int8),
-        value=np.zeros(capacity, dtype=np.int32),
-        aux=np.zeros(capacity, dtype=np.int32),
+        week=np.empty(capacity, dtype=np.int32),
+        youth=np.empty(capacity, dtype=np.int32),
+        phase=np.empty(capacity, dtype=np.int8),
+        kind=np.empty(capacity, dtype=np.int8),
+        value=np.empty(capacity, dtype=np.int32),
+        aux=np.empty(capacity, dtype=np.int32),
     )
 
 

@@ -15,8 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.functional_validators import BeforeValidator
 
 #: Largest simulated population share; 1.0 is the national scale (about 100 000 youths in
-#: follow-up). Above a few times national the state tables no longer fit comfortably in memory.
-MAX_SCALE = 4.0
+#: follow-up). The state tables take about 100 bytes a youth, but a full event log takes
+#: about 17 bytes an event and some 6 events a youth-week: a 13-year run at scale 1 logs
+#: about 1.5 GB, so scales far above national fit only with short periods (benchmarks).
+MAX_SCALE = 16.0
 #: Longest horizon (period plus burn-in) a run may cover, in years.
 MAX_HORIZON_YEARS = 40
 
