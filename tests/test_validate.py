@@ -14,7 +14,7 @@ from test_measure_builder import RunBuilder
 from sim import cli
 from sim.results import RunResult
 from sim.targets import load_targets
-from sim.validate import evaluate, loss, pass_share, to_json
+from sim.validate import LOSS_CAP, evaluate, loss, pass_share, to_json
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,7 +99,7 @@ def test_experiment_without_runner_is_not_computed():
 
 def test_loss_is_the_weighted_mean_of_capped_squared_distances(table):
     z_sex = (abs((2 / 3 + 3 / 5) / 2 - 0.6) / 0.05) ** 2  # both categories are 1/30 away
-    expected = (0 + 0.5 * z_sex + 0.5 * z_sex + 10**2 + 0 + 8.5**2) / 5
+    expected = (0 + 0.5 * z_sex + 0.5 * z_sex + LOSS_CAP**2 + 0 + min(8.5, LOSS_CAP) ** 2) / 5
     assert loss(table) == pytest.approx(expected)
 
 
