@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -244,6 +245,10 @@ def _keep_weekly(weekly: pd.DataFrame) -> pd.DataFrame:
     return weekly[weekly["variable"].astype(str).isin(wanted)].copy()
 
 
+#: Replications of one scenario run in parallel on this many processes.
+WORKERS = os.cpu_count() or 1
+
+
 def default_runner() -> Runner:
     """The simulation engine's entry point (imported late: the engine is heavy to load)."""
     from sim.run import run_scenario
@@ -254,7 +259,7 @@ def default_runner() -> Runner:
 def run_one(label: str, path: Path, scenario: Scenario, reps: int,
             runner: Runner, window_start: dt.date | None = None) -> tuple[ScenarioRun, Calendar]:
     """Run a scenario and keep its outcomes per replication and its key weekly stocks."""
-    result = runner(scenario, reps=reps, seed=scenario.seed, progress=False)
+    result = runner(scenario, reps=reps, seed=scenario.seed, progress=False, workers=WORKERS)
     from_week = None if window_start is None else result.calendar.week_of(window_start)
     table = outcomes(result, unit_costs=scenario.costs, from_week=from_week)
     run = ScenarioRun(label=label, path=path, scenario=scenario, resolved=scenario_to_jsonable(scenario),

@@ -40,12 +40,22 @@ def run_replication(scenario: Scenario, seed: int, engine: str | None = None,
     return model.run(progress), model.calendar
 
 
+def _replication_job(args: tuple[Scenario, int, str | None]) -> tuple[EngineOutput, Any]:
+    scenario, seed, engine = args
+    return run_replication(scenario, seed, engine)
+
+
 def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | None = None,
-                 progress: bool = False, engine: str | None = None) -> RunResult:
-    """Run ``reps`` replications (default: the scenario's) and collect the output tables."""
+                 progress: bool = False, engine: str | None = None, workers: int = 1) -> RunResult:
+    """Run ``reps`` replications (default: the scenario's) and collect the output tables.
+
+    With ``workers > 1`` replications run in parallel processes; the result is the same as
+    in one process, since each replication depends only on its own seed.
+    """
     reps = scenario.replications if reps is None else int(reps)
     seed = scenario.seed if seed is None else int(seed)
     seeds = replication_seeds(seed, reps)
+    workers = max(1, min(int(workers), reps))
     outputs: list[EngineOutput] = []
     calendar = None
     bar = None
@@ -53,16 +63,28 @@ def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | Non
         from tqdm import tqdm
 
         from sim.calendar import Calendar
-        from sim.scenario.schema import Scenario as _S  # noqa: F401
 
         weeks = Calendar.for_period(scenario.period.start, scenario.period.end,
                                     scenario.parameters.burn_in_years).n_weeks
-        bar = tqdm(total=weeks * reps, unit="week", desc=f"{scenario.name}", leave=False,
+        total, unit = (weeks * reps, "week") if workers == 1 else (reps, "replication")
+        bar = tqdm(total=total, unit=unit, desc=f"{scenario.name}", leave=False,
                    file=sys.stderr, mininterval=0.5)
     try:
-        for s in seeds:
-            out, calendar = run_replication(scenario, s, engine, bar.update if bar else None)
-            outputs.append(out)
+        if workers == 1:
+            for s in seeds:
+                out, calendar = run_replication(scenario, s, engine, bar.update if bar else None)
+                outputs.append(out)
+        else:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            jobs = [(scenario, s, engine) for s in seeds]
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for out, cal in pool.map(_replication_job, jobs):
+                    outputs.append(out)
+                    calendar = cal
+                    if bar is not None:
+                        bar.update(1)
     finally:
         if bar is not None:
             bar.close()

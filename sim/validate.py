@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -346,11 +347,11 @@ def validate_command(args: argparse.Namespace) -> int:
 
     from sim.run import run_scenario
 
-    run = run_scenario(scenario, reps=reps, progress=progress)
+    run = run_scenario(scenario, reps=reps, progress=progress, workers=os.cpu_count() or 1)
 
     def runner(intervention: Mapping[str, Any]) -> RunResult:
         treated = apply_overrides(scenario, intervention, "experiment intervention")
-        return run_scenario(treated, reps=reps, progress=progress)
+        return run_scenario(treated, reps=reps, progress=progress, workers=os.cpu_count() or 1)
 
     table = evaluate(run, targets, runner)
     title = f"{scenario.name}, {reps} replications, scale {scenario.scale:g}, seed {scenario.seed}"

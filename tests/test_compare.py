@@ -38,7 +38,7 @@ N_YOUTHS = 250
 
 
 def stand_in_runner(scenario: Scenario, *, reps: int | None = None, seed: int | None = None,
-                    progress: bool = False) -> RunResult:
+                    progress: bool = False, workers: int = 1) -> RunResult:
     """A tiny seeded model: registrations, one advisor contact, an exit after a random spell."""
     reps = reps or scenario.replications
     seed = scenario.seed if seed is None else seed

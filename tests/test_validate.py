@@ -131,7 +131,7 @@ def fake_engine(monkeypatch):
     """A stand-in for sim.run: returns hand-made runs and records how it was called."""
     calls = []
 
-    def run_scenario(scenario, *, reps=None, seed=None, progress=False):
+    def run_scenario(scenario, *, reps=None, seed=None, progress=False, workers=1):
         calls.append({"reps": reps, "cap": scenario.policy.portfolio_cap.youth, "seed": scenario.seed,
                       "scale": scenario.scale})
         counts = [4, 5, 4][:reps] if scenario.policy.portfolio_cap.youth else [3, 5, 3][:reps]
