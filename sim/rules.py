@@ -59,6 +59,13 @@ def first_assessment(need, u, under, over):
 
 
 @register_jitable
+def aap_eligible(group, health_problem, benefit):
+    """AAP needs spesielt tilpasset innsats and a health problem (BRIEF section 2); those
+    on dagpenger keep them until they run out."""
+    return group == SPESIELT_TILPASSET and health_problem and benefit != B_DAGPENGER
+
+
+@register_jitable
 def with_follow_up(hazard, effect, intensity):
     """The contact mechanism: a hazard raised by follow-up intensity."""
     return hazard * (1.0 + effect * intensity)

@@ -479,7 +479,7 @@ class Youth(mesa.Agent):
         elif b == B_AAP:
             if self._u(U_AAP_END, w) < P.aap_end:
                 self._set_benefit(w, B_NONE)
-        elif g >= 2 and health and b != B_DAGPENGER and self._u(U_AAP, w) < P.aap_start:
+        elif rules.aap_eligible(g, health, b) and self._u(U_AAP, w) < P.aap_start:
             self._set_benefit(w, B_AAP)
         h = 0.0
         if self.benefit_code == B_AAP:

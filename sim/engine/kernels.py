@@ -125,6 +125,7 @@ meeting_priority = rules.meeting_priority
 digital_priority = rules.digital_priority
 tiltak_referral_hazard = rules.tiltak_referral_hazard
 exit_hazards = rules.exit_hazards
+aap_eligible = rules.aap_eligible
 unemployment_factor = rules.unemployment_factor
 
 
@@ -623,7 +624,7 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, active):
                 Y.benefit[i] = B_NONE
                 Y.benefit_since[i] = w
                 emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, B_NONE, 0)
-        elif g >= 2 and health and b != B_DAGPENGER:
+        elif aap_eligible(g, health, b):
             if uniform(seed, U_AAP, w, i) < P.aap_start:
                 Y.benefit[i] = B_AAP
                 Y.benefit_since[i] = w
