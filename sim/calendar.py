@@ -58,6 +58,15 @@ class Calendar:
             date = dt.date.fromisoformat(date)
         return (date - self.sim_start).days // 7
 
+    def first_week_from(self, date: dt.date | str) -> int:
+        """The first week that starts on or after ``date``: when a lever dated ``date`` acts."""
+        if isinstance(date, str):
+            date = dt.date.fromisoformat(date)
+        week = self.week_of(date)
+        if self.date_of(week) < date:
+            week += 1
+        return max(0, week)
+
     def year_of_weeks(self) -> np.ndarray:
         """Calendar year of the first day of every simulated week (int16 array)."""
         return np.array([self.date_of(w).year for w in range(self.n_weeks)], dtype=np.int16)

@@ -154,12 +154,7 @@ def _series(series: dict[int, float], years: np.ndarray) -> np.ndarray:
 
 def _from(start, calendar: Calendar) -> int:
     """First week at or after ``start`` (week 0 when start is None)."""
-    if start is None:
-        return 0
-    week = calendar.week_of(start)
-    if calendar.date_of(week) < start:
-        week += 1
-    return max(0, week)
+    return 0 if start is None else calendar.first_week_from(start)
 
 
 def _per_week_counts(yearly: np.ndarray, scale: float) -> np.ndarray:
