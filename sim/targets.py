@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import codes
-from sim.scenario.loader import InputError, read_yaml
+from sim.scenario.loader import InputError, plain, read_yaml
 
 # --- the format's vocabulary --------------------------------------------------------------
 
@@ -191,17 +191,15 @@ class Measure:
 
 def canonical(value: Any) -> str:
     """Canonical JSON text of a measure, mapping or value (dates as ISO, keys sorted)."""
-    def conv(v: Any) -> Any:
+    def unwrap(v: Any) -> Any:
         if isinstance(v, Measure):
-            return {"metric": v.metric, "where": conv(v.where), "params": conv(v.params)}
+            return {"metric": v.metric, "where": unwrap(v.where), "params": unwrap(v.params)}
         if isinstance(v, Mapping):
-            return {str(k): conv(x) for k, x in v.items()}
+            return {k: unwrap(x) for k, x in v.items()}
         if isinstance(v, list | tuple):
-            return [conv(x) for x in v]
-        if isinstance(v, dt.date):
-            return v.isoformat()
+            return [unwrap(x) for x in v]
         return v
-    return json.dumps(conv(value), sort_keys=True)
+    return json.dumps(plain(unwrap(value)), sort_keys=True)
 
 
 @dataclass(frozen=True)

@@ -202,14 +202,17 @@ def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any], source: st
     return validate_mapping(data, prov, source)
 
 
+def plain(value: Any) -> Any:
+    """``value`` in plain JSON types: mappings with string keys, lists, ISO dates."""
+    if isinstance(value, Mapping):
+        return {str(k): plain(x) for k, x in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(x) for x in value]
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
 def scenario_to_jsonable(scenario: Scenario) -> dict:
     """The resolved scenario as plain JSON types (dates as ISO strings, int keys as strings)."""
-    def conv(v: Any) -> Any:
-        if isinstance(v, dict):
-            return {str(k): conv(x) for k, x in v.items()}
-        if isinstance(v, list | tuple):
-            return [conv(x) for x in v]
-        if isinstance(v, dt.date):
-            return v.isoformat()
-        return v
-    return conv(scenario.model_dump(mode="python"))
+    return plain(scenario.model_dump(mode="python"))
