@@ -159,7 +159,8 @@ def calibrate(s: Setup, trials: int, workers: int = 1, quiet: bool = False) -> S
         already = len(finished(study))
         spec = WorkerSpec(out=s.paths.out, study_name=settings.study_name,
                           sampler_seed=settings.sampler_seed, startup_trials=settings.startup_trials,
-                          n_trials=trials, objective=s.objective)
+                          n_trials=trials, objective=s.objective, sampler=settings.sampler,
+                          cmaes_sigma=settings.cmaes_sigma)
         if already < trials:
             bar = tqdm(total=trials, initial=already, unit="trial", desc="calibrate", disable=quiet,
                        dynamic_ncols=True)

@@ -394,3 +394,15 @@ def test_cli_runs_and_reports_bad_input_in_one_line(toy, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "free[parameters.tiltak.early_weeks].bounds" in err
+
+
+def test_cmaes_searches_locally_from_the_priors_and_improves(toy):
+    """The local sampler starts at the scenario's values and moves toward the targets."""
+    config = toy.config.read_text().replace("  sampler_seed: 3\n", "  sampler_seed: 3\n  sampler: cmaes\n")
+    toy.config.write_text(config)
+    s = setup(toy)
+    result = calibrate(s, trials=30, quiet=True)
+    assert result.completed == 30
+    trials = _journal_trials(toy)
+    assert trials[0].params == pytest.approx(start_values(s.config.free))
+    assert result.after["objective"] < result.before["objective"]

@@ -40,6 +40,10 @@ class Settings(_Strict):
     period_end: Date | None = None
     sampler_seed: Annotated[int, Field(ge=0, lt=2**32)]
     startup_trials: Annotated[int, Field(ge=1)] = 10
+    #: ``tpe`` explores the whole box; ``cmaes`` searches locally from the scenario's values
+    #: (the priors), with step ``cmaes_sigma`` as a share of each parameter's range.
+    sampler: Literal["tpe", "cmaes"] = "tpe"
+    cmaes_sigma: Annotated[float, Field(gt=0.0, le=1.0)] = 0.1
     prior_weight: Annotated[float, Field(ge=0.0)]
     study_name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
