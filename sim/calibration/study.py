@@ -18,8 +18,8 @@ import multiprocessing as mp
 import os
 import signal
 import time
-import warnings
 import traceback
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
