@@ -20,7 +20,14 @@ DESCRIPTION = """\
 navsim simulates young people's (16-29) pathways through Nav: assessment into an
 innsatsgruppe, follow-up by advisors (veiledere) with portfolios, tiltak, medical
 treatment, benefits (AAP, uføretrygd), and exits to work or education. Scenarios are YAML
-files (see scenarios/ and `navsim run --help`)."""
+files (see scenarios/ and `navsim run --help`).
+
+examples:
+  navsim run scenarios/baseline.yaml
+  navsim compare scenarios/baseline.yaml scenarios/cap50_hard.yaml scenarios/cap50_hire.yaml
+  navsim validate --json validation.json
+  navsim calibrate --trials 160 --workers 2
+  navsim bench --json bench.json"""
 
 
 def _positive_int(text: str) -> int:
@@ -145,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--scale", type=_positive_float, help="override the scale of all scenarios")
     cmp_.add_argument("--out", type=Path, default=None,
                       help="output directory (default: results/compare-<timestamp>)")
-    cmp_.add_argument("--from", dest="window_from", type=_iso_date, default=None,
+    cmp_.add_argument("--from", dest="window_from", type=_iso_date, default=None, metavar="DATE",
                       help="measure outcomes from this date (default: the earliest start of a "
                       "lever the scenarios change, so earlier years do not dilute the effect)")
     cmp_.add_argument("--quiet", action="store_true", help="no progress bar")
