@@ -188,7 +188,10 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     inputs = scenario.inputs
 
     inflow = _per_week_counts(_series(inputs.inflow_per_year, years), scale)
-    layoff = _per_week_counts(_series(inputs.layoff_inflow_per_year, years), scale)
+    months = np.array([calendar.date_of(w).month - 1 for w in range(n_weeks)])
+    month_weight = np.asarray(inputs.layoff_month_weights, dtype=np.float64)
+    month_profile = month_weight[months] / month_weight.mean()
+    layoff = _per_week_counts(_series(inputs.layoff_inflow_per_year, years) * month_profile, scale)
     ufore = _per_week_counts(_series(inputs.ufore_direct_per_year, years), scale)
 
     tiltak_from = _from(scenario.tiltak.start, calendar)

@@ -114,6 +114,7 @@ class BirthRegion(Strict):
 
 
 YearSeries = dict[int, Annotated[float, Field(ge=0.0)]]
+MonthWeights = Annotated[list[Annotated[float, Field(ge=0.0)]], Field(min_length=12, max_length=12)]
 
 
 class Period(Strict):
@@ -134,6 +135,8 @@ class Inputs(Strict):
 
     inflow_per_year: YearSeries = Field(description="first registrations in follow-up per year")
     layoff_inflow_per_year: YearSeries = Field(description="extra laid-off entrants (pandemic)")
+    layoff_month_weights: MonthWeights = Field(
+        description="how a year's laid-off entrants spread over its months (Jan..Dec)")
     ufore_direct_per_year: YearSeries = Field(description="direct inflow to uføretrygd at 18")
     tiltak_places_per_year: YearSeries = Field(description="tiltak places held by under-30s")
     ips_places_per_year: YearSeries = Field(description="IPS places for young users")
@@ -144,6 +147,8 @@ class Inputs(Strict):
         for name in type(self).model_fields:
             if not getattr(self, name):
                 raise ValueError(f"{name} needs at least one year")
+        if not sum(self.layoff_month_weights) > 0:
+            raise ValueError("layoff_month_weights must not all be zero")
         return self
 
 
