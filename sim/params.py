@@ -125,6 +125,7 @@ class Timeline(NamedTuple):
     tiltak_capacity: np.ndarray  # int32 places
     ips_capacity: np.ndarray  # int32 places
     unemployment: np.ndarray  # float64 percent
+    ufore_from_aap_mult: np.ndarray  # float64: AAP rules' effect on moving to uføretrygd
     cap_youth: np.ndarray  # int32; 0 = no cap this week
     garanti: np.ndarray  # bool: ungdomsgaranti in force
     youth_advisors: np.ndarray  # int32 active ordinary youth advisors
@@ -236,6 +237,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         tiltak_capacity=tiltak_capacity.astype(np.int32),
         ips_capacity=ips_capacity.astype(np.int32),
         unemployment=_series(inputs.unemployment_rate, years),
+        ufore_from_aap_mult=_series(inputs.aap_to_ufore_multiplier, years),
         cap_youth=cap_youth,
         garanti=garanti.astype(np.bool_),
         youth_advisors=youth_active,

@@ -32,6 +32,7 @@ from sim.codes import (
     Q_IN,
     SITUASJONSBESTEMT,
     SPESIELT_TILPASSET,
+    STANDARD,
 )
 
 # Primary activity codes (sim.codes.ACTIVITY), repeated as literals for numba.
@@ -114,8 +115,8 @@ def whole_contacts(budget, u):
 
 @register_jitable
 def meeting_priority(group_weight, pending, in_tiltak, in_treatment, garanti, weeks_since_meeting, priority):
-    """Who gets the advisor's meetings first: new users, users in tiltak or treatment, the
-    guarantee's target group, and those longest without a meeting.
+    """Who gets the advisor's meetings first: new users (their first contact is a meeting),
+    users in tiltak or treatment, the guarantee's target group, and those longest without one.
 
     ``priority`` holds the weights in the order of :data:`PRIORITY` (``sim.params``).
     """
@@ -132,12 +133,30 @@ def meeting_priority(group_weight, pending, in_tiltak, in_treatment, garanti, we
 
 
 @register_jitable
+def first_contact_by_meeting(group):
+    """A new user with more than standard needs is first met: the first conversation sets up
+    the follow-up and the activity plan, so their delay to first contact comes from the
+    meeting budget. Standard users are mostly followed up digitally from the start (003:
+    13 % of them met an advisor in three months)."""
+    return group != STANDARD
+
+
+@register_jitable
 def digital_priority(pending, weeks_since_contact, priority):
-    """Digital contacts rotate: new users first, then those longest without any contact."""
+    """Digital contacts rotate: new (standard) users first, then those longest without any."""
     score = priority[3] * weeks_since_contact
     if pending:
         score += priority[0]
     return score
+
+
+@register_jitable
+def digital_reachable(pending, group, dialogue_user, channel_is_activity_plan):
+    """Who a digital contact can reach: not a new user who is first to be met, and in the
+    activity plan only those who use its dialogue."""
+    if pending and first_contact_by_meeting(group):
+        return False
+    return dialogue_user or not channel_is_activity_plan
 
 
 @register_jitable

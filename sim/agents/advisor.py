@@ -138,7 +138,8 @@ class Advisor(mesa.Agent):
             for youth in by_rotation:
                 if given >= quota[c]:
                     break
-                if youth.contacted or (c == CH_ACTIVITY_PLAN and not youth.dialogue_user):
+                if youth.contacted or not rules.digital_reachable(
+                        youth.pending, youth.innsatsgruppe_code, youth.dialogue_user, c == CH_ACTIVITY_PLAN):
                     continue
                 self._contact(w, youth, c)
                 given += 1

@@ -421,7 +421,8 @@ class Youth(mesa.Agent):
         P = self.engine.params
         g = self.innsatsgruppe_code
         return rules.meeting_priority(
-            P.priority_group[g], self.pending, self.tiltak_code == Q_IN, self.treatment_code == Q_IN,
+            P.priority_group[g], self.pending and rules.first_contact_by_meeting(g),
+            self.tiltak_code == Q_IN, self.treatment_code == Q_IN,
             rules.garanti_target(self.engine.levers.garanti, g), w - self.last_meeting, P.priority)
 
     def digital_priority(self, w: int) -> float:
@@ -483,7 +484,7 @@ class Youth(mesa.Agent):
             self._set_benefit(w, B_AAP)
         h = 0.0
         if self.benefit_code == B_AAP:
-            h += P.ufore_from_aap
+            h += P.ufore_from_aap * levers.ufore_from_aap_mult
         if g == VARIG_TILPASSET:
             h += P.ufore_from_varig
         if h > 0.0 and self._u(U_UFORE, w) < h:

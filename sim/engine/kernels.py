@@ -123,6 +123,8 @@ youth_share_of_time = rules.youth_share_of_time
 whole_contacts = rules.whole_contacts
 meeting_priority = rules.meeting_priority
 digital_priority = rules.digital_priority
+digital_reachable = rules.digital_reachable
+first_contact_by_meeting = rules.first_contact_by_meeting
 tiltak_referral_hazard = rules.tiltak_referral_hazard
 exit_hazards = rules.exit_hazards
 aap_eligible = rules.aap_eligible
@@ -548,7 +550,8 @@ def phase_contacts(Y, A, E, n_ev, P, T, w, active):
         for k in range(y):
             i = ids[k]
             score[k] = meeting_priority(
-                group_weight[Y.group[i]], Y.pending[i], Y.tiltak[i] == Q_IN, Y.treatment[i] == Q_IN,
+                group_weight[Y.group[i]], Y.pending[i] and first_contact_by_meeting(Y.group[i]),
+                Y.tiltak[i] == Q_IN, Y.treatment[i] == Q_IN,
                 garanti_target(T.garanti[w], Y.group[i]), w - Y.last_meeting[i], priority)
         _rank(score, order, y)
         pos = 0
@@ -568,7 +571,8 @@ def phase_contacts(Y, A, E, n_ev, P, T, w, active):
                 if given >= quota[c]:
                     break
                 i = ids[order[k]]
-                if Y.contacted[i] or (c == CH_ACTIVITY_PLAN and not Y.dialogue_user[i]):
+                if Y.contacted[i] or not digital_reachable(Y.pending[i], Y.group[i], Y.dialogue_user[i],
+                                                           c == CH_ACTIVITY_PLAN):
                     continue
                 _contact(Y, A, E, n_ev, weight, w, i, a, c)
                 given += 1
@@ -631,7 +635,7 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, active):
                 emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, B_AAP, 0)
         h = 0.0
         if Y.benefit[i] == B_AAP:
-            h += P.ufore_from_aap
+            h += P.ufore_from_aap * T.ufore_from_aap_mult[w]
         if g == VARIG_TILPASSET:
             h += P.ufore_from_varig
         if h > 0.0 and uniform(seed, U_UFORE, w, i) < h:

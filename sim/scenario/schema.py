@@ -141,6 +141,8 @@ class Inputs(Strict):
     tiltak_places_per_year: YearSeries = Field(description="tiltak places held by under-30s")
     ips_places_per_year: YearSeries = Field(description="IPS places for young users")
     unemployment_rate: YearSeries = Field(description="registered unemployment, percent")
+    aap_to_ufore_multiplier: YearSeries = Field(
+        description="relative rate of moving from AAP to uføretrygd by year (AAP rules, 2018)")
 
     @model_validator(mode="after")
     def _non_empty(self) -> Inputs:
