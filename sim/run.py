@@ -175,7 +175,9 @@ def headline_table(summary: dict[str, Any]) -> str:
         row = rows.get(key)
         if not row or row.get("mean") is None:
             continue
-        lines.append(f"  {row['label']:<56} {row['mean']:>16,.1f}  {row['unit']}")
+        value = row["mean"]
+        shown = f"{value:,.0f}" if abs(value) >= 1000 else f"{value:,.1f}"
+        lines.append(f"  {row['label']:<56} {shown:>16}  {row['unit']}")
     return "\n".join(lines)
 
 
