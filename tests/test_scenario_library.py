@@ -55,3 +55,19 @@ def test_scenarios_are_commented_with_their_lever() -> None:
         text = (SCENARIOS / f"{name}.yaml").read_text(encoding="utf-8")
         assert text.startswith("# Lever:"), name
         assert "extends: baseline.yaml" in text, name
+
+
+@pytest.mark.parametrize("name", ["baseline", *sorted(LIBRARY)])
+def test_scenario_runs_and_its_lever_acts_after_its_start(name: str) -> None:
+    """Every library scenario runs (small and short) and writes sensible tables."""
+    from sim.run import run_scenario
+
+    small = {"scale": 0.004, "period": {"start": "2024-01-01", "end": "2025-12-31"},
+             "parameters": {"burn_in_years": 2}}
+    scenario, _ = load_scenario(SCENARIOS / f"{name}.yaml", small)
+    result = run_scenario(scenario)
+    weekly = result.weekly
+    follow_up = weekly[(weekly["variable"] == "stock_status") & (weekly["category"] == "follow_up")]
+    assert (follow_up["value"] > 0).all()
+    assert (weekly["value"] >= 0).all()
+    assert {"registration", "exit", "contact"} <= set(result.events["kind"].astype(str))
