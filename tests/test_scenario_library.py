@@ -58,7 +58,7 @@ def test_scenarios_are_commented_with_their_lever() -> None:
 
 
 @pytest.mark.parametrize("name", ["baseline", *sorted(LIBRARY)])
-def test_scenario_runs_and_its_lever_acts_after_its_start(name: str) -> None:
+def test_scenario_runs(name: str) -> None:
     """Every library scenario runs (small and short) and writes sensible tables."""
     from sim.run import run_scenario
 
