@@ -113,10 +113,15 @@ def _stock_plot(result: RunResult, variable: str, order: Sequence[str], title: s
     for category in _ordered(series, order):
         table = series[category]
         _plot_band(ax, _dates(cal, table.index.to_numpy()), table, category.replace("_", " "), result.scale)
+    return _finish_time_plot(fig, ax, title, ylabel, bool(series), path)
+
+
+def _finish_time_plot(fig, ax, title: str, ylabel: str, legend: bool, path: Path) -> Path:
+    """Title, labels, date axis and legend of a time-series figure; saves it."""
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     _date_axis(ax)
-    if series:
+    if legend:
         ax.legend(fontsize=8, ncols=2)
     ax.set_ylim(bottom=0)
     return _save(fig, path)
@@ -137,13 +142,8 @@ def _exits_plot(result: RunResult, path: Path) -> Path:
         monthly = table.groupby(months).mean() * WEEKS_PER_MONTH
         x = monthly.index.to_timestamp().to_numpy()
         _plot_band(ax, x, monthly, category.replace("_", " "), result.scale)
-    ax.set_title("Exits from follow-up per month by type")
-    ax.set_ylabel("exits per month (national)")
-    _date_axis(ax)
-    if series:
-        ax.legend(fontsize=8, ncols=2)
-    ax.set_ylim(bottom=0)
-    return _save(fig, path)
+    return _finish_time_plot(fig, ax, "Exits from follow-up per month by type",
+                             "exits per month (national)", bool(series), path)
 
 
 def _portfolio_plot(result: RunResult, path: Path) -> Path:

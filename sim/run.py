@@ -130,23 +130,12 @@ def manifest(result: RunResult, scenario: Scenario, provenance: dict[str, str]) 
     }
 
 
-def basic_summary(result: RunResult) -> dict[str, Any]:
-    """Headline stocks at the end of the period, used when the outcome module is unavailable."""
-    w = result.weekly
-    last = w[w["week"] == w["week"].max()]
-    table = last.groupby(["variable", "category"], observed=True)["value"].mean()
-    return {f"{v}:{c}" if c else v: float(x) for (v, c), x in table.items()}
-
-
 def write_run(result: RunResult, scenario: Scenario, provenance: dict[str, str], out: Path,
               plots: bool = True) -> Path:
     """Write every output file of a run into ``out`` atomically (see docs/OUTPUTS.md)."""
-    try:
-        from sim.outcomes import summary as outcome_summary
-    except ImportError:  # pragma: no cover - the outcome module ships with the package
-        outcome_summary = None
-    summary = (outcome_summary(result, unit_costs=scenario.costs) if outcome_summary
-               else basic_summary(result))
+    from sim.outcomes import summary as outcome_summary
+
+    summary = outcome_summary(result, unit_costs=scenario.costs)
     result.summary = summary
 
     def fill(tmp: Path) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 import pandas as pd
 
 from sim.calibration import plots
+from sim.report import fmt_number
 from sim.results import atomic_write_bytes, atomic_write_json
 
 REPORT = "fit_report.md"
@@ -79,12 +80,7 @@ def render(out: Path) -> Path:
 def _num(x: Any) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "–"
-    x = float(x)
-    if abs(x) >= 1000:
-        return f"{x:,.0f}".replace(",", " ")
-    if abs(x) >= 10:
-        return f"{x:.1f}"
-    return f"{x:.3g}"
+    return fmt_number(float(x))
 
 
 def _pct(x: Any) -> str:
