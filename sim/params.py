@@ -65,8 +65,6 @@ class Params(NamedTuple):
     intensity_retention: float
     # the mechanism
     effect_tiltak: float
-    effect_work: float
-    effect_education: float
     effect_discovery: float
     effect_job_search: float
     # tiltak
@@ -83,14 +81,12 @@ class Params(NamedTuple):
     # job search and labour
     job_search_start: np.ndarray
     job_search_stop: np.ndarray
-    laid_off_recall: float
     laid_off_end: float
     partly_working_start: np.ndarray
     partly_working_end: float
     # IPS
     ips_referral: float
     ips_end: float
-    ips_work_mult: float
     # benefits
     aap_start: float
     aap_end: float
@@ -308,8 +304,6 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         user_message_weight=c.user_message_weight,
         intensity_retention=c.intensity_retention,
         effect_tiltak=eff.tiltak,
-        effect_work=eff.work,
-        effect_education=eff.education,
         effect_discovery=eff.discovery,
         effect_job_search=eff.job_search,
         tiltak_referral=arr(t.referral_weekly),
@@ -324,13 +318,11 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         treatment_end=1.0 / max(tr.mean_duration_weeks, 1.0),
         job_search_start=arr(p.job_search.start_weekly),
         job_search_stop=arr(p.job_search.stop_weekly),
-        laid_off_recall=lab.laid_off_recall_weekly,
         laid_off_end=lab.laid_off_end_weekly,
         partly_working_start=arr(lab.partly_working_start_weekly),
         partly_working_end=lab.partly_working_end_weekly,
         ips_referral=p.ips.referral_weekly,
         ips_end=1.0 / max(p.ips.mean_duration_weeks, 1.0),
-        ips_work_mult=p.ips.work_mult,
         aap_start=b.aap_weekly,
         aap_end=b.aap_end_weekly,
         ufore_from_aap=b.ufore_from_aap_weekly,
