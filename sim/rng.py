@@ -76,6 +76,8 @@ STREAMS: dict[str, int] = {
     name[2:].lower(): value for name, value in dict(globals()).items()
     if name.startswith("U_") and isinstance(value, int)
 }
+#: Size of a table of stream keys (streams are numbered from 1).
+N_STREAMS = max(STREAMS.values()) + 1
 
 @njit(cache=True, inline="always")
 def _mix(z: np.uint64) -> np.uint64:
@@ -84,13 +86,38 @@ def _mix(z: np.uint64) -> np.uint64:
     return z ^ (z >> _S31)
 
 
+@njit(cache=True, inline="always")
+def stream_key(seed: int, stream: int, week: int) -> np.uint64:
+    """The part of a decision's key shared by every agent: (seed, stream, week).
+
+    A compiled phase computes the week's keys once (:func:`week_keys`), so each decision
+    costs one mixing round (:func:`keyed_uniform`) instead of three. The numbers are the
+    same bits as :func:`uniform`'s.
+    """
+    h = _mix(np.uint64(seed) + _GOLDEN * np.uint64(stream + 1))
+    return _mix(h ^ (np.uint64(week + 1) * _GOLDEN))
+
+
+@njit(cache=True, inline="always")
+def keyed_uniform(key: np.uint64, agent: int) -> float:
+    """The uniform number in [0, 1) of ``agent``'s decision under ``key`` (:func:`stream_key`)."""
+    h = _mix(key ^ (np.uint64(agent + 1) * _M1))
+    return float(h >> _S11) * _TO_UNIT
+
+
 @njit(cache=True)
 def uniform(seed: int, stream: int, week: int, agent: int) -> float:
     """The uniform number in [0, 1) of decision (seed, stream, week, agent)."""
-    h = _mix(np.uint64(seed) + _GOLDEN * np.uint64(stream + 1))
-    h = _mix(h ^ (np.uint64(week + 1) * _GOLDEN))
-    h = _mix(h ^ (np.uint64(agent + 1) * _M1))
-    return float(h >> _S11) * _TO_UNIT
+    return keyed_uniform(stream_key(seed, stream, week), agent)
+
+
+@njit(cache=True)
+def week_keys(seed: int, week: int) -> np.ndarray:
+    """Keys of every stream for one week, indexed by stream number (``keys[U_EXIT]``)."""
+    keys = np.empty(N_STREAMS, dtype=np.uint64)
+    for stream in range(N_STREAMS):
+        keys[stream] = stream_key(seed, stream, week)
+    return keys
 
 
 @njit(cache=True)

@@ -2,10 +2,12 @@
 
 One function per phase of the week, in the order of :data:`PHASES`; each loops over the
 struct-of-arrays tables (``sim.engine.tables``) in id order and calls the shared decision
-rules of ``sim.rules``. Every random number comes from ``sim.rng.uniform`` keyed by
-(seed, stream, week, id). Events are written into a preallocated buffer; ``n_ev[0]`` is the
-fill level. The Mesa engine (``sim.engine.mesa_engine``) performs the same phases agent by
-agent; ``tests/test_engine_equivalence.py`` holds them to identical event logs.
+rules of ``sim.rules``. Every random number is ``sim.rng.uniform`` of (seed, stream, week,
+id); the week's stream keys are computed once (``keys``, from ``sim.rng.week_keys``) and each
+decision mixes in its id (``keyed_uniform``): the same bits at a third of the cost. Events
+are written into a preallocated buffer; ``n_ev[0]`` is the fill level. The Mesa engine
+(``sim.engine.mesa_engine``) performs the same phases agent by agent;
+``tests/test_engine_equivalence.py`` holds them to identical event logs.
 
 Only youths with ids in ``[lo, hi)`` can change: ``lo`` is the first youth not yet aged out
 and ``hi`` the number registered so far, so the loops skip the long-gone and the unborn.
@@ -101,7 +103,8 @@ from sim.rng import (
     U_TREATMENT_START,
     U_UFORE,
     U_USER_MESSAGE,
-    uniform,
+    keyed_uniform,
+    week_keys,
 )
 
 AGE_OUT = 30
@@ -150,7 +153,7 @@ def emit(E, n_ev, week, youth, phase, kind, value, aux):
 @njit(cache=True)
 def draw_attributes(Y, P):
     """Fixed attributes of every youth, from streams keyed by the youth's id alone."""
-    seed = P.seed
+    keys = week_keys(P.seed, 0)
     for i in range(Y.status.shape[0]):
         kind = Y.entry_kind[i]
         if kind == 1:
@@ -158,22 +161,22 @@ def draw_attributes(Y, P):
         elif kind == 2:
             need = VARIG_TILPASSET
         else:
-            need = pick(P.need_cdf, uniform(seed, U_NEED, 0, i))
+            need = pick(P.need_cdf, keyed_uniform(keys[U_NEED], i))
         Y.need[i] = need
         if kind == 2:
             Y.birth_week[i] = Y.entry_week[i] - 18 * WEEKS_PER_YEAR
         else:
-            age = 16 + pick(P.entry_age_cdf[need], uniform(seed, U_AGE, 0, i))
-            within = int(uniform(seed, U_BIRTH_WEEK, 0, i) * WEEKS_PER_YEAR)
+            age = 16 + pick(P.entry_age_cdf[need], keyed_uniform(keys[U_AGE], i))
+            within = int(keyed_uniform(keys[U_BIRTH_WEEK], i) * WEEKS_PER_YEAR)
             Y.birth_week[i] = Y.entry_week[i] - age * WEEKS_PER_YEAR - within
-        Y.sex[i] = 0 if uniform(seed, U_SEX, 0, i) < P.female_share[need] else 1
-        Y.education[i] = pick(P.education_cdf[need], uniform(seed, U_EDUCATION, 0, i))
-        Y.birth_region[i] = pick(P.birth_region_cdf, uniform(seed, U_BIRTH_REGION, 0, i))
-        Y.children[i] = uniform(seed, U_CHILDREN, 0, i) < P.children_share[need]
-        Y.mental_health[i] = uniform(seed, U_MENTAL_HEALTH, 0, i) < P.mental_health_share[need]
-        Y.other_health[i] = uniform(seed, U_OTHER_HEALTH, 0, i) < P.other_health_share[need]
-        Y.dialogue_user[i] = uniform(seed, U_DIALOGUE_USER, 0, i) < P.dialogue_user_share[need]
-        Y.office[i] = int(uniform(seed, U_OFFICE, 0, i) * P.n_offices)
+        Y.sex[i] = 0 if keyed_uniform(keys[U_SEX], i) < P.female_share[need] else 1
+        Y.education[i] = pick(P.education_cdf[need], keyed_uniform(keys[U_EDUCATION], i))
+        Y.birth_region[i] = pick(P.birth_region_cdf, keyed_uniform(keys[U_BIRTH_REGION], i))
+        Y.children[i] = keyed_uniform(keys[U_CHILDREN], i) < P.children_share[need]
+        Y.mental_health[i] = keyed_uniform(keys[U_MENTAL_HEALTH], i) < P.mental_health_share[need]
+        Y.other_health[i] = keyed_uniform(keys[U_OTHER_HEALTH], i) < P.other_health_share[need]
+        Y.dialogue_user[i] = keyed_uniform(keys[U_DIALOGUE_USER], i) < P.dialogue_user_share[need]
+        Y.office[i] = int(keyed_uniform(keys[U_OFFICE], i) * P.n_offices)
 
 
 # ----------------------------------------------------------------------------------------
@@ -181,9 +184,8 @@ def draw_attributes(Y, P):
 
 
 @njit(cache=True, inline="always")
-def start_spell(Y, E, n_ev, P, w, i, phase, previous_status):
+def start_spell(Y, E, n_ev, P, keys, w, i, phase, previous_status):
     """Registration (previous_status 0) or return: a fresh §14a and starting state."""
-    seed = P.seed
     need = Y.need[i]
     Y.status[i] = S_FOLLOW_UP
     Y.reg_week[i] = w
@@ -191,20 +193,20 @@ def start_spell(Y, E, n_ev, P, w, i, phase, previous_status):
         emit(E, n_ev, w, i, phase, EV_REGISTRATION, 0, 0)
     else:
         emit(E, n_ev, w, i, phase, EV_RETURN, previous_status, 0)
-    g = first_assessment(need, uniform(seed, U_ASSESSMENT, w, i), P.under_assessment, P.over_assessment)
+    g = first_assessment(need, keyed_uniform(keys[U_ASSESSMENT], i), P.under_assessment, P.over_assessment)
     Y.group[i] = g
     emit(E, n_ev, w, i, phase, EV_ASSESSMENT, g, 0)
     if Y.entry_kind[i] == 1 and previous_status == S_NOT_ENTERED:
         labour = LA_LAID_OFF
-    elif uniform(seed, U_LABOUR_AT_ENTRY, w, i) < P.partly_working_share[need]:
+    elif keyed_uniform(keys[U_LABOUR_AT_ENTRY], i) < P.partly_working_share[need]:
         labour = LA_PARTLY_WORKING
     else:
         labour = LA_NONE
     Y.labour[i] = labour
     emit(E, n_ev, w, i, phase, EV_LABOUR_ATTACHMENT, labour, 0)
-    if labour == LA_LAID_OFF or uniform(seed, U_BENEFIT_AT_ENTRY, w, i) < P.dagpenger_share[need]:
+    if labour == LA_LAID_OFF or keyed_uniform(keys[U_BENEFIT_AT_ENTRY], i) < P.dagpenger_share[need]:
         benefit = B_DAGPENGER
-    elif uniform(seed, U_SOSIALHJELP_AT_ENTRY, w, i) < P.sosialhjelp_share[need]:
+    elif keyed_uniform(keys[U_SOSIALHJELP_AT_ENTRY], i) < P.sosialhjelp_share[need]:
         benefit = B_SOSIALHJELP
     else:
         benefit = B_NONE
@@ -213,7 +215,7 @@ def start_spell(Y, E, n_ev, P, w, i, phase, previous_status):
     emit(E, n_ev, w, i, phase, EV_BENEFIT, benefit, 0)
     start = P.job_search_start[need]
     stationary = start / (start + P.job_search_stop[need])
-    engaged = 1 if uniform(seed, U_JOB_SEARCH_AT_ENTRY, w, i) < stationary else 0
+    engaged = 1 if keyed_uniform(keys[U_JOB_SEARCH_AT_ENTRY], i) < stationary else 0
     Y.job_search[i] = engaged
     emit(E, n_ev, w, i, phase, EV_JOB_SEARCH, engaged, 0)
     Y.advisor[i] = -1
@@ -266,7 +268,7 @@ def end_spell(Y, A, E, n_ev, w, i, phase, new_status):
 
 
 @njit(cache=True)
-def phase_inflow(Y, E, n_ev, P, w, first, last):
+def phase_inflow(Y, E, n_ev, P, keys, w, first, last):
     """Youths with ids in [first, last) enter this week (ids are in order of entry)."""
     for i in range(first, last):
         if Y.entry_kind[i] == 2:
@@ -276,7 +278,7 @@ def phase_inflow(Y, E, n_ev, P, w, first, last):
             emit(E, n_ev, w, i, PH_INFLOW, EV_UFORE_DIRECT, 0, 0)
             emit(E, n_ev, w, i, PH_INFLOW, EV_BENEFIT, B_UFORE, 0)
         else:
-            start_spell(Y, E, n_ev, P, w, i, PH_INFLOW, S_NOT_ENTERED)
+            start_spell(Y, E, n_ev, P, keys, w, i, PH_INFLOW, S_NOT_ENTERED)
 
 
 @njit(cache=True)
@@ -301,13 +303,13 @@ def phase_ageing(Y, A, E, n_ev, w, lo, hi):
 
 
 @njit(cache=True)
-def phase_returns(Y, E, n_ev, P, w, lo, hi):
+def phase_returns(Y, E, n_ev, P, keys, w, lo, hi):
     """Some who left for work, education or nothing come back to Nav."""
     for i in range(lo, hi):
         s = Y.status[i]
         if s >= S_WORK and s <= S_OUTSIDE:
-            if uniform(P.seed, U_RETURN, w, i) < P.return_hazard[s]:
-                start_spell(Y, E, n_ev, P, w, i, PH_RETURNS, s)
+            if keyed_uniform(keys[U_RETURN], i) < P.return_hazard[s]:
+                start_spell(Y, E, n_ev, P, keys, w, i, PH_RETURNS, s)
 
 
 @njit(cache=True)
@@ -350,7 +352,7 @@ def in_follow_up(status, lo, hi):
 
 
 @njit(cache=True)
-def phase_churn(Y, A, E, n_ev, P, T, w, active):
+def phase_churn(Y, A, E, n_ev, P, T, keys, w, active):
     """Advisor changes; a fixed contact person under the ungdomsgaranti makes them rarer."""
     for i in active:
         if Y.status[i] != S_FOLLOW_UP or Y.advisor[i] < 0:
@@ -358,7 +360,7 @@ def phase_churn(Y, A, E, n_ev, P, T, w, active):
         h = P.churn
         if garanti_target(T.garanti[w], Y.group[i]):
             h *= P.garanti_churn_mult
-        if uniform(P.seed, U_CHURN, w, i) < h:
+        if keyed_uniform(keys[U_CHURN], i) < h:
             unassign(Y, A, E, n_ev, w, i, PH_CHURN)
 
 
@@ -416,7 +418,7 @@ def _hire(A, office):
 
 
 @njit(cache=True)
-def phase_assign(Y, A, E, n_ev, P, T, w, active):
+def phase_assign(Y, A, E, n_ev, P, T, keys, w, active):
     """Youths without an advisor get one in their office, longest waiting first."""
     count = 0
     for i in active:
@@ -439,7 +441,7 @@ def phase_assign(Y, A, E, n_ev, P, T, w, active):
         o = Y.office[i]
         target = garanti_target(T.garanti[w], Y.group[i])
         share = P.garanti_youth_advisor_share if target else P.youth_advisor_share
-        wants_youth = uniform(P.seed, U_ASSIGN_ROLE, w, i) < share
+        wants_youth = keyed_uniform(keys[U_ASSIGN_ROLE], i) < share
         a = -1
         if wants_youth:
             a = _least_loaded(A, o, R_YOUTH, cap)
@@ -478,24 +480,22 @@ def _contact(Y, A, E, n_ev, weight, w, i, a, channel):
 
 @njit(cache=True)
 def _rank(score, order, n):
-    """Positions 0..n-1 ordered by descending score, ties by position (stable insertion sort:
-    portfolios are small, and this allocates nothing)."""
+    """Positions 0..n-1 ordered by descending score, ties by position (a stable sort).
+
+    Each position's rank is counted directly: branch-free comparisons, which beat a sort's
+    unpredictable branches on portfolios of a few dozen; nothing is allocated.
+    """
     for k in range(n):
-        order[k] = k
-    for k in range(1, n):
-        j = order[k]
-        s = score[j]
-        m = k - 1
-        while m >= 0 and score[order[m]] < s:
-            order[m + 1] = order[m]
-            m -= 1
-        order[m + 1] = j
+        s = score[k]
+        r = 0
+        for j in range(n):
+            r += (score[j] > s) | ((score[j] == s) & (j < k))
+        order[r] = k
 
 
 @njit(cache=True)
-def phase_contacts(Y, A, E, n_ev, P, T, w, active):
+def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
     """Advisors spend their weekly contact budget; youths write in the activity plan."""
-    seed = P.seed
     n_adv = A.role.shape[0]
     # youths by advisor (CSR, ids ascending within each advisor)
     start = np.zeros(n_adv + 1, dtype=np.int64)
@@ -542,7 +542,8 @@ def phase_contacts(Y, A, E, n_ev, P, T, w, active):
             budget[CH_SCHEDULED] += moved / T.meeting_cost[w]
         share = youth_share_of_time(y, older, P.youth_time_weight)
         for c in range(4):
-            quota[c] = whole_contacts(budget[c] * share, uniform(seed, U_CONTACT_ROUND_SCHEDULED + c, w, a))
+            u = keyed_uniform(keys[U_CONTACT_ROUND_SCHEDULED + c], a)
+            quota[c] = whole_contacts(budget[c] * share, u)
             A.contacts[a, c] += int(budget[c] * (1.0 - share) + 0.5)
         if y == 0:
             continue
@@ -578,17 +579,16 @@ def phase_contacts(Y, A, E, n_ev, P, T, w, active):
                 given += 1
     for i in active:
         if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] >= 0 and Y.dialogue_user[i]:
-            if uniform(seed, U_USER_MESSAGE, w, i) < P.user_message[Y.group[i]]:
+            if keyed_uniform(keys[U_USER_MESSAGE], i) < P.user_message[Y.group[i]]:
                 emit(E, n_ev, w, i, PH_CONTACTS, EV_CONTACT, CH_ACTIVITY_PLAN, -1)
                 Y.last_contact[i] = w
                 Y.intensity[i] += P.user_message_weight
 
 
 @njit(cache=True)
-def phase_transitions(Y, A, E, n_ev, P, T, w, active):
+def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active):
     """Each youth in follow-up: reassessment, benefits, treatment, IPS, tiltak referral and
     end, job search, labour attachment, and exits (in that order)."""
-    seed = P.seed
     concurrent = T.concurrent[w]
     tiltak_mults = P.tiltak_mults
     early_weeks = P.tiltak_early_weeks
@@ -603,7 +603,7 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, active):
         g = Y.group[i]
         x = Y.intensity[i]
         # 1. reassessment (§14a) as information arrives
-        u = uniform(seed, U_REASSESSMENT, w, i)
+        u = keyed_uniform(keys[U_REASSESSMENT], i)
         if g < need:
             if u < with_follow_up(P.reassess_up, P.effect_discovery, x):
                 g += 1
@@ -618,18 +618,18 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, active):
         # 2. benefits
         b = Y.benefit[i]
         if b == B_DAGPENGER and w - Y.benefit_since[i] >= P.dagpenger_max_weeks:
-            to_sosialhjelp = uniform(seed, U_DAGPENGER_END, w, i) < P.sosialhjelp_after_dagpenger
+            to_sosialhjelp = keyed_uniform(keys[U_DAGPENGER_END], i) < P.sosialhjelp_after_dagpenger
             nb = B_SOSIALHJELP if to_sosialhjelp else B_NONE
             Y.benefit[i] = nb
             Y.benefit_since[i] = w
             emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, nb, 0)
         elif b == B_AAP:
-            if uniform(seed, U_AAP_END, w, i) < P.aap_end:
+            if keyed_uniform(keys[U_AAP_END], i) < P.aap_end:
                 Y.benefit[i] = B_NONE
                 Y.benefit_since[i] = w
                 emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, B_NONE, 0)
         elif aap_eligible(g, health, b):
-            if uniform(seed, U_AAP, w, i) < P.aap_start:
+            if keyed_uniform(keys[U_AAP], i) < P.aap_start:
                 Y.benefit[i] = B_AAP
                 Y.benefit_since[i] = w
                 emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, B_AAP, 0)
@@ -638,7 +638,7 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, active):
             h += P.ufore_from_aap * T.ufore_from_aap_mult[w]
         if g == VARIG_TILPASSET:
             h += P.ufore_from_varig
-        if h > 0.0 and uniform(seed, U_UFORE, w, i) < h:
+        if h > 0.0 and keyed_uniform(keys[U_UFORE], i) < h:
             end_spell(Y, A, E, n_ev, w, i, PH_TRANSITIONS, S_UFORE)
             continue
         # 3. medical treatment: referral, waiting, treatment
@@ -646,16 +646,16 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, active):
         if t == Q_NONE:
             if health:
                 ref = P.treatment_referral_mental[g] if Y.mental_health[i] else P.treatment_referral_other[g]
-                if uniform(seed, U_TREATMENT_REFERRAL, w, i) < ref:
+                if keyed_uniform(keys[U_TREATMENT_REFERRAL], i) < ref:
                     Y.treatment[i] = Q_WAITING
                     emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TREATMENT, Q_WAITING, 0)
         elif t == Q_WAITING:
             wait = P.treatment_wait_mean * T.treatment_wait_mult[w]
-            if uniform(seed, U_TREATMENT_START, w, i) < 1.0 / wait:
+            if keyed_uniform(keys[U_TREATMENT_START], i) < 1.0 / wait:
                 Y.treatment[i] = Q_IN
                 emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TREATMENT, Q_IN, 0)
         else:
-            if uniform(seed, U_TREATMENT_END, w, i) < P.treatment_end:
+            if keyed_uniform(keys[U_TREATMENT_END], i) < P.treatment_end:
                 Y.treatment[i] = Q_NONE
                 emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TREATMENT, Q_NONE, 0)
                 if Y.ips[i] == Q_IN:
@@ -664,11 +664,11 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, active):
         # 4. IPS: job specialist in the treatment team, on the clinician's referral
         if Y.ips[i] == Q_NONE:
             if Y.treatment[i] == Q_IN and Y.mental_health[i]:
-                if uniform(seed, U_IPS_REFERRAL, w, i) < P.ips_referral:
+                if keyed_uniform(keys[U_IPS_REFERRAL], i) < P.ips_referral:
                     Y.ips[i] = Q_WAITING
                     Y.ips_since[i] = w
         elif Y.ips[i] == Q_IN:
-            if uniform(seed, U_IPS_END, w, i) < P.ips_end:
+            if keyed_uniform(keys[U_IPS_END], i) < P.ips_end:
                 Y.ips[i] = Q_NONE
                 emit(E, n_ev, w, i, PH_TRANSITIONS, EV_IPS, 0, 0)
         # 5. tiltak: referral to the waiting list, or the end of a spell
@@ -676,12 +676,12 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, active):
             h = tiltak_referral_hazard(P.tiltak_referral[g], Y.treatment[i], Y.labour[i], Y.benefit[i],
                                        w - Y.reg_week[i], concurrent, x, tiltak_mults, early_weeks,
                                        P.effect_tiltak)
-            if uniform(seed, U_TILTAK_REFERRAL, w, i) < h:
+            if keyed_uniform(keys[U_TILTAK_REFERRAL], i) < h:
                 Y.tiltak[i] = Q_WAITING
                 Y.tiltak_since[i] = w
                 emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TILTAK, Q_WAITING, 0)
         elif Y.tiltak[i] == Q_IN:
-            if uniform(seed, U_TILTAK_END, w, i) < P.tiltak_end[g]:
+            if keyed_uniform(keys[U_TILTAK_END], i) < P.tiltak_end[g]:
                 Y.tiltak[i] = Q_NONE
                 emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TILTAK, Q_NONE, 0)
                 if Y.benefit[i] == B_TILTAKSPENGER:
@@ -689,7 +689,7 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, active):
                     Y.benefit_since[i] = w
                     emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, B_NONE, 0)
         # 6. job search
-        u = uniform(seed, U_JOB_SEARCH, w, i)
+        u = keyed_uniform(keys[U_JOB_SEARCH], i)
         if Y.job_search[i] == 0:
             if u < with_follow_up(P.job_search_start[g], P.effect_job_search, x):
                 Y.job_search[i] = 1
@@ -698,7 +698,7 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, active):
             Y.job_search[i] = 0
             emit(E, n_ev, w, i, PH_TRANSITIONS, EV_JOB_SEARCH, 0, 0)
         # 7. labour attachment
-        u = uniform(seed, U_LABOUR, w, i)
+        u = keyed_uniform(keys[U_LABOUR], i)
         la = Y.labour[i]
         if la == LA_LAID_OFF:
             if u < P.laid_off_end:
@@ -715,7 +715,7 @@ def phase_transitions(Y, A, E, n_ev, P, T, w, active):
         hw, he, ho = exit_hazards(P.exit_work[g], P.exit_education[g], P.exit_outside[g], Y.tiltak[i],
                                   Y.treatment[i], Y.ips[i], Y.labour[i], Y.benefit[i], Y.education[i],
                                   Y.mental_health[i], x, labour_market, exit_mults, exit_effects)
-        u = uniform(seed, U_EXIT, w, i)
+        u = keyed_uniform(keys[U_EXIT], i)
         if u < hw + he + ho:
             if u < hw * P.exit_both_share:
                 new = S_WORK_AND_EDUCATION
@@ -751,7 +751,7 @@ def _queue(state, since, active, status):
 
 
 @njit(cache=True)
-def phase_tiltak_places(Y, E, n_ev, P, T, w, active):
+def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, active):
     """Free tiltak places go to the waiting list in order; no-shows lose their place."""
     in_use, queue = _queue(Y.tiltak, Y.tiltak_since, active, Y.status)
     free = T.tiltak_capacity[w] - in_use
@@ -760,7 +760,7 @@ def phase_tiltak_places(Y, E, n_ev, P, T, w, active):
     for i in queue:
         if free <= 0:
             break
-        if uniform(P.seed, U_TILTAK_NO_SHOW, w, i) < P.tiltak_no_show:
+        if keyed_uniform(keys[U_TILTAK_NO_SHOW], i) < P.tiltak_no_show:
             Y.tiltak[i] = Q_NONE
             emit(E, n_ev, w, i, PH_TILTAK, EV_TILTAK, Q_NONE, 1)
             continue
@@ -810,25 +810,26 @@ def step_weeks(Y, A, E, n_ev, P, T, bounds, w_from, w_to, week_first_id, layout,
         if n_ev[0] + max_events_per_youth * (last - lo) > capacity:
             return w
         week_start = n_ev[0]
-        phase_inflow(Y, E, n_ev, P, w, first, last)
+        keys = week_keys(P.seed, w)
+        phase_inflow(Y, E, n_ev, P, keys, w, first, last)
         hi = last
         lo = phase_ageing(Y, A, E, n_ev, w, lo, hi)
         bounds[0] = lo
         bounds[1] = hi
-        phase_returns(Y, E, n_ev, P, w, lo, hi)
+        phase_returns(Y, E, n_ev, P, keys, w, lo, hi)
         phase_staffing(Y, A, E, n_ev, T, w, lo, hi, layout[0], layout[1], layout[2])
         active = in_follow_up(Y.status, lo, hi)
-        phase_churn(Y, A, E, n_ev, P, T, w, active)
+        phase_churn(Y, A, E, n_ev, P, T, keys, w, active)
         phase_cap(Y, A, E, n_ev, T, w, active)
-        phase_assign(Y, A, E, n_ev, P, T, w, active)
-        phase_contacts(Y, A, E, n_ev, P, T, w, active)
-        phase_transitions(Y, A, E, n_ev, P, T, w, active)
-        phase_tiltak_places(Y, E, n_ev, P, T, w, active)
+        phase_assign(Y, A, E, n_ev, P, T, keys, w, active)
+        phase_contacts(Y, A, E, n_ev, P, T, keys, w, active)
+        phase_transitions(Y, A, E, n_ev, P, T, keys, w, active)
+        phase_tiltak_places(Y, E, n_ev, P, T, keys, w, active)
         phase_ips_places(Y, E, n_ev, T, w, active)
         k = w - first_week
         if k >= 0:
             end = n_ev[0]
-            record_week(weekly[k], lo, hi, Y.status, Y.group, Y.tiltak, Y.treatment, Y.labour,
+            record_week(weekly[k], lo, hi, active, Y.status, Y.group, Y.tiltak, Y.treatment, Y.labour,
                         Y.job_search, Y.benefit, Y.ips, Y.advisor, A.role, A.active, A.hired, A.n_youths,
                         A.older, E.kind[week_start:end], E.value[week_start:end], E.aux[week_start:end],
                         float(T.tiltak_capacity[w]))

@@ -318,8 +318,10 @@ class MesaEngine:
         hired = np.array([a.hired for a in self.advisors], dtype=np.bool_)
         n_youths = np.array([a.youths for a in self.advisors], dtype=np.int32)
         older = np.array([a.older for a in self.advisors], dtype=np.int32)
-        record_week(self.weekly[k], 0, len(present), state["status_code"], state["innsatsgruppe_code"],
-                    state["tiltak_code"], state["treatment_code"], state["labour_attachment_code"],
+        follow_up = np.flatnonzero(state["status_code"] == S_FOLLOW_UP)
+        record_week(self.weekly[k], 0, len(present), follow_up, state["status_code"],
+                    state["innsatsgruppe_code"], state["tiltak_code"], state["treatment_code"],
+                    state["labour_attachment_code"],
                     state["job_search"], state["benefit_code"], state["ips_code"], advisor_ids, role, active,
                     hired, n_youths, older, events["kind"], events["value"], events["aux"],
                     float(self.levers.tiltak_capacity))

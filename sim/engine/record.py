@@ -72,22 +72,33 @@ C_HIRED = _IDX[("hired_advisors", "")]
 
 
 @njit(cache=True)
-def record_week(row, lo, hi, status, group, tiltak, treatment, labour, job_search, benefit, ips, advisor,
-                adv_role, adv_active, adv_hired, adv_youths, adv_older, ev_kind, ev_value, ev_aux,
+def record_week(row, lo, hi, follow_up, status, group, tiltak, treatment, labour, job_search, benefit, ips,
+                advisor, adv_role, adv_active, adv_hired, adv_youths, adv_older, ev_kind, ev_value, ev_aux,
                 tiltak_capacity):
     """Fill ``row`` (length N_WEEKLY) with this week's statistics.
 
-    ``ev_*`` are the events of this week only. Youths outside ``[lo, hi)`` are aged out or
-    not yet entered and are not counted (the ``not_entered``/``aged_out`` status stocks
-    count only the youths in range).
+    ``follow_up`` holds (at least) the ids of the youths in follow-up, ascending; ``ev_*``
+    are the events of this week only. Youths outside ``[lo, hi)`` are aged out or not yet
+    entered and are not counted (the ``not_entered``/``aged_out`` status stocks count only
+    the youths in range).
     """
     row[:] = 0.0
+    # Status stocks over everyone in range, branch-free: statuses come in no order, so a
+    # branch per youth would be mispredicted about as often as not. Four interleaved
+    # histograms keep consecutive increments of one count from waiting on each other.
+    n_status = len(STATUS)
+    by_status = np.zeros((4, n_status), dtype=np.int64)
+    ufore_benefit = np.zeros(len(BENEFIT), dtype=np.int64)
     for i in range(lo, hi):
         s = status[i]
-        row[C_STATUS + s] += 1.0
-        if s == S_UFORE:
-            row[C_BENEFIT + benefit[i]] += 1.0
-        if s != S_FOLLOW_UP:
+        by_status[i & 3, s] += 1
+        ufore_benefit[benefit[i]] += s == S_UFORE
+    for s in range(n_status):
+        row[C_STATUS + s] = by_status[0, s] + by_status[1, s] + by_status[2, s] + by_status[3, s]
+    for b in range(len(BENEFIT)):
+        row[C_BENEFIT + b] = ufore_benefit[b]
+    for i in follow_up:
+        if status[i] != S_FOLLOW_UP:
             continue
         row[C_GROUP + group[i]] += 1.0
         row[C_ACTIVITY + primary_activity(tiltak[i], treatment[i], labour[i], job_search[i])] += 1.0
