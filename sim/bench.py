@@ -6,6 +6,11 @@ the replication's output (entry weeks and aged-out events), so both engines are 
 exactly the same work. Rates exclude compilation, which is reported apart (``compile_s``:
 compiling, or loading numba's on-disk cache, in a fresh process).
 
+The numba engine runs ``repeats`` times on the same population and its rate is the median
+run (every run's time is in ``numba_seconds``): one run takes a fraction of a second, so a
+single one mostly measures the first touch of freshly allocated memory and whatever else the
+machine was doing. The Mesa engine runs once; it takes long enough that neither matters.
+
 ``floor_ratio`` compares the engine with a bare compiled loop doing one random draw and one
 array write per youth-week: how far the full model is from what the machine can do at all.
 """
@@ -13,6 +18,7 @@ array write per youth-week: how far the full model is from what the machine can 
 from __future__ import annotations
 
 import argparse
+import statistics
 import platform
 import resource
 import sys
@@ -73,7 +79,7 @@ def scale_for(youths: int, years: int, base: Scenario) -> float:
 
 
 def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = None,
-            log=print) -> dict[str, Any]:
+            log=print, repeats: int = 5) -> dict[str, Any]:
     base = load_scenario(BASELINE)[0]
     t0 = time.perf_counter()
     tiny = bench_scenario(1, 0.001, base)
@@ -82,10 +88,15 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
     scale = scale_for(youths, years, base)
     scenario = bench_scenario(years, scale, base)
     log(f"bench: {youths} youths (scale {scale:.4f}), {years} years after one burn-in year")
-    numba_out, numba_s, model = _timed_run(scenario, "numba", scenario.seed)
+    numba_runs = []
+    for _ in range(repeats):
+        numba_out, secs, model = _timed_run(scenario, "numba", scenario.seed)
+        numba_runs.append(secs)
+    numba_s = statistics.median(numba_runs)
     n_weeks = model.engine.n_weeks
     yw, mean_youths = youth_weeks(numba_out, n_weeks)
-    log(f"bench: numba engine {numba_s:.2f} s; running the mesa engine on the same population ...")
+    log(f"bench: numba engine {numba_s:.3f} s (median of {repeats}: "
+        f"{', '.join(f'{t:.3f}' for t in numba_runs)}); running the mesa engine on the same population ...")
     mesa_out, mesa_s, _ = _timed_run(scenario, "mesa", scenario.seed)
     identical = all(np.array_equal(numba_out.events[k], mesa_out.events[k]) for k in numba_out.events)
     n_floor = int(round(mean_youths))
@@ -101,6 +112,8 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
         "mesa_youth_weeks_per_s": yw / mesa_s,
         "numba_youth_weeks_per_s": numba_rate,
         "ratio": mesa_s / numba_s,
+        "mesa_seconds": mesa_s,
+        "numba_seconds": numba_runs,
         "floor_youth_weeks_per_s": n_floor * n_weeks / floor_s,
         "floor_ratio": (n_floor * n_weeks / floor_s) / numba_rate,
         "compile_s": compile_s,
@@ -162,7 +175,8 @@ def table(result: dict[str, Any]) -> str:
 
 def bench_command(args: argparse.Namespace) -> int:
     scaling = [int(x) for x in args.scaling.split(",") if x.strip()] if args.scaling else []
-    result = measure(args.youths, args.years, scaling, log=lambda m: print(m, file=sys.stderr))
+    result = measure(args.youths, args.years, scaling, log=lambda m: print(m, file=sys.stderr),
+                     repeats=args.repeats)
     print(table(result))
     if args.json:
         atomic_write_json(args.json, result)

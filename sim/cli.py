@@ -167,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scaling", type=str, default="10000,100000,1000000",
                        help="comma-separated population sizes for the scaling table "
                        "(numba engine only; empty to skip)")
+    bench.add_argument("--repeats", type=_positive_int, default=5,
+                       help="runs of the numba engine; its rate is the median run (default 5)")
     bench.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
 
     return parser

@@ -1,0 +1,56 @@
+"""``navsim bench`` measures what it says, on a population small enough for a test.
+
+Speed itself is not asserted here (a loaded test machine would make that flaky); the
+benchmark's own figures are for that. What is checked is that the report is complete and
+consistent: both engines ran the same population and agreed, the ratio is the one of the
+reported times, and the JSON file holds every figure the table prints.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from pathlib import Path
+
+import pytest
+
+from sim.bench import measure, table
+from sim.cli import main
+
+
+@pytest.fixture(scope="module")
+def small_bench() -> dict:
+    return measure(youths=400, years=1, scaling=[300], log=lambda _: None, repeats=3)
+
+
+def test_bench_reports_every_figure_consistently(small_bench: dict) -> None:
+    r = small_bench
+    for key in ("youths", "weeks", "mesa_youth_weeks_per_s", "numba_youth_weeks_per_s", "ratio",
+                "floor_youth_weeks_per_s", "floor_ratio", "compile_s", "peak_rss_mb", "scaling"):
+        assert key in r, key
+    assert r["engines_identical"] is True
+    assert len(r["numba_seconds"]) == 3
+    numba_s = statistics.median(r["numba_seconds"])
+    assert r["ratio"] == pytest.approx(r["mesa_seconds"] / numba_s)
+    assert r["numba_youth_weeks_per_s"] == pytest.approx(r["youth_weeks"] / numba_s)
+    assert r["floor_ratio"] == pytest.approx(r["floor_youth_weeks_per_s"] / r["numba_youth_weeks_per_s"])
+    # the population is scaled to the number asked for (probed at another scale, so not exact)
+    assert 200 < r["youths"] < 800
+    (row,) = r["scaling"]
+    assert row["youth_weeks_per_s"] > 0 and row["bytes_per_youth"] > 0
+
+
+def test_bench_table_shows_the_ratio(small_bench: dict) -> None:
+    text = table(small_bench)
+    assert "ratio numba/mesa" in text
+    assert f"{small_bench['ratio']:,.1f}" in text
+
+
+def test_bench_command_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "b.json"
+    code = main(["bench", "--youths", "300", "--years", "1", "--scaling", "", "--repeats", "2",
+                 "--json", str(out)])
+    assert code == 0
+    data = json.loads(out.read_text())
+    assert data["engines_identical"] is True and len(data["numba_seconds"]) == 2
+    assert "youth-weeks/s" in capsys.readouterr().out
