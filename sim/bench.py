@@ -18,9 +18,9 @@ array write per youth-week: how far the full model is from what the machine can 
 from __future__ import annotations
 
 import argparse
-import statistics
 import platform
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path

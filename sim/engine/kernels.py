@@ -183,50 +183,67 @@ def draw_attributes(Y, P):
 # spells
 
 
-@njit(cache=True, inline="always")
-def start_spell(Y, E, n_ev, P, keys, w, i, phase, previous_status):
-    """Registration (previous_status 0) or return: a fresh §14a and starting state."""
-    need = Y.need[i]
-    Y.status[i] = S_FOLLOW_UP
-    Y.reg_week[i] = w
-    if previous_status == S_NOT_ENTERED:
-        emit(E, n_ev, w, i, phase, EV_REGISTRATION, 0, 0)
-    else:
-        emit(E, n_ev, w, i, phase, EV_RETURN, previous_status, 0)
-    g = first_assessment(need, keyed_uniform(keys[U_ASSESSMENT], i), P.under_assessment, P.over_assessment)
-    Y.group[i] = g
-    emit(E, n_ev, w, i, phase, EV_ASSESSMENT, g, 0)
-    if Y.entry_kind[i] == 1 and previous_status == S_NOT_ENTERED:
-        labour = LA_LAID_OFF
-    elif keyed_uniform(keys[U_LABOUR_AT_ENTRY], i) < P.partly_working_share[need]:
-        labour = LA_PARTLY_WORKING
-    else:
-        labour = LA_NONE
-    Y.labour[i] = labour
-    emit(E, n_ev, w, i, phase, EV_LABOUR_ATTACHMENT, labour, 0)
-    if labour == LA_LAID_OFF or keyed_uniform(keys[U_BENEFIT_AT_ENTRY], i) < P.dagpenger_share[need]:
-        benefit = B_DAGPENGER
-    elif keyed_uniform(keys[U_SOSIALHJELP_AT_ENTRY], i) < P.sosialhjelp_share[need]:
-        benefit = B_SOSIALHJELP
-    else:
-        benefit = B_NONE
-    Y.benefit[i] = benefit
-    Y.benefit_since[i] = w
-    emit(E, n_ev, w, i, phase, EV_BENEFIT, benefit, 0)
-    start = P.job_search_start[need]
-    stationary = start / (start + P.job_search_stop[need])
-    engaged = 1 if keyed_uniform(keys[U_JOB_SEARCH_AT_ENTRY], i) < stationary else 0
-    Y.job_search[i] = engaged
-    emit(E, n_ev, w, i, phase, EV_JOB_SEARCH, engaged, 0)
-    Y.advisor[i] = -1
-    Y.wait_since[i] = w
-    Y.pending[i] = False
-    Y.intensity[i] = 0.0
-    Y.last_meeting[i] = w
-    Y.last_contact[i] = w
-    Y.tiltak[i] = Q_NONE
-    Y.treatment[i] = Q_NONE
-    Y.ips[i] = Q_NONE
+@njit(cache=True)
+def arrivals(Y, E, n_ev, P, keys, w, ids, phase):
+    """Youths ``ids`` (ascending) arrive at Nav: a registration, or a return from the status
+    they are in. Each gets a fresh §14a assessment and starting state; a direct uføre entry
+    (entry kind 2) is recorded and not followed up.
+
+    One loop over a phase's arrivals rather than a helper per youth: numba would count
+    references to every column of the tables on each inlined call, which cost several times
+    the spell itself.
+    """
+    for i in ids:
+        previous_status = Y.status[i]
+        if previous_status == S_NOT_ENTERED and Y.entry_kind[i] == 2:
+            Y.status[i] = S_UFORE
+            Y.benefit[i] = B_UFORE
+            Y.reg_week[i] = w
+            emit(E, n_ev, w, i, phase, EV_UFORE_DIRECT, 0, 0)
+            emit(E, n_ev, w, i, phase, EV_BENEFIT, B_UFORE, 0)
+            continue
+        need = Y.need[i]
+        Y.status[i] = S_FOLLOW_UP
+        Y.reg_week[i] = w
+        if previous_status == S_NOT_ENTERED:
+            emit(E, n_ev, w, i, phase, EV_REGISTRATION, 0, 0)
+        else:
+            emit(E, n_ev, w, i, phase, EV_RETURN, previous_status, 0)
+        u = keyed_uniform(keys[U_ASSESSMENT], i)
+        g = first_assessment(need, u, P.under_assessment, P.over_assessment)
+        Y.group[i] = g
+        emit(E, n_ev, w, i, phase, EV_ASSESSMENT, g, 0)
+        if Y.entry_kind[i] == 1 and previous_status == S_NOT_ENTERED:
+            labour = LA_LAID_OFF
+        elif keyed_uniform(keys[U_LABOUR_AT_ENTRY], i) < P.partly_working_share[need]:
+            labour = LA_PARTLY_WORKING
+        else:
+            labour = LA_NONE
+        Y.labour[i] = labour
+        emit(E, n_ev, w, i, phase, EV_LABOUR_ATTACHMENT, labour, 0)
+        if labour == LA_LAID_OFF or keyed_uniform(keys[U_BENEFIT_AT_ENTRY], i) < P.dagpenger_share[need]:
+            benefit = B_DAGPENGER
+        elif keyed_uniform(keys[U_SOSIALHJELP_AT_ENTRY], i) < P.sosialhjelp_share[need]:
+            benefit = B_SOSIALHJELP
+        else:
+            benefit = B_NONE
+        Y.benefit[i] = benefit
+        Y.benefit_since[i] = w
+        emit(E, n_ev, w, i, phase, EV_BENEFIT, benefit, 0)
+        start = P.job_search_start[need]
+        stationary = start / (start + P.job_search_stop[need])
+        engaged = 1 if keyed_uniform(keys[U_JOB_SEARCH_AT_ENTRY], i) < stationary else 0
+        Y.job_search[i] = engaged
+        emit(E, n_ev, w, i, phase, EV_JOB_SEARCH, engaged, 0)
+        Y.advisor[i] = -1
+        Y.wait_since[i] = w
+        Y.pending[i] = False
+        Y.intensity[i] = 0.0
+        Y.last_meeting[i] = w
+        Y.last_contact[i] = w
+        Y.tiltak[i] = Q_NONE
+        Y.treatment[i] = Q_NONE
+        Y.ips[i] = Q_NONE
 
 
 @njit(cache=True, inline="always")
@@ -270,15 +287,7 @@ def end_spell(Y, A, E, n_ev, w, i, phase, new_status):
 @njit(cache=True)
 def phase_inflow(Y, E, n_ev, P, keys, w, first, last):
     """Youths with ids in [first, last) enter this week (ids are in order of entry)."""
-    for i in range(first, last):
-        if Y.entry_kind[i] == 2:
-            Y.status[i] = S_UFORE
-            Y.benefit[i] = B_UFORE
-            Y.reg_week[i] = w
-            emit(E, n_ev, w, i, PH_INFLOW, EV_UFORE_DIRECT, 0, 0)
-            emit(E, n_ev, w, i, PH_INFLOW, EV_BENEFIT, B_UFORE, 0)
-        else:
-            start_spell(Y, E, n_ev, P, keys, w, i, PH_INFLOW, S_NOT_ENTERED)
+    arrivals(Y, E, n_ev, P, keys, w, np.arange(first, last), PH_INFLOW)
 
 
 @njit(cache=True)
@@ -305,11 +314,15 @@ def phase_ageing(Y, A, E, n_ev, w, lo, hi):
 @njit(cache=True)
 def phase_returns(Y, E, n_ev, P, keys, w, lo, hi):
     """Some who left for work, education or nothing come back to Nav."""
+    ids = np.empty(hi - lo, dtype=np.int64)
+    n = 0
     for i in range(lo, hi):
         s = Y.status[i]
         if s >= S_WORK and s <= S_OUTSIDE:
             if keyed_uniform(keys[U_RETURN], i) < P.return_hazard[s]:
-                start_spell(Y, E, n_ev, P, keys, w, i, PH_RETURNS, s)
+                ids[n] = i
+                n += 1
+    arrivals(Y, E, n_ev, P, keys, w, ids[:n], PH_RETURNS)
 
 
 @njit(cache=True)
