@@ -162,7 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
         "and report youth-weeks per second, their ratio, the distance from a bare numba "
         "loop, compile time, peak memory and a scaling table.")
     bench.add_argument("--youths", type=_positive_int, default=20000,
-                       help="youths in follow-up (default 20000)")
+                       help="youths present in the model, mean over the run: in follow-up or "
+                       "between spells, under 30 (default 20000)")
     bench.add_argument("--years", type=_positive_int, default=2, help="simulated years (default 2)")
     bench.add_argument("--scaling", type=str, default="10000,100000,1000000",
                        help="comma-separated population sizes for the scaling table "

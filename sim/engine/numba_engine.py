@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.codes import WEEKS_PER_YEAR
 from sim.engine import kernels as K
 from sim.engine.output import EngineOutput
 from sim.engine.record import N_WEEKLY
@@ -20,6 +21,9 @@ from sim.scenario.schema import Scenario
 
 #: Upper bound on events one youth can cause in one week (all phases together).
 MAX_EVENTS_PER_YOUTH_WEEK = 24
+#: Events of a registration (registration, assessment, labour attachment, benefit, job
+#: search, advisor), for sizing the event buffer.
+EVENTS_AT_ENTRY = 6
 
 
 class NumbaEngine:
@@ -48,8 +52,7 @@ class NumbaEngine:
         )
         self.advisors.active[(lay.role != 0) & ~lay.hired] = True  # older and both; youth by staffing
         self.record_events = record_events
-        # About 30-100 events per youth over a run; start near that and double when needed.
-        self.events = empty_events(max(4096, n * 32 if record_events else 0))
+        self.events = empty_events(self._event_capacity() if record_events else 4096)
         self.n_ev = np.zeros(1, dtype=np.int64)
         self.week = 0
         self.lo = 0
@@ -59,6 +62,20 @@ class NumbaEngine:
         self.adv_active = np.zeros((n_period, n_adv), dtype=np.bool_)
         self.adv_youths = np.zeros((n_period, n_adv), dtype=np.int32)
         self.adv_contacts = np.zeros((n_period, n_adv, 4), dtype=np.int32)
+
+    def _event_capacity(self) -> int:
+        """Room for the whole run's events, so the buffer need not grow (growing copies the
+        log and cost about a seventh of a run's time).
+
+        Every youth's weeks in the model are known from the start (entry and birth week), and
+        runs log well under one event per youth-week plus a few at each entry; the buffer is
+        reserved for that and only the part written is ever touched. It still doubles if a
+        scenario logs more.
+        """
+        y = self.youths
+        leaves = np.minimum(y.birth_week.astype(np.int64) + K.AGE_OUT * WEEKS_PER_YEAR, self.sizes.n_weeks)
+        youth_weeks = int(np.clip(leaves - y.entry_week, 0, None).sum())
+        return max(4096, youth_weeks + EVENTS_AT_ENTRY * len(y.status))
 
     @property
     def n_weeks(self) -> int:
