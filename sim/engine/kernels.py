@@ -538,6 +538,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
         largest = max(largest, start[a + 1] - start[a])
     score = np.empty(largest, dtype=np.float64)
     order = np.empty(largest, dtype=np.int64)
+    reachable = np.empty(largest, dtype=np.int64)
     for a in range(n_adv):
         if not A.active[a]:
             continue
@@ -561,30 +562,39 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
         if y == 0:
             continue
         ids = members[start[a]:start[a + 1]]
+        if quota[CH_SCHEDULED] + quota[CH_UNSCHEDULED] > 0:
+            for k in range(y):
+                i = ids[k]
+                score[k] = meeting_priority(
+                    group_weight[Y.group[i]], Y.pending[i] and first_contact_by_meeting(Y.group[i]),
+                    Y.tiltak[i] == Q_IN, Y.treatment[i] == Q_IN,
+                    garanti_target(T.garanti[w], Y.group[i]), w - Y.last_meeting[i], priority)
+            _rank(score, order, y)
+            pos = 0
+            for c in (CH_SCHEDULED, CH_UNSCHEDULED):
+                given = 0
+                while given < quota[c] and pos < y:
+                    _contact(Y, A, E, n_ev, weight, w, ids[order[pos]], a, c)
+                    pos += 1
+                    given += 1
+        if quota[CH_ACTIVITY_PLAN] + quota[CH_EMAIL_SMS] == 0:
+            continue
+        # Digital contacts can only go to youths not met this week whom some digital channel
+        # reaches; ranking just them gives the same order among them for less work.
+        m = 0
         for k in range(y):
             i = ids[k]
-            score[k] = meeting_priority(
-                group_weight[Y.group[i]], Y.pending[i] and first_contact_by_meeting(Y.group[i]),
-                Y.tiltak[i] == Q_IN, Y.treatment[i] == Q_IN,
-                garanti_target(T.garanti[w], Y.group[i]), w - Y.last_meeting[i], priority)
-        _rank(score, order, y)
-        pos = 0
-        for c in (CH_SCHEDULED, CH_UNSCHEDULED):
-            given = 0
-            while given < quota[c] and pos < y:
-                _contact(Y, A, E, n_ev, weight, w, ids[order[pos]], a, c)
-                pos += 1
-                given += 1
-        for k in range(y):
-            i = ids[k]
-            score[k] = digital_priority(Y.pending[i], w - Y.last_contact[i], priority)
-        _rank(score, order, y)
+            if not Y.contacted[i] and digital_reachable(Y.pending[i], Y.group[i], Y.dialogue_user[i], False):
+                reachable[m] = i
+                score[m] = digital_priority(Y.pending[i], w - Y.last_contact[i], priority)
+                m += 1
+        _rank(score, order, m)
         for c in (CH_ACTIVITY_PLAN, CH_EMAIL_SMS):
             given = 0
-            for k in range(y):
+            for k in range(m):
                 if given >= quota[c]:
                     break
-                i = ids[order[k]]
+                i = reachable[order[k]]
                 if Y.contacted[i] or not digital_reachable(Y.pending[i], Y.group[i], Y.dialogue_user[i],
                                                            c == CH_ACTIVITY_PLAN):
                     continue
