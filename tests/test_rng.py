@@ -4,7 +4,7 @@ A decision's uniform number is a fixed function of (seed, stream, week, agent). 
 compiled phases take a shortcut (the week's stream keys once, then one mixing round per
 decision); these tests hold the shortcut to the very same bits, and the function itself to
 an independent pure-Python statement of it, so that no change can silently move every
-result of the model.
+result of the model. The last test holds the contact order to its definition likewise.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.engine.kernels import _rank
+from sim.engine.kernels import _take_best
 from sim.rng import N_STREAMS, STREAMS, keyed_uniform, uniform, week_keys
 
 _MASK = 2**64 - 1
@@ -64,11 +64,12 @@ def test_streams_are_distinct_and_numbered_from_one() -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.integers(min_value=0, max_value=5), min_size=0, max_size=40))
-def test_rank_is_a_stable_sort_by_descending_priority(values: list[int]) -> None:
-    """Ties are common (priorities are sums of a few weights): the earlier youth comes first."""
+def test_taking_the_best_follows_a_stable_sort_by_descending_priority(values: list[int]) -> None:
+    """Ties are common (priorities are sums of a few weights): the earlier youth comes first,
+    and an advisor who takes one youth at a time takes them in that order."""
     n = len(values)
-    score = np.array(values + [99.0], dtype=np.float64)  # a spare slot beyond n is ignored
-    order = np.full(n + 1, -1, dtype=np.int64)
-    _rank(score, order, n)
-    expected = sorted(range(n), key=lambda k: (-values[k], k))
-    assert order[:n].tolist() == expected
+    score = np.array(values + [99.0], dtype=np.float64)  # a slot beyond n is never taken
+    taken = [_take_best(score, n) for _ in range(n)]
+    assert taken == sorted(range(n), key=lambda k: (-values[k], k))
+    assert _take_best(score, n) == -1
+    assert score[n] == 99.0

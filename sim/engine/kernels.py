@@ -492,18 +492,23 @@ def _contact(Y, A, E, n_ev, weight, w, i, a, channel):
 
 
 @njit(cache=True)
-def _rank(score, order, n):
-    """Positions 0..n-1 ordered by descending score, ties by position (a stable sort).
+def _take_best(score, n):
+    """Position of the highest score in ``score[:n]`` (the earliest on ties), marked as taken
+    (its score set to -inf); -1 when all are taken.
 
-    Each position's rank is counted directly: branch-free comparisons, which beat a sort's
-    unpredictable branches on portfolios of a few dozen; nothing is allocated.
+    Taking the best repeatedly gives the positions in the order of a stable sort by
+    descending score, but costs only the scans for the contacts actually given: an advisor
+    gives a few meetings a week to a portfolio of dozens.
     """
-    for k in range(n):
-        s = score[k]
-        r = 0
-        for j in range(n):
-            r += (score[j] > s) | ((score[j] == s) & (j < k))
-        order[r] = k
+    best = -1
+    top = -np.inf
+    for j in range(n):
+        if score[j] > top:
+            top = score[j]
+            best = j
+    if best >= 0:
+        score[best] = -np.inf
+    return best
 
 
 @njit(cache=True)
@@ -537,7 +542,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
     for a in range(n_adv):
         largest = max(largest, start[a + 1] - start[a])
     score = np.empty(largest, dtype=np.float64)
-    order = np.empty(largest, dtype=np.int64)
+    by_plan = np.empty(largest, dtype=np.float64)
     reachable = np.empty(largest, dtype=np.int64)
     for a in range(n_adv):
         if not A.active[a]:
@@ -569,37 +574,37 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
                     group_weight[Y.group[i]], Y.pending[i] and first_contact_by_meeting(Y.group[i]),
                     Y.tiltak[i] == Q_IN, Y.treatment[i] == Q_IN,
                     garanti_target(T.garanti[w], Y.group[i]), w - Y.last_meeting[i], priority)
-            _rank(score, order, y)
-            pos = 0
             for c in (CH_SCHEDULED, CH_UNSCHEDULED):
-                given = 0
-                while given < quota[c] and pos < y:
-                    _contact(Y, A, E, n_ev, weight, w, ids[order[pos]], a, c)
-                    pos += 1
-                    given += 1
+                for _ in range(quota[c]):
+                    k = _take_best(score, y)
+                    if k < 0:
+                        break
+                    _contact(Y, A, E, n_ev, weight, w, ids[k], a, c)
         if quota[CH_ACTIVITY_PLAN] + quota[CH_EMAIL_SMS] == 0:
             continue
-        # Digital contacts can only go to youths not met this week whom some digital channel
-        # reaches; ranking just them gives the same order among them for less work.
+        # Digital contacts, in digital priority, to youths not met this week whom the channel
+        # reaches: activity-plan messages first (dialogue users only), then e-mail/SMS to
+        # whoever is left.
         m = 0
         for k in range(y):
             i = ids[k]
             if not Y.contacted[i] and digital_reachable(Y.pending[i], Y.group[i], Y.dialogue_user[i], False):
                 reachable[m] = i
                 score[m] = digital_priority(Y.pending[i], w - Y.last_contact[i], priority)
+                by_plan[m] = score[m] if digital_reachable(Y.pending[i], Y.group[i], Y.dialogue_user[i],
+                                                            True) else -np.inf
                 m += 1
-        _rank(score, order, m)
-        for c in (CH_ACTIVITY_PLAN, CH_EMAIL_SMS):
-            given = 0
-            for k in range(m):
-                if given >= quota[c]:
-                    break
-                i = reachable[order[k]]
-                if Y.contacted[i] or not digital_reachable(Y.pending[i], Y.group[i], Y.dialogue_user[i],
-                                                           c == CH_ACTIVITY_PLAN):
-                    continue
-                _contact(Y, A, E, n_ev, weight, w, i, a, c)
-                given += 1
+        for _ in range(quota[CH_ACTIVITY_PLAN]):
+            k = _take_best(by_plan, m)
+            if k < 0:
+                break
+            score[k] = -np.inf
+            _contact(Y, A, E, n_ev, weight, w, reachable[k], a, CH_ACTIVITY_PLAN)
+        for _ in range(quota[CH_EMAIL_SMS]):
+            k = _take_best(score, m)
+            if k < 0:
+                break
+            _contact(Y, A, E, n_ev, weight, w, reachable[k], a, CH_EMAIL_SMS)
     for i in active:
         if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] >= 0 and Y.dialogue_user[i]:
             if keyed_uniform(keys[U_USER_MESSAGE], i) < P.user_message[Y.group[i]]:
