@@ -141,13 +141,9 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
 
 
 def youth_weeks_no_events(model) -> tuple[int, float]:
-    """Youth-weeks when the event log is off: from the tables' entry weeks and final status."""
+    """Youth-weeks when the event log is off: from the youths' entry and birth weeks."""
     e = model.engine
-    y = e.youths
-    entered = y.entry_week[: e.hi].astype(np.int64)
-    age_out = y.birth_week[: e.hi].astype(np.int64) + 30 * 52
-    end = np.minimum(age_out, e.n_weeks)
-    total = int(np.clip(end - entered, 0, None).sum())
+    total = int(e.youth_weeks(e.hi).sum())
     return total, total / e.n_weeks
 
 

@@ -4,7 +4,7 @@ One function per phase of the week, in the order of :data:`PHASES`; each loops o
 struct-of-arrays tables (``sim.engine.tables``) in id order and calls the shared decision
 rules of ``sim.rules``. Every random number is ``sim.rng.uniform`` of (seed, stream, week,
 id); the week's stream keys are computed once (``keys``, from ``sim.rng.week_keys``) and each
-decision mixes in its id (``keyed_uniform``): the same bits at a third of the cost. Events
+decision mixes in its id (``keyed_uniform``): the same bits, one mixing round a draw. Events
 are written into a preallocated buffer; ``n_ev[0]`` is the fill level. The Mesa engine
 (``sim.engine.mesa_engine``) performs the same phases agent by agent;
 ``tests/test_engine_equivalence.py`` holds them to identical event logs.

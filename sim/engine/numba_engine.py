@@ -72,10 +72,16 @@ class NumbaEngine:
         reserved for that and only the part written is ever touched. It still doubles if a
         scenario logs more.
         """
+        return max(4096, int(self.youth_weeks().sum()) + EVENTS_AT_ENTRY * len(self.youths.status))
+
+    def youth_weeks(self, upto: int | None = None) -> np.ndarray:
+        """Weeks each youth spends in the model, from entry to age 30 or the end of the run;
+        only the first ``upto`` youths if given."""
         y = self.youths
-        leaves = np.minimum(y.birth_week.astype(np.int64) + K.AGE_OUT * WEEKS_PER_YEAR, self.sizes.n_weeks)
-        youth_weeks = int(np.clip(leaves - y.entry_week, 0, None).sum())
-        return max(4096, youth_weeks + EVENTS_AT_ENTRY * len(y.status))
+        entry = y.entry_week[:upto].astype(np.int64)
+        leaves = np.minimum(y.birth_week[:upto].astype(np.int64) + K.AGE_OUT * WEEKS_PER_YEAR,
+                            self.sizes.n_weeks)
+        return np.clip(leaves - entry, 0, None)
 
     @property
     def n_weeks(self) -> int:
