@@ -25,6 +25,7 @@ _S30 = np.uint64(30)
 _S27 = np.uint64(27)
 _S31 = np.uint64(31)
 _S11 = np.uint64(11)
+_ONE = np.uint64(1)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 #: Named decision streams (``U_`` for uniform; module constants, so numba sees them as
@@ -100,8 +101,13 @@ def stream_key(seed: int, stream: int, week: int) -> np.uint64:
 
 @njit(cache=True, inline="always")
 def keyed_uniform(key: np.uint64, agent: int) -> float:
-    """The uniform number in [0, 1) of ``agent``'s decision under ``key`` (:func:`stream_key`)."""
-    h = _mix(key ^ (np.uint64(agent + 1) * _M1))
+    """The uniform number in [0, 1) of ``agent``'s decision under ``key`` (:func:`stream_key`).
+
+    ``agent`` may be a signed or an unsigned integer (the kernels loop over unsigned ids);
+    it is made unsigned before the arithmetic, since numba types unsigned plus signed as a
+    float.
+    """
+    h = _mix(key ^ ((np.uint64(agent) + _ONE) * _M1))
     return float(h >> _S11) * _TO_UNIT
 
 
