@@ -82,74 +82,78 @@ def record_week(row, lo, hi, follow_up, status, group, tiltak, treatment, labour
     entered and are not counted (the ``not_entered``/``aged_out`` status stocks count only
     the youths in range).
     """
-    row[:] = 0.0
+    # Counts are kept as integers and written to the float row once: adding 1.0 to a row
+    # cell is a chain of dependent floating-point additions through memory, per youth.
+    counts = np.zeros(N_WEEKLY, dtype=np.int64)
     # Status stocks over everyone in range, branch-free: statuses come in no order, so a
     # branch per youth would be mispredicted about as often as not. Four interleaved
     # histograms keep consecutive increments of one count from waiting on each other.
     n_status = len(STATUS)
     by_status = np.zeros((4, n_status), dtype=np.int64)
-    ufore_benefit = np.zeros(len(BENEFIT), dtype=np.int64)
     for i in range(lo, hi):
         s = status[i]
         by_status[i & 3, s] += 1
-        ufore_benefit[benefit[i]] += s == S_UFORE
+        counts[C_BENEFIT + benefit[i]] += s == S_UFORE
     for s in range(n_status):
-        row[C_STATUS + s] = by_status[0, s] + by_status[1, s] + by_status[2, s] + by_status[3, s]
-    for b in range(len(BENEFIT)):
-        row[C_BENEFIT + b] = ufore_benefit[b]
+        counts[C_STATUS + s] = by_status[0, s] + by_status[1, s] + by_status[2, s] + by_status[3, s]
+    tiltak_in = 0
+    tiltak_waiting = 0
+    treatment_waiting = 0
+    advisor_waiting = 0
+    ips_in = 0
     for i in follow_up:
         if status[i] != S_FOLLOW_UP:
             continue
-        row[C_GROUP + group[i]] += 1.0
-        row[C_ACTIVITY + primary_activity(tiltak[i], treatment[i], labour[i], job_search[i])] += 1.0
-        row[C_BENEFIT + benefit[i]] += 1.0
-        if tiltak[i] == Q_IN:
-            row[C_TILTAK_IN] += 1.0
-        elif tiltak[i] == Q_WAITING:
-            row[C_TILTAK_IN + 1] += 1.0
-        if treatment[i] == Q_WAITING:
-            row[C_TILTAK_IN + 3] += 1.0
-        if advisor[i] < 0:
-            row[C_TILTAK_IN + 4] += 1.0
-        if ips[i] == Q_IN:
-            row[C_HIRED + 1] += 1.0
-    row[C_TILTAK_IN + 2] = tiltak_capacity
+        counts[C_GROUP + group[i]] += 1
+        counts[C_ACTIVITY + primary_activity(tiltak[i], treatment[i], labour[i], job_search[i])] += 1
+        counts[C_BENEFIT + benefit[i]] += 1
+        tiltak_in += tiltak[i] == Q_IN
+        tiltak_waiting += tiltak[i] == Q_WAITING
+        treatment_waiting += treatment[i] == Q_WAITING
+        advisor_waiting += advisor[i] < 0
+        ips_in += ips[i] == Q_IN
+    counts[C_TILTAK_IN] = tiltak_in
+    counts[C_TILTAK_IN + 1] = tiltak_waiting
+    counts[C_TILTAK_IN + 3] = treatment_waiting
+    counts[C_TILTAK_IN + 4] = advisor_waiting
+    counts[C_HIRED + 1] = ips_in
     for k in range(ev_kind.shape[0]):
         kind = ev_kind[k]
-        if kind == EV_REGISTRATION:
-            row[C_ENTRIES] += 1.0
-        elif kind == EV_RETURN:
-            row[C_RETURNS] += 1.0
-        elif kind == EV_EXIT:
-            row[C_EXITS + ev_value[k] - 2] += 1.0
-        elif kind == EV_CONTACT:
+        if kind == EV_CONTACT:
             if ev_aux[k] >= 0:
-                row[C_CONTACTS + ev_value[k]] += 1.0
+                counts[C_CONTACTS + ev_value[k]] += 1
             else:
-                row[C_HIRED + 2] += 1.0
+                counts[C_HIRED + 2] += 1
+        elif kind == EV_EXIT:
+            counts[C_EXITS + ev_value[k] - 2] += 1
+        elif kind == EV_REGISTRATION:
+            counts[C_ENTRIES] += 1
+        elif kind == EV_RETURN:
+            counts[C_RETURNS] += 1
+    for c in range(N_WEEKLY):
+        row[c] = counts[c]
+    row[C_TILTAK_IN + 2] = tiltak_capacity
+    # Portfolio sizes by role, in one pass over the advisors.
+    n_adv = adv_role.shape[0]
+    sizes = np.empty((3, n_adv), dtype=np.float64)
+    n_role = np.zeros(3, dtype=np.int64)
+    youths = np.zeros(3, dtype=np.float64)
+    hired = 0
+    for a in range(n_adv):
+        if adv_active[a]:
+            r = adv_role[a]
+            sizes[r, n_role[r]] = adv_youths[a] + adv_older[a]
+            n_role[r] += 1
+            youths[r] += adv_youths[a]
+            hired += adv_hired[a]
     for r in range(3):
-        n = 0
-        for a in range(adv_role.shape[0]):
-            if adv_active[a] and adv_role[a] == r:
-                n += 1
+        n = n_role[r]
         if n == 0:
             continue
-        sizes = np.empty(n, dtype=np.float64)
-        youths = 0.0
-        k = 0
-        for a in range(adv_role.shape[0]):
-            if adv_active[a] and adv_role[a] == r:
-                sizes[k] = adv_youths[a] + adv_older[a]
-                youths += adv_youths[a]
-                k += 1
-        row[C_PORTFOLIO_MEAN + r] = sizes.mean()
-        row[C_PORTFOLIO_P90 + r] = np.quantile(sizes, 0.9)
+        row[C_PORTFOLIO_MEAN + r] = sizes[r, :n].mean()
+        row[C_PORTFOLIO_P90 + r] = np.quantile(sizes[r, :n], 0.9)
         row[C_ADVISORS + r] = n
-        row[C_YOUTHS_PER_ADVISOR + r] = youths / n
-    hired = 0
-    for a in range(adv_role.shape[0]):
-        if adv_active[a] and adv_hired[a]:
-            hired += 1
+        row[C_YOUTHS_PER_ADVISOR + r] = youths[r] / n
     row[C_HIRED] = hired
     # aged_out youths below lo are not in range; the stock of aged_out is not meaningful here
     row[C_STATUS + S_AGED_OUT] = 0.0
