@@ -10,6 +10,8 @@ The numba engine runs ``repeats`` times on the same population and its rate is t
 run (every run's time is in ``numba_seconds``): one run takes a fraction of a second, so a
 single one mostly measures the first touch of freshly allocated memory and whatever else the
 machine was doing. The Mesa engine runs once; it takes long enough that neither matters.
+Before each timed run, outside the timing, the garbage of earlier runs is collected, so a
+run is not timed on top of its predecessors' memory.
 
 ``floor_ratio`` compares the engine with a bare compiled loop doing one random draw and one
 array write per youth-week: how far the full model is from what the machine can do at all.
@@ -18,6 +20,7 @@ array write per youth-week: how far the full model is from what the machine can 
 from __future__ import annotations
 
 import argparse
+import gc
 import platform
 import resource
 import statistics
@@ -62,8 +65,15 @@ def bench_scenario(years: int, scale: float, base: Scenario | None = None) -> Sc
 
 
 def _timed_run(scenario: Scenario, engine: str, seed: int, record_events: bool = True):
+    """Run one replication and time it, with the garbage of earlier runs collected first.
+
+    Models hold reference cycles, so a finished run's tables stay allocated until Python's
+    cycle collector happens to run; timed on top of them, a run paid for fresh memory (page
+    faults and the kernel compacting huge pages) and was up to a fifth slower.
+    """
     from sim.model import NavModel
 
+    gc.collect()
     t0 = time.perf_counter()
     model = NavModel(scenario, seed, engine=engine, record_events=record_events)
     out = model.run()
@@ -90,6 +100,7 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
     log(f"bench: {youths} youths (scale {scale:.4f}), {years} years after one burn-in year")
     numba_runs = []
     for _ in range(repeats):
+        numba_out = model = None  # the last run's results are garbage before the next starts
         numba_out, secs, model = _timed_run(scenario, "numba", scenario.seed)
         numba_runs.append(secs)
     numba_s = statistics.median(numba_runs)
