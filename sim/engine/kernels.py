@@ -287,7 +287,7 @@ def end_spell(Y, A, E, n_ev, w, i, phase, new_status):
 @njit(cache=True)
 def phase_inflow(Y, E, n_ev, P, keys, w, first, last):
     """Youths with ids in [first, last) enter this week (ids are in order of entry)."""
-    arrivals(Y, E, n_ev, P, keys, w, np.arange(first, last), PH_INFLOW)
+    arrivals(Y, E, n_ev, P, keys, w, np.arange(first, last, 1, np.uint32), PH_INFLOW)
 
 
 @njit(cache=True)
@@ -314,7 +314,7 @@ def phase_ageing(Y, A, E, n_ev, w, lo, hi):
 @njit(cache=True)
 def phase_returns(Y, E, n_ev, P, keys, w, lo, hi):
     """Some who left for work, education or nothing come back to Nav."""
-    ids = np.empty(hi - lo, dtype=np.int64)
+    ids = np.empty(hi - lo, dtype=np.uint32)
     n = 0
     for i in range(lo, hi):
         s = Y.status[i]
@@ -434,21 +434,17 @@ def _hire(A, office):
 @njit(cache=True)
 def phase_assign(Y, A, E, n_ev, P, T, keys, w, active):
     """Youths without an advisor get one in their office, longest waiting first."""
+    waiting = np.empty(active.shape[0], dtype=np.uint32)
+    since = np.empty(active.shape[0], dtype=np.int64)
     count = 0
     for i in active:
         if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] < 0:
+            waiting[count] = i
+            since[count] = Y.wait_since[i]
             count += 1
     if count == 0:
         return
-    waiting = np.empty(count, dtype=np.int64)
-    since = np.empty(count, dtype=np.int64)
-    k = 0
-    for i in active:
-        if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] < 0:
-            waiting[k] = i
-            since[k] = Y.wait_since[i]
-            k += 1
-    order = np.argsort(since, kind="mergesort")
+    order = np.argsort(since[:count], kind="mergesort")
     cap = T.cap_youth[w]
     for k in range(count):
         i = waiting[order[k]]
@@ -526,7 +522,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
                 start[Y.advisor[i] + 1] += 1
     for a in range(n_adv):
         start[a + 1] += start[a]
-    members = np.empty(start[n_adv], dtype=np.int64)
+    members = np.empty(start[n_adv], dtype=np.uint32)
     fill = start[:-1].copy()
     for i in active:
         if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] >= 0:
@@ -544,7 +540,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
         largest = max(largest, start[a + 1] - start[a])
     score = np.empty(largest, dtype=np.float64)
     by_plan = np.empty(largest, dtype=np.float64)
-    reachable = np.empty(largest, dtype=np.int64)
+    reachable = np.empty(largest, dtype=np.uint32)
     for a in range(n_adv):
         if not A.active[a]:
             continue
@@ -562,11 +558,12 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
             budget[CH_SCHEDULED] += moved / T.meeting_cost[w]
         share = youth_share_of_time(y, older, P.youth_time_weight)
         for c in range(4):
-            u = keyed_uniform(keys[U_CONTACT_ROUND_SCHEDULED + c], a)
-            quota[c] = whole_contacts(budget[c] * share, u)
             A.contacts[a, c] += int(budget[c] * (1.0 - share) + 0.5)
         if y == 0:
-            continue
+            continue  # no youths, no quota to draw
+        for c in range(4):
+            u = keyed_uniform(keys[U_CONTACT_ROUND_SCHEDULED + c], a)
+            quota[c] = whole_contacts(budget[c] * share, u)
         ids = members[start[a]:start[a + 1]]
         if quota[CH_SCHEDULED] + quota[CH_UNSCHEDULED] > 0:
             for k in range(y):
@@ -762,21 +759,17 @@ def _queue(state, since, active, status):
     """Places in use, and ids waiting in queue order (earliest first, then lowest id)."""
     in_use = 0
     count = 0
+    ids = np.empty(active.shape[0], dtype=np.uint32)
+    keys = np.empty(active.shape[0], dtype=np.int64)
     for i in active:
         if status[i] == S_FOLLOW_UP:
             if state[i] == Q_IN:
                 in_use += 1
             elif state[i] == Q_WAITING:
+                ids[count] = i
+                keys[count] = since[i]
                 count += 1
-    ids = np.empty(count, dtype=np.int64)
-    keys = np.empty(count, dtype=np.int64)
-    k = 0
-    for i in active:
-        if status[i] == S_FOLLOW_UP and state[i] == Q_WAITING:
-            ids[k] = i
-            keys[k] = since[i]
-            k += 1
-    return in_use, ids[np.argsort(keys, kind="mergesort")]
+    return in_use, ids[:count][np.argsort(keys[:count], kind="mergesort")]
 
 
 @njit(cache=True)
