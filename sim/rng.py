@@ -118,6 +118,16 @@ def uniform(seed: int, stream: int, week: int, agent: int) -> float:
 
 
 @njit(cache=True)
+def uniforms(seed: int, stream: int, week: int, n: int) -> np.ndarray:
+    """``uniform(seed, stream, week, agent)`` for agents 0 .. n-1, in one compiled call."""
+    key = stream_key(seed, stream, week)
+    out = np.empty(n, dtype=np.float64)
+    for agent in range(n):
+        out[agent] = keyed_uniform(key, agent)
+    return out
+
+
+@njit(cache=True)
 def week_keys(seed: int, week: int) -> np.ndarray:
     """Keys of every stream for one week, indexed by stream number (``keys[U_EXIT]``)."""
     keys = np.empty(N_STREAMS, dtype=np.uint64)

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sim.engine.kernels import _take_best
-from sim.rng import N_STREAMS, STREAMS, keyed_uniform, uniform, week_keys
+from sim.rng import N_STREAMS, STREAMS, keyed_uniform, uniform, uniforms, week_keys
 
 _MASK = 2**64 - 1
 
@@ -53,6 +53,23 @@ def test_week_keys_give_the_same_bits_as_uniform(seed: int, stream: int, week: i
     keys = week_keys(seed, week)
     assert len(keys) == N_STREAMS
     assert keyed_uniform(keys[stream], agent) == uniform(seed, stream, week, agent)
+
+
+@settings(max_examples=100, deadline=None)
+@given(seeds, streams, weeks, st.integers(min_value=0, max_value=2**32 - 1))
+def test_unsigned_ids_draw_the_same_number_as_signed_ones(seed: int, stream: int, week: int,
+                                                           agent: int) -> None:
+    """The kernels loop over unsigned ids; the Mesa engine passes Python ints."""
+    key = week_keys(seed, week)[stream]
+    expected = uniform(seed, stream, week, agent)
+    assert keyed_uniform(key, np.uint32(agent)) == keyed_uniform(key, agent) == expected
+
+
+@settings(max_examples=50, deadline=None)
+@given(seeds, streams, weeks, st.integers(min_value=0, max_value=300))
+def test_uniforms_are_uniform_for_each_agent(seed: int, stream: int, week: int, n: int) -> None:
+    expected = [uniform(seed, stream, week, agent) for agent in range(n)]
+    assert uniforms(seed, stream, week, n).tolist() == expected
 
 
 def test_streams_are_distinct_and_numbered_from_one() -> None:

@@ -13,7 +13,7 @@ import numpy as np
 
 from sim.codes import R_BOTH, R_OLDER, R_YOUTH
 from sim.params import Params, Sizes, Timeline
-from sim.rng import U_OLDER_LOAD, uniform
+from sim.rng import U_OLDER_LOAD, uniforms
 from sim.scenario.schema import Scenario
 
 
@@ -70,7 +70,7 @@ def advisor_layout(scenario: Scenario, params: Params, timeline: Timeline, sizes
     hired[youth_slots + n_older + both_slots:] = True
     mean = np.array(adv.older_load_mean.as_list())[role]
     spread = adv.older_load_spread
-    u = np.array([uniform(params.seed, U_OLDER_LOAD, 0, a) for a in range(len(role))])
+    u = uniforms(params.seed, U_OLDER_LOAD, 0, len(role))
     older = np.round(mean * (1.0 - spread + 2.0 * spread * u)).astype(np.int32)
     older[hired] = 0  # advisors hired under a cap are taken on for young users only
     # Employer: every k-th advisor municipal, deterministic and spread over roles and offices.
