@@ -477,14 +477,10 @@ def phase_assign(Y, A, E, n_ev, P, T, keys, w, active):
 
 
 @njit(cache=True, inline="always")
-def _contact(Y, A, E, n_ev, weight, w, i, a, channel):
+def _contact(A, E, n_ev, w, i, a, channel):
+    """Advisor ``a`` contacts youth ``i``: the event and the advisor's count now, the
+    youth's own state at the end of the phase."""
     emit(E, n_ev, w, i, PH_CONTACTS, EV_CONTACT, channel, a)
-    Y.contacted[i] = True
-    Y.pending[i] = False
-    Y.last_contact[i] = w
-    if channel == CH_SCHEDULED or channel == CH_UNSCHEDULED:
-        Y.last_meeting[i] = w
-    Y.intensity[i] += weight[channel]
     A.contacts[a, channel] += 1
 
 
@@ -512,12 +508,21 @@ def _take_best(score, n):
 def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
     """Advisors spend their weekly contact budget; youths write in the activity plan.
 
-    Every youth's meeting and digital priority is computed first, in one pass in id order,
-    and the advisors then choose among their youths' precomputed priorities. A youth's
-    priorities change only when their own advisor contacts them, so the numbers are those
-    the advisor would compute on the spot; computed in id order they read the tables from
-    front to back instead of jumping between youths advisor by advisor, which was most of
-    the phase's time.
+    The work is laid out for the memory, since at national scale this phase was the one
+    whose cost per youth grew with the population:
+
+    1. one pass in id order counts each advisor's youths;
+    2. a second pass in id order puts each youth in their advisor's slice of a
+       compressed list (CSR), with their meeting and digital priorities;
+    3. each advisor chooses among the priorities of their own slice, contiguous in memory,
+       and logs the contacts (in the advisor's order, as the Mesa engine does);
+    4. a last pass in id order updates the contacted youths' state, and youths write in
+       the activity plan.
+
+    A youth's priorities change only when their own advisor contacts them, and no youth
+    is contacted twice by their advisor in one week, so the priorities of step 2 are the
+    ones the advisor would compute on the spot, and deferring the state to step 4 changes
+    nothing but the order of memory accesses.
     """
     n_adv = A.role.shape[0]
     n = active.shape[0]
@@ -525,44 +530,45 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
     group_weight = P.priority_group
     weight = P.intensity_weight
     garanti = T.garanti[w]
-    # youths by advisor (CSR of positions in ``active``, ascending within each advisor), and
-    # each youth's priorities: for meetings, for digital contact (-inf: the channel does not
-    # reach them) and for the activity plan in particular
     start = np.zeros(n_adv + 1, dtype=np.int64)
-    meet = np.empty(n, dtype=np.float64)
-    digital = np.empty(n, dtype=np.float64)
-    plan = np.empty(n, dtype=np.float64)
-    met = np.zeros(n, dtype=np.bool_)
     for p in range(n):
         i = active[p]
         Y.contacted[i] = False
         if Y.status[i] != S_FOLLOW_UP:
             continue
         Y.intensity[i] = updated_intensity(Y.intensity[i], P.intensity_retention)
-        a = Y.advisor[i]
-        if a < 0:
-            continue
-        start[a + 1] += 1
-        g = Y.group[i]
-        pending = Y.pending[i]
-        meet[p] = meeting_priority(
-            group_weight[g], pending and first_contact_by_meeting(g), Y.tiltak[i] == Q_IN,
-            Y.treatment[i] == Q_IN, garanti_target(garanti, g), w - Y.last_meeting[i], priority)
-        if digital_reachable(pending, g, Y.dialogue_user[i], False):
-            digital[p] = digital_priority(pending, w - Y.last_contact[i], priority)
-            plan[p] = digital[p] if digital_reachable(pending, g, Y.dialogue_user[i], True) else -np.inf
-        else:
-            digital[p] = -np.inf
+        if Y.advisor[i] >= 0:
+            start[Y.advisor[i] + 1] += 1
     for a in range(n_adv):
         start[a + 1] += start[a]
-    members = np.empty(start[n_adv], dtype=np.uint32)
+    n_members = start[n_adv]
+    member = np.empty(n_members, dtype=np.uint32)  # youth id
+    member_at = np.empty(n_members, dtype=np.uint32)  # position in ``active``
+    meet = np.empty(n_members, dtype=np.float64)
+    digital = np.empty(n_members, dtype=np.float64)  # -inf: no digital channel reaches them
+    plan = np.empty(n_members, dtype=np.float64)  # -inf: not reached by the activity plan
+    given = np.zeros(n_members, dtype=np.bool_)
     fill = start[:-1].copy()
     for p in range(n):
         i = active[p]
-        if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] >= 0:
-            a = Y.advisor[i]
-            members[fill[a]] = p
-            fill[a] += 1
+        a = Y.advisor[i]
+        if Y.status[i] != S_FOLLOW_UP or a < 0:
+            continue
+        s = fill[a]
+        fill[a] = s + 1
+        member[s] = i
+        member_at[s] = p
+        g = Y.group[i]
+        pending = Y.pending[i]
+        meet[s] = meeting_priority(
+            group_weight[g], pending and first_contact_by_meeting(g), Y.tiltak[i] == Q_IN,
+            Y.treatment[i] == Q_IN, garanti_target(garanti, g), w - Y.last_meeting[i], priority)
+        if digital_reachable(pending, g, Y.dialogue_user[i], False):
+            digital[s] = digital_priority(pending, w - Y.last_contact[i], priority)
+            plan[s] = digital[s] if digital_reachable(pending, g, Y.dialogue_user[i], True) else -np.inf
+        else:
+            digital[s] = -np.inf
+    channel_of = np.full(n, -1, dtype=np.int8)  # by position in ``active``
     A.contacts[:, :] = 0
     budget = np.empty(4, dtype=np.float64)
     quota = np.empty(4, dtype=np.int64)
@@ -571,11 +577,12 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
         largest = max(largest, start[a + 1] - start[a])
     score = np.empty(largest, dtype=np.float64)
     by_plan = np.empty(largest, dtype=np.float64)
-    reachable = np.empty(largest, dtype=np.uint32)
+    reachable = np.empty(largest, dtype=np.int64)
     for a in range(n_adv):
         if not A.active[a]:
             continue
-        y = start[a + 1] - start[a]
+        first = start[a]
+        y = start[a + 1] - first
         older = A.older[a]
         portfolio = y + older
         for c in range(4):
@@ -595,43 +602,54 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
         for c in range(4):
             u = keyed_uniform(keys[U_CONTACT_ROUND_SCHEDULED + c], a)
             quota[c] = whole_contacts(budget[c] * share, u)
-        positions = members[start[a]:start[a + 1]]
         if quota[CH_SCHEDULED] + quota[CH_UNSCHEDULED] > 0:
-            for k in range(y):
-                score[k] = meet[positions[k]]
+            score[:y] = meet[first:first + y]
             for c in (CH_SCHEDULED, CH_UNSCHEDULED):
                 for _ in range(quota[c]):
                     k = _take_best(score, y)
                     if k < 0:
                         break
-                    p = positions[k]
-                    met[p] = True
-                    _contact(Y, A, E, n_ev, weight, w, active[p], a, c)
+                    s = first + k
+                    given[s] = True
+                    channel_of[member_at[s]] = c
+                    _contact(A, E, n_ev, w, member[s], a, c)
         if quota[CH_ACTIVITY_PLAN] + quota[CH_EMAIL_SMS] == 0:
             continue
         # Digital contacts, in digital priority, to youths not met this week whom the channel
         # reaches: activity-plan messages first (dialogue users only), then e-mail/SMS to
         # whoever is left.
         m = 0
-        for k in range(y):
-            p = positions[k]
-            if not met[p] and digital[p] != -np.inf:
-                reachable[m] = p
-                score[m] = digital[p]
-                by_plan[m] = plan[p]
+        for s in range(first, first + y):
+            if not given[s] and digital[s] != -np.inf:
+                reachable[m] = s
+                score[m] = digital[s]
+                by_plan[m] = plan[s]
                 m += 1
         for _ in range(quota[CH_ACTIVITY_PLAN]):
             k = _take_best(by_plan, m)
             if k < 0:
                 break
             score[k] = -np.inf
-            _contact(Y, A, E, n_ev, weight, w, active[reachable[k]], a, CH_ACTIVITY_PLAN)
+            s = reachable[k]
+            channel_of[member_at[s]] = CH_ACTIVITY_PLAN
+            _contact(A, E, n_ev, w, member[s], a, CH_ACTIVITY_PLAN)
         for _ in range(quota[CH_EMAIL_SMS]):
             k = _take_best(score, m)
             if k < 0:
                 break
-            _contact(Y, A, E, n_ev, weight, w, active[reachable[k]], a, CH_EMAIL_SMS)
-    for i in active:
+            s = reachable[k]
+            channel_of[member_at[s]] = CH_EMAIL_SMS
+            _contact(A, E, n_ev, w, member[s], a, CH_EMAIL_SMS)
+    for p in range(n):
+        i = active[p]
+        c = channel_of[p]
+        if c >= 0:
+            Y.contacted[i] = True
+            Y.pending[i] = False
+            Y.last_contact[i] = w
+            if c == CH_SCHEDULED or c == CH_UNSCHEDULED:
+                Y.last_meeting[i] = w
+            Y.intensity[i] += weight[c]
         if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] >= 0 and Y.dialogue_user[i]:
             if keyed_uniform(keys[U_USER_MESSAGE], i) < P.user_message[Y.group[i]]:
                 emit(E, n_ev, w, i, PH_CONTACTS, EV_CONTACT, CH_ACTIVITY_PLAN, -1)
