@@ -109,6 +109,11 @@ from sim.rng import (
 
 AGE_OUT = 30
 
+#: A youth's place in their advisor's slice of the contact phase's compressed list: id,
+#: position in the follow-up list, and priorities; 32 bytes, so one write moves it.
+SLOT = np.dtype([("youth", np.uint32), ("at", np.uint32), ("meet", np.float64),
+                 ("digital", np.float64), ("plan", np.float64)], align=True)
+
 # Phases of the week, in order. The index is written with every event so that the event log
 # can be put back in the order things happened.
 PHASE_NAMES = ("inflow", "ageing", "returns", "staffing", "churn", "cap", "assign", "contacts",
@@ -511,18 +516,21 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
     The work is laid out for the memory, since at national scale this phase was the one
     whose cost per youth grew with the population:
 
-    1. one pass in id order counts each advisor's youths;
-    2. a second pass in id order puts each youth in their advisor's slice of a
-       compressed list (CSR), with their meeting and digital priorities;
+    1. one pass in id order finds each youth's advisor and meeting and digital
+       priorities, and counts each advisor's youths;
+    2. a short loop moves each youth, with their priorities, into their advisor's slice of
+       a compressed list (CSR; ascending ids within a slice);
     3. each advisor chooses among the priorities of their own slice, contiguous in memory,
        and logs the contacts (in the advisor's order, as the Mesa engine does);
     4. a last pass in id order updates the contacted youths' state, and youths write in
        the activity plan.
 
     A youth's priorities change only when their own advisor contacts them, and no youth
-    is contacted twice by their advisor in one week, so the priorities of step 2 are the
+    is contacted twice by their advisor in one week, so the priorities of step 1 are the
     ones the advisor would compute on the spot, and deferring the state to step 4 changes
-    nothing but the order of memory accesses.
+    nothing but the order of memory accesses. Computing the priorities inside the loop of
+    step 2 made it several times slower at a million youths: its scattered writes wait on
+    memory, and a long loop body leaves few of them in flight.
     """
     n_adv = A.role.shape[0]
     n = active.shape[0]
@@ -530,44 +538,54 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
     group_weight = P.priority_group
     weight = P.intensity_weight
     garanti = T.garanti[w]
+    # 1. in id order: each youth's advisor and priorities (by position in ``active``)
     start = np.zeros(n_adv + 1, dtype=np.int64)
+    advisor_at = np.empty(n, dtype=np.int32)  # -1: not followed up by an advisor
+    meet = np.empty(n, dtype=np.float64)
+    digital = np.empty(n, dtype=np.float64)  # -inf: no digital channel reaches them
+    plan = np.empty(n, dtype=np.float64)  # -inf: not reached by the activity plan
     for p in range(n):
         i = active[p]
         Y.contacted[i] = False
-        if Y.status[i] != S_FOLLOW_UP:
+        a = -1
+        if Y.status[i] == S_FOLLOW_UP:
+            Y.intensity[i] = updated_intensity(Y.intensity[i], P.intensity_retention)
+            a = Y.advisor[i]
+        advisor_at[p] = a
+        if a < 0:
             continue
-        Y.intensity[i] = updated_intensity(Y.intensity[i], P.intensity_retention)
-        if Y.advisor[i] >= 0:
-            start[Y.advisor[i] + 1] += 1
-    for a in range(n_adv):
-        start[a + 1] += start[a]
-    n_members = start[n_adv]
-    member = np.empty(n_members, dtype=np.uint32)  # youth id
-    member_at = np.empty(n_members, dtype=np.uint32)  # position in ``active``
-    meet = np.empty(n_members, dtype=np.float64)
-    digital = np.empty(n_members, dtype=np.float64)  # -inf: no digital channel reaches them
-    plan = np.empty(n_members, dtype=np.float64)  # -inf: not reached by the activity plan
-    given = np.zeros(n_members, dtype=np.bool_)
-    fill = start[:-1].copy()
-    for p in range(n):
-        i = active[p]
-        a = Y.advisor[i]
-        if Y.status[i] != S_FOLLOW_UP or a < 0:
-            continue
-        s = fill[a]
-        fill[a] = s + 1
-        member[s] = i
-        member_at[s] = p
+        start[a + 1] += 1
         g = Y.group[i]
         pending = Y.pending[i]
-        meet[s] = meeting_priority(
+        meet[p] = meeting_priority(
             group_weight[g], pending and first_contact_by_meeting(g), Y.tiltak[i] == Q_IN,
             Y.treatment[i] == Q_IN, garanti_target(garanti, g), w - Y.last_meeting[i], priority)
         if digital_reachable(pending, g, Y.dialogue_user[i], False):
-            digital[s] = digital_priority(pending, w - Y.last_contact[i], priority)
-            plan[s] = digital[s] if digital_reachable(pending, g, Y.dialogue_user[i], True) else -np.inf
+            digital[p] = digital_priority(pending, w - Y.last_contact[i], priority)
+            plan[p] = digital[p] if digital_reachable(pending, g, Y.dialogue_user[i], True) else -np.inf
         else:
-            digital[s] = -np.inf
+            digital[p] = -np.inf
+    for a in range(n_adv):
+        start[a + 1] += start[a]
+    # 2. each youth into their advisor's slice, in a loop that does nothing else: its writes
+    # land all over memory, and a short loop keeps many of them in flight at once
+    n_members = start[n_adv]
+    slots = np.empty(n_members, dtype=SLOT)
+    given = np.zeros(n_members, dtype=np.bool_)
+    fill = start[:-1].copy()
+    for p in range(n):
+        a = advisor_at[p]
+        if a < 0:
+            continue
+        s = fill[a]
+        fill[a] = s + 1
+        slot = slots[s]
+        slot.youth = active[p]
+        slot.at = p
+        slot.meet = meet[p]
+        slot.digital = digital[p]
+        slot.plan = plan[p]
+    # 3. advisor by advisor: budgets, quotas, and who gets the contacts
     channel_of = np.full(n, -1, dtype=np.int8)  # by position in ``active``
     A.contacts[:, :] = 0
     budget = np.empty(4, dtype=np.float64)
@@ -603,7 +621,8 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
             u = keyed_uniform(keys[U_CONTACT_ROUND_SCHEDULED + c], a)
             quota[c] = whole_contacts(budget[c] * share, u)
         if quota[CH_SCHEDULED] + quota[CH_UNSCHEDULED] > 0:
-            score[:y] = meet[first:first + y]
+            for k in range(y):
+                score[k] = slots[first + k].meet
             for c in (CH_SCHEDULED, CH_UNSCHEDULED):
                 for _ in range(quota[c]):
                     k = _take_best(score, y)
@@ -611,8 +630,8 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
                         break
                     s = first + k
                     given[s] = True
-                    channel_of[member_at[s]] = c
-                    _contact(A, E, n_ev, w, member[s], a, c)
+                    channel_of[slots[s].at] = c
+                    _contact(A, E, n_ev, w, slots[s].youth, a, c)
         if quota[CH_ACTIVITY_PLAN] + quota[CH_EMAIL_SMS] == 0:
             continue
         # Digital contacts, in digital priority, to youths not met this week whom the channel
@@ -620,10 +639,10 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
         # whoever is left.
         m = 0
         for s in range(first, first + y):
-            if not given[s] and digital[s] != -np.inf:
+            if not given[s] and slots[s].digital != -np.inf:
                 reachable[m] = s
-                score[m] = digital[s]
-                by_plan[m] = plan[s]
+                score[m] = slots[s].digital
+                by_plan[m] = slots[s].plan
                 m += 1
         for _ in range(quota[CH_ACTIVITY_PLAN]):
             k = _take_best(by_plan, m)
@@ -631,15 +650,16 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
                 break
             score[k] = -np.inf
             s = reachable[k]
-            channel_of[member_at[s]] = CH_ACTIVITY_PLAN
-            _contact(A, E, n_ev, w, member[s], a, CH_ACTIVITY_PLAN)
+            channel_of[slots[s].at] = CH_ACTIVITY_PLAN
+            _contact(A, E, n_ev, w, slots[s].youth, a, CH_ACTIVITY_PLAN)
         for _ in range(quota[CH_EMAIL_SMS]):
             k = _take_best(score, m)
             if k < 0:
                 break
             s = reachable[k]
-            channel_of[member_at[s]] = CH_EMAIL_SMS
-            _contact(A, E, n_ev, w, member[s], a, CH_EMAIL_SMS)
+            channel_of[slots[s].at] = CH_EMAIL_SMS
+            _contact(A, E, n_ev, w, slots[s].youth, a, CH_EMAIL_SMS)
+    # 4. in id order: the contacted youths' state; youths' own activity-plan messages
     for p in range(n):
         i = active[p]
         c = channel_of[p]
