@@ -482,11 +482,15 @@ def phase_assign(Y, A, E, n_ev, P, T, keys, w, active):
 
 
 @njit(cache=True, inline="always")
-def _contact(A, E, n_ev, w, i, a, channel):
-    """Advisor ``a`` contacts youth ``i``: the event and the advisor's count now, the
-    youth's own state at the end of the phase."""
-    emit(E, n_ev, w, i, PH_CONTACTS, EV_CONTACT, channel, a)
+def _contact(A, E, n_ev, w, a, channel, slots, s, given, channel_of):
+    """Advisor ``a`` contacts the youth in ``slots[s]``: the event and the advisor's count
+    now; the youth's own state at the end of the phase, from ``channel_of``. ``given``
+    marks the slot, so the advisor's later choices skip the youth without looking them up.
+    """
+    emit(E, n_ev, w, slots[s].youth, PH_CONTACTS, EV_CONTACT, channel, a)
     A.contacts[a, channel] += 1
+    given[s] = True
+    channel_of[slots[s].at] = channel
 
 
 @njit(cache=True)
@@ -571,7 +575,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
     # land all over memory, and a short loop keeps many of them in flight at once
     n_members = start[n_adv]
     slots = np.empty(n_members, dtype=SLOT)
-    given = np.zeros(n_members, dtype=np.bool_)
+    given = np.zeros(n_members, dtype=np.bool_)  # contacted this week, by slot
     fill = start[:-1].copy()
     for p in range(n):
         a = advisor_at[p]
@@ -628,10 +632,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
                     k = _take_best(score, y)
                     if k < 0:
                         break
-                    s = first + k
-                    given[s] = True
-                    channel_of[slots[s].at] = c
-                    _contact(A, E, n_ev, w, slots[s].youth, a, c)
+                    _contact(A, E, n_ev, w, a, c, slots, first + k, given, channel_of)
         if quota[CH_ACTIVITY_PLAN] + quota[CH_EMAIL_SMS] == 0:
             continue
         # Digital contacts, in digital priority, to youths not met this week whom the channel
@@ -649,16 +650,12 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
             if k < 0:
                 break
             score[k] = -np.inf
-            s = reachable[k]
-            channel_of[slots[s].at] = CH_ACTIVITY_PLAN
-            _contact(A, E, n_ev, w, slots[s].youth, a, CH_ACTIVITY_PLAN)
+            _contact(A, E, n_ev, w, a, CH_ACTIVITY_PLAN, slots, reachable[k], given, channel_of)
         for _ in range(quota[CH_EMAIL_SMS]):
             k = _take_best(score, m)
             if k < 0:
                 break
-            s = reachable[k]
-            channel_of[slots[s].at] = CH_EMAIL_SMS
-            _contact(A, E, n_ev, w, slots[s].youth, a, CH_EMAIL_SMS)
+            _contact(A, E, n_ev, w, a, CH_EMAIL_SMS, slots, reachable[k], given, channel_of)
     # 4. in id order: the contacted youths' state; youths' own activity-plan messages
     for p in range(n):
         i = active[p]
