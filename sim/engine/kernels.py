@@ -667,7 +667,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
             if c == CH_SCHEDULED or c == CH_UNSCHEDULED:
                 Y.last_meeting[i] = w
             Y.intensity[i] += weight[c]
-        if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] >= 0 and Y.dialogue_user[i]:
+        if advisor_at[p] >= 0 and Y.dialogue_user[i]:
             if keyed_uniform(keys[U_USER_MESSAGE], i) < P.user_message[Y.group[i]]:
                 emit(E, n_ev, w, i, PH_CONTACTS, EV_CONTACT, CH_ACTIVITY_PLAN, -1)
                 Y.last_contact[i] = w
