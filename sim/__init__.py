@@ -6,5 +6,9 @@ struct-of-arrays tables with compiled kernels (the default). Both draw every ran
 decision from named, counter-based streams (``sim.rng``), so they give identical results.
 """
 
+from sim import jitcache
+
 __all__ = ["__version__"]
 __version__ = "0.1.0"
+
+jitcache.refresh()  # before any compiled kernel is loaded from numba's cache
