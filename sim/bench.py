@@ -10,11 +10,16 @@ The numba engine runs ``repeats`` times on the same population and its rate is t
 run (every run's time is in ``numba_seconds``): one run takes a fraction of a second, so a
 single one mostly measures the first touch of freshly allocated memory and whatever else the
 machine was doing. The Mesa engine runs once; it takes long enough that neither matters.
-Before each timed run, outside the timing, the garbage of earlier runs is collected, so a
-run is not timed on top of its predecessors' memory.
+Half the numba runs come before the Mesa run and half after it: on a shared machine whose
+speed drifts over minutes, numba runs all taken in the seconds before the Mesa run measured
+a different machine from the one the Mesa run had. Before each timed run, outside the
+timing, the garbage of earlier runs is collected, so a run is not timed on top of its
+predecessors' memory.
 
 ``floor_ratio`` compares the engine with a bare compiled loop doing one random draw and one
 array write per youth-week: how far the full model is from what the machine can do at all.
+The loop is timed right after each numba run, and the floor is the median of those timings,
+so that the two rates of the ratio are taken at the same moments.
 """
 
 from __future__ import annotations
@@ -80,6 +85,14 @@ def _timed_run(scenario: Scenario, engine: str, seed: int, record_events: bool =
     return out, time.perf_counter() - t0, model
 
 
+def _timed_floor(out: EngineOutput, n_weeks: int) -> float:
+    """Seconds of the bare loop over as many youth-weeks as the run had youths on average."""
+    _, mean_youths = youth_weeks(out, n_weeks)
+    t0 = time.perf_counter()
+    bare_loop_floor(int(round(mean_youths)), n_weeks, 1)
+    return time.perf_counter() - t0
+
+
 def scale_for(youths: int, years: int, base: Scenario) -> float:
     """Scale that puts ``youths`` youths in the model on average (probed with the numba engine)."""
     probe = bench_scenario(years, PROBE_SCALE, base)
@@ -98,23 +111,33 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
     scale = scale_for(youths, years, base)
     scenario = bench_scenario(years, scale, base)
     log(f"bench: {youths} youths (scale {scale:.4f}), {years} years after one burn-in year")
-    numba_runs = []
-    for _ in range(repeats):
-        numba_out = model = None  # the last run's results are garbage before the next starts
-        numba_out, secs, model = _timed_run(scenario, "numba", scenario.seed)
-        numba_runs.append(secs)
-    numba_s = statistics.median(numba_runs)
-    n_weeks = model.engine.n_weeks
-    yw, mean_youths = youth_weeks(numba_out, n_weeks)
-    log(f"bench: numba engine {numba_s:.3f} s (median of {repeats}: "
-        f"{', '.join(f'{t:.3f}' for t in numba_runs)}); running the mesa engine on the same population ...")
+    bare_loop_floor(10, 2, 1)  # compile outside the timing
+    numba_runs: list[float] = []
+    floor_runs: list[float] = []
+    numba_out = model = None
+
+    def numba_repeats(count: int) -> None:
+        nonlocal numba_out, model
+        for _ in range(count):
+            numba_out = model = None  # the last run's results are garbage before the next starts
+            numba_out, secs, model = _timed_run(scenario, "numba", scenario.seed)
+            numba_runs.append(secs)
+            floor_runs.append(_timed_floor(numba_out, model.engine.n_weeks))
+
+    numba_repeats((repeats + 1) // 2)
+    log(f"bench: numba engine {', '.join(f'{t:.3f}' for t in numba_runs)} s; "
+        "running the mesa engine on the same population ...")
     mesa_out, mesa_s, _ = _timed_run(scenario, "mesa", scenario.seed)
     identical = all(np.array_equal(numba_out.events[k], mesa_out.events[k]) for k in numba_out.events)
+    mesa_out = None  # nor are the later numba runs timed beside the Mesa run's agents
+    numba_repeats(repeats // 2)
+    numba_s = statistics.median(numba_runs)
+    floor_s = statistics.median(floor_runs)
+    n_weeks = model.engine.n_weeks
+    yw, mean_youths = youth_weeks(numba_out, n_weeks)
+    log(f"bench: numba engine {numba_s:.3f} s (median of {repeats}, in order: "
+        f"{', '.join(f'{t:.3f}' for t in numba_runs)}; mesa ran after the first {(repeats + 1) // 2})")
     n_floor = int(round(mean_youths))
-    bare_loop_floor(10, 2, 1)  # compile outside the timing
-    t0 = time.perf_counter()
-    bare_loop_floor(n_floor, n_weeks, 1)
-    floor_s = time.perf_counter() - t0
     numba_rate = yw / numba_s
     result: dict[str, Any] = {
         "youths": int(round(mean_youths)),
@@ -125,6 +148,7 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
         "ratio": mesa_s / numba_s,
         "mesa_seconds": mesa_s,
         "numba_seconds": numba_runs,
+        "floor_seconds": floor_runs,
         "floor_youth_weeks_per_s": n_floor * n_weeks / floor_s,
         "floor_ratio": (n_floor * n_weeks / floor_s) / numba_rate,
         "compile_s": compile_s,

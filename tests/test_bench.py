@@ -34,6 +34,10 @@ def test_bench_reports_every_figure_consistently(small_bench: dict) -> None:
     assert r["ratio"] == pytest.approx(r["mesa_seconds"] / numba_s)
     assert r["numba_youth_weeks_per_s"] == pytest.approx(r["youth_weeks"] / numba_s)
     assert r["floor_ratio"] == pytest.approx(r["floor_youth_weeks_per_s"] / r["numba_youth_weeks_per_s"])
+    # the bare loop is timed beside each numba run, over the same youth-weeks
+    assert len(r["floor_seconds"]) == 3
+    assert r["floor_youth_weeks_per_s"] == pytest.approx(
+        r["youths"] * r["weeks"] / statistics.median(r["floor_seconds"]))
     # the population is scaled to the number asked for (probed at another scale, so not exact)
     assert 200 < r["youths"] < 800
     (row,) = r["scaling"]
