@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 PACKAGE = Path(__file__).resolve().parent
 #: Sources the compiled code is built from (files, or folders of them), relative to the package.
@@ -57,3 +58,15 @@ def refresh(root: Path = PACKAGE, sources: tuple[str, ...] = SOURCES) -> bool:
     except OSError:
         return False
     return True
+
+
+def is_cached(dispatcher: Any) -> bool | None:
+    """Whether numba holds a compiled copy of ``dispatcher`` on disk (None if it cannot tell).
+
+    Lets a command warn that the first run after installing or changing the engine will
+    spend a minute or two compiling before its progress bar moves.
+    """
+    try:
+        return Path(dispatcher._cache._cache_file._index_path).is_file()
+    except AttributeError:  # not a caching dispatcher, or numba's layout changed
+        return None

@@ -45,6 +45,18 @@ def _replication_job(args: tuple[Scenario, int, str | None]) -> tuple[EngineOutp
     return run_replication(scenario, seed, engine)
 
 
+def _compile_notice(engine: str) -> None:
+    """Say so when the numba engine is about to be compiled, which takes a minute or two."""
+    if engine != "numba":
+        return
+    from sim.engine.kernels import step_weeks
+    from sim.jitcache import is_cached
+
+    if is_cached(step_weeks) is False:
+        print("navsim: compiling the numba engine (first run after installing or changing it; "
+              "1-3 minutes, then cached) ...", file=sys.stderr, flush=True)
+
+
 def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | None = None,
                  progress: bool = False, engine: str | None = None, workers: int = 1) -> RunResult:
     """Run ``reps`` replications (default: the scenario's) and collect the output tables.
@@ -61,6 +73,8 @@ def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | Non
     bar = None
     if progress:
         from tqdm import tqdm
+
+        _compile_notice(engine or scenario.engine)
 
         from sim.calendar import Calendar
 

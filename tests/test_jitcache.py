@@ -40,3 +40,27 @@ def test_the_fingerprint_covers_the_files_the_kernels_depend_on():
     for name in ("rules.py", "rng.py", "codes.py", "engine/kernels.py", "engine/record.py"):
         assert (package / name).is_file()
         assert any(name == s or name.startswith(s + "/") for s in jitcache.SOURCES), name
+
+
+def test_is_cached_tells_whether_a_kernel_must_still_be_compiled(tmp_path, monkeypatch):
+    (tmp_path / "kernel_for_cache_test.py").write_text(
+        "from numba import njit\n\n@njit(cache=True)\ndef twice(x):\n    return 2 * x\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import kernel_for_cache_test as mod
+
+    assert jitcache.is_cached(mod.twice) is False
+    assert mod.twice(21) == 42
+    assert jitcache.is_cached(mod.twice) is True
+    assert jitcache.is_cached(len) is None
+
+
+def test_a_run_says_when_it_must_compile_the_engine_first(monkeypatch, capsys):
+    from sim import run
+
+    monkeypatch.setattr(jitcache, "is_cached", lambda _dispatcher: False)
+    run._compile_notice("numba")
+    assert "compiling the numba engine" in capsys.readouterr().err
+    run._compile_notice("mesa")
+    monkeypatch.setattr(jitcache, "is_cached", lambda _dispatcher: True)
+    run._compile_notice("numba")
+    assert capsys.readouterr().err == ""
