@@ -169,7 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="comma-separated population sizes for the scaling table "
                        "(numba engine only; empty to skip)")
     bench.add_argument("--repeats", type=_positive_int, default=5,
-                       help="runs of the numba engine; its rate is the median run (default 5)")
+                       help="runs of the numba engine, half before the mesa run and half after, "
+                       "each followed by a run of the bare loop; the rates are the median runs "
+                       "(default 5)")
     bench.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
 
     return parser
