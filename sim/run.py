@@ -74,9 +74,9 @@ def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | Non
     if progress:
         from tqdm import tqdm
 
-        _compile_notice(engine or scenario.engine)
-
         from sim.calendar import Calendar
+
+        _compile_notice(engine or scenario.engine)
 
         weeks = Calendar.for_period(scenario.period.start, scenario.period.end,
                                     scenario.parameters.burn_in_years).n_weeks
