@@ -9,9 +9,12 @@ are written into a preallocated buffer; ``n_ev[0]`` is the fill level. The Mesa 
 (``sim.engine.mesa_engine``) performs the same phases agent by agent;
 ``tests/test_engine_equivalence.py`` holds them to identical event logs.
 
-Only youths with ids in ``[lo, hi)`` can change: ``lo`` is the first youth not yet aged out
-and ``hi`` the number registered so far, so the loops skip the long-gone and the unborn.
-After returns, the phases visit only the youths in follow-up (:func:`in_follow_up`).
+Only youths who have entered and not aged out can change. The engine keeps their ids in a
+list, ``present`` (ascending: ids are given in order of entry), so the weekly loops skip the
+long-gone and the unborn; entry order is not birth order, so a range of ids from the first
+youth not yet aged out would hold about as many aged-out youths as present ones. One pass
+over the list (:func:`scan_present`) finds who ages out, who returns, and who is in follow-up
+this week; after returns, the phases visit only the youths in follow-up.
 """
 
 from __future__ import annotations
@@ -296,43 +299,66 @@ def phase_inflow(Y, E, n_ev, P, keys, w, first, last):
 
 
 @njit(cache=True)
-def phase_ageing(Y, A, E, n_ev, w, lo, hi):
-    """Everyone reaching 30 leaves the model (recorded, not simulated further).
+def scan_present(status, birth_week, return_hazard, return_key, w, present, n):
+    """One pass over the ``n`` present youths at the start of week ``w``: who reaches 30,
+    who comes back to Nav, and who will be in follow-up after returns.
 
-    Returns the new ``lo``: the first youth who has not aged out.
+    Returns ``(kept, aged, returning, follow_up)``, id arrays in ascending order;
+    ``present[:kept]`` is rewritten in place to hold those still present. The decisions
+    are those of the ageing and returns phases, taken for each youth in one visit instead
+    of three passes over all ids; the phases then act on the short lists, in id order, so
+    the events are the same. A return is drawn for every youth and counted only where the
+    status allows it: a branch on the status was mispredicted about as often as not, and
+    an unused draw consumes nothing (``sim.rng``).
     """
-    for i in range(lo, hi):
-        s = Y.status[i]
-        if s == S_AGED_OUT or s == S_NOT_ENTERED:
+    limit = w - AGE_OUT * WEEKS_PER_YEAR
+    aged = np.empty(n, dtype=np.uint32)
+    returning = np.empty(n, dtype=np.uint32)
+    follow_up = np.empty(n, dtype=np.uint32)
+    kept = 0
+    n_aged = 0
+    n_returning = 0
+    n_follow_up = 0
+    for k in range(n):
+        i = present[k]
+        if birth_week[i] <= limit:
+            aged[n_aged] = i
+            n_aged += 1
             continue
-        if w - Y.birth_week[i] >= AGE_OUT * WEEKS_PER_YEAR:
-            if s == S_FOLLOW_UP:
-                end_spell(Y, A, E, n_ev, w, i, PH_AGEING, S_AGED_OUT)
-            else:
-                Y.status[i] = S_AGED_OUT
-                emit(E, n_ev, w, i, PH_AGEING, EV_EXIT, S_AGED_OUT, 0)
-    while lo < hi and Y.status[lo] == S_AGED_OUT:
-        lo += 1
-    return lo
+        present[kept] = i
+        kept += 1
+        s = status[i]
+        back = (s >= S_WORK) & (s <= S_OUTSIDE) & (keyed_uniform(return_key, i) < return_hazard[s])
+        returning[n_returning] = i
+        n_returning += back
+        follow_up[n_follow_up] = i
+        n_follow_up += (s == S_FOLLOW_UP) | back
+    return kept, aged[:n_aged], returning[:n_returning], follow_up[:n_follow_up]
 
 
 @njit(cache=True)
-def phase_returns(Y, E, n_ev, P, keys, w, lo, hi):
-    """Some who left for work, education or nothing come back to Nav."""
-    ids = np.empty(hi - lo, dtype=np.uint32)
-    n = 0
-    for i in range(lo, hi):
-        s = Y.status[i]
-        if s >= S_WORK and s <= S_OUTSIDE:
-            if keyed_uniform(keys[U_RETURN], i) < P.return_hazard[s]:
-                ids[n] = i
-                n += 1
-    arrivals(Y, E, n_ev, P, keys, w, ids[:n], PH_RETURNS)
+def phase_ageing(Y, A, E, n_ev, w, aged):
+    """Everyone reaching 30 (``aged``, from :func:`scan_present`) leaves the model
+    (recorded, not simulated further)."""
+    for i in aged:
+        if Y.status[i] == S_FOLLOW_UP:
+            end_spell(Y, A, E, n_ev, w, i, PH_AGEING, S_AGED_OUT)
+        else:
+            Y.status[i] = S_AGED_OUT
+            emit(E, n_ev, w, i, PH_AGEING, EV_EXIT, S_AGED_OUT, 0)
 
 
 @njit(cache=True)
-def phase_staffing(Y, A, E, n_ev, T, w, lo, hi, youth_slots, both_first, both_slots):
-    """Ordinary youth and both-age advisors active this week (staffing levers)."""
+def phase_returns(Y, E, n_ev, P, keys, w, returning):
+    """Some who left for work, education or nothing come back to Nav (``returning``, drawn
+    in :func:`scan_present` with ``P.return_hazard`` of their status)."""
+    arrivals(Y, E, n_ev, P, keys, w, returning, PH_RETURNS)
+
+
+@njit(cache=True)
+def phase_staffing(Y, A, E, n_ev, T, w, follow_up, youth_slots, both_first, both_slots):
+    """Ordinary youth and both-age advisors active this week (staffing levers); youths of
+    an advisor who leaves wait for a new one (only youths in follow-up have an advisor)."""
     changed = False
     for j in range(youth_slots):
         on = j < T.youth_advisors[w]
@@ -346,28 +372,10 @@ def phase_staffing(Y, A, E, n_ev, T, w, lo, hi, youth_slots, both_first, both_sl
             A.active[a] = on
             changed = True
     if changed:
-        for i in range(lo, hi):
+        for i in follow_up:
             a = Y.advisor[i]
             if a >= 0 and not A.active[a]:
                 unassign(Y, A, E, n_ev, w, i, PH_STAFFING)
-
-
-@njit(cache=True)
-def in_follow_up(status, lo, hi):
-    """Ids in follow-up, ascending: the phases after returns visit only these (a youth who
-    leaves during the week stays in the list and is skipped by its status).
-
-    The ids are unsigned (``uint32``; the event log stores them as int32): indexing with an unsigned
-    id needs no check for a negative index, which was several per cent of the time of the
-    phases that loop over them.
-    """
-    ids = np.empty(hi - lo, dtype=np.uint32)
-    n = 0
-    for i in range(lo, hi):
-        if status[i] == S_FOLLOW_UP:
-            ids[n] = i
-            n += 1
-    return ids[:n]
 
 
 @njit(cache=True)
@@ -879,31 +887,37 @@ def phase_ips_places(Y, E, n_ev, T, w, active):
 
 
 @njit(cache=True)
-def step_weeks(Y, A, E, n_ev, P, T, bounds, w_from, w_to, week_first_id, layout, max_events_per_youth,
-               first_week, weekly, adv_active, adv_youths, adv_contacts, record_events):
+def step_weeks(Y, A, E, n_ev, P, T, present, counts, w_from, w_to, week_first_id, layout,
+               max_events_per_youth, first_week, weekly, adv_active, adv_youths, adv_contacts,
+               record_events):
     """Run weeks ``w_from`` .. ``w_to - 1`` (phases in PHASE_NAMES order) and record them.
 
-    ``bounds`` holds (lo, hi) and is updated. Stops early, before a week whose worst case
-    would not fit in the event buffer, and returns the next week to run: the caller grows
-    the buffer and calls again. ``layout`` = (youth_slots, both_first, both_slots).
+    ``present[:counts[0]]`` are the ids of the youths present (entered, not aged out) and
+    ``counts[1]`` the number entered; both are updated. Stops early, before a week whose
+    worst case would not fit in the event buffer, and returns the next week to run: the
+    caller grows the buffer and calls again. ``layout`` = (youth_slots, both_first,
+    both_slots).
     """
     capacity = E.week.shape[0]
     for w in range(w_from, w_to):
-        lo = bounds[0]
+        n_present = counts[0]
         first = week_first_id[w]
         last = week_first_id[w + 1]
-        if n_ev[0] + max_events_per_youth * (last - lo) > capacity:
+        if n_ev[0] + max_events_per_youth * (n_present + last - first) > capacity:
             return w
         week_start = n_ev[0]
         keys = week_keys(P.seed, w)
         phase_inflow(Y, E, n_ev, P, keys, w, first, last)
-        hi = last
-        lo = phase_ageing(Y, A, E, n_ev, w, lo, hi)
-        bounds[0] = lo
-        bounds[1] = hi
-        phase_returns(Y, E, n_ev, P, keys, w, lo, hi)
-        phase_staffing(Y, A, E, n_ev, T, w, lo, hi, layout[0], layout[1], layout[2])
-        active = in_follow_up(Y.status, lo, hi)
+        for i in range(first, last):
+            present[n_present] = i
+            n_present += 1
+        n_present, aged, returning, active = scan_present(
+            Y.status, Y.birth_week, P.return_hazard, keys[U_RETURN], w, present, n_present)
+        counts[0] = n_present
+        counts[1] = last
+        phase_ageing(Y, A, E, n_ev, w, aged)
+        phase_returns(Y, E, n_ev, P, keys, w, returning)
+        phase_staffing(Y, A, E, n_ev, T, w, active, layout[0], layout[1], layout[2])
         phase_churn(Y, A, E, n_ev, P, T, keys, w, active)
         phase_cap(Y, A, E, n_ev, T, w, active)
         phase_assign(Y, A, E, n_ev, P, T, keys, w, active)
@@ -914,10 +928,10 @@ def step_weeks(Y, A, E, n_ev, P, T, bounds, w_from, w_to, week_first_id, layout,
         k = w - first_week
         if k >= 0:
             end = n_ev[0]
-            record_week(weekly[k], lo, hi, active, Y.status, Y.group, Y.tiltak, Y.treatment, Y.labour,
-                        Y.job_search, Y.benefit, Y.ips, Y.advisor, A.role, A.active, A.hired, A.n_youths,
-                        A.older, E.kind[week_start:end], E.value[week_start:end], E.aux[week_start:end],
-                        float(T.tiltak_capacity[w]))
+            record_week(weekly[k], present[:n_present], active, Y.status, Y.group, Y.tiltak, Y.treatment,
+                        Y.labour, Y.job_search, Y.benefit, Y.ips, Y.advisor, A.role, A.active, A.hired,
+                        A.n_youths, A.older, E.kind[week_start:end], E.value[week_start:end],
+                        E.aux[week_start:end], float(T.tiltak_capacity[w]))
             adv_active[k, :] = A.active
             adv_youths[k, :] = A.n_youths
             adv_contacts[k, :, :] = A.contacts

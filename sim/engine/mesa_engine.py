@@ -319,7 +319,7 @@ class MesaEngine:
         n_youths = np.array([a.youths for a in self.advisors], dtype=np.int32)
         older = np.array([a.older for a in self.advisors], dtype=np.int32)
         follow_up = np.flatnonzero(state["status_code"] == S_FOLLOW_UP)
-        record_week(self.weekly[k], 0, len(present), follow_up, state["status_code"],
+        record_week(self.weekly[k], np.arange(len(present)), follow_up, state["status_code"],
                     state["innsatsgruppe_code"], state["tiltak_code"], state["treatment_code"],
                     state["labour_attachment_code"],
                     state["job_search"], state["benefit_code"], state["ips_code"], advisor_ids, role, active,

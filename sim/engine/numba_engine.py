@@ -55,8 +55,8 @@ class NumbaEngine:
         self.events = empty_events(self._event_capacity() if record_events else 4096)
         self.n_ev = np.zeros(1, dtype=np.int64)
         self.week = 0
-        self.lo = 0
-        self.hi = 0
+        self.present = np.empty(n, dtype=np.uint32)  # ids present, ascending; see kernels
+        self.counts = np.zeros(2, dtype=np.int64)  # (youths present, youths entered)
         n_period = self.sizes.n_weeks - self.sizes.first_week
         self.weekly = np.zeros((n_period, N_WEEKLY), dtype=np.float64)
         self.adv_active = np.zeros((n_period, n_adv), dtype=np.bool_)
@@ -84,6 +84,11 @@ class NumbaEngine:
         return np.clip(leaves - entry, 0, None)
 
     @property
+    def hi(self) -> int:
+        """Youths entered so far (ids ``[0, hi)``)."""
+        return int(self.counts[1])
+
+    @property
     def n_weeks(self) -> int:
         return self.sizes.n_weeks
 
@@ -91,18 +96,17 @@ class NumbaEngine:
         """Run compiled weeks up to ``w_to``, growing the event buffer whenever it must."""
         lay = self.layout
         layout = np.array([lay.youth_slots, lay.both_first, lay.both_slots], dtype=np.int64)
-        bounds = np.array([self.lo, self.hi], dtype=np.int64)
         while self.week < w_to:
             reached = K.step_weeks(
-                self.youths, self.advisors, self.events, self.n_ev, self.params, self.timeline, bounds,
-                self.week, w_to, self.schedule.week_first_id, layout, MAX_EVENTS_PER_YOUTH_WEEK,
-                self.sizes.first_week, self.weekly, self.adv_active, self.adv_youths, self.adv_contacts,
-                self.record_events)
+                self.youths, self.advisors, self.events, self.n_ev, self.params, self.timeline,
+                self.present, self.counts, self.week, w_to, self.schedule.week_first_id, layout,
+                MAX_EVENTS_PER_YOUTH_WEEK, self.sizes.first_week, self.weekly, self.adv_active,
+                self.adv_youths, self.adv_contacts, self.record_events)
             self.week = int(reached)
-            self.lo, self.hi = int(bounds[0]), int(bounds[1])
             if self.week < w_to:
                 used = int(self.n_ev[0])
-                ahead = int(self.schedule.week_first_id[self.week + 1]) - self.lo
+                wf = self.schedule.week_first_id
+                ahead = int(self.counts[0]) + int(wf[self.week + 1] - wf[self.week])
                 need = used + MAX_EVENTS_PER_YOUTH_WEEK * ahead
                 self.events = grown(self.events, used, max(need, 2 * len(self.events.week)))
 

@@ -72,15 +72,15 @@ C_HIRED = _IDX[("hired_advisors", "")]
 
 
 @njit(cache=True)
-def record_week(row, lo, hi, follow_up, status, group, tiltak, treatment, labour, job_search, benefit, ips,
+def record_week(row, present, follow_up, status, group, tiltak, treatment, labour, job_search, benefit, ips,
                 advisor, adv_role, adv_active, adv_hired, adv_youths, adv_older, ev_kind, ev_value, ev_aux,
                 tiltak_capacity):
     """Fill ``row`` (length N_WEEKLY) with this week's statistics.
 
-    ``follow_up`` holds (at least) the ids of the youths in follow-up, ascending; ``ev_*``
-    are the events of this week only. Youths outside ``[lo, hi)`` are aged out or not yet
-    entered and are not counted (the ``not_entered``/``aged_out`` status stocks count only
-    the youths in range).
+    ``present`` holds the ids of the youths whose statuses are counted (entered and not
+    aged out; youths who aged out this week may be among them, as the ``aged_out`` stock is
+    left at zero); ``follow_up`` holds (at least) the ids of the youths in follow-up,
+    ascending; ``ev_*`` are the events of this week only.
     """
     # Counts are kept as integers and written to the float row once: adding 1.0 to a row
     # cell is a chain of dependent floating-point additions through memory, per youth.
@@ -90,9 +90,10 @@ def record_week(row, lo, hi, follow_up, status, group, tiltak, treatment, labour
     # histograms keep consecutive increments of one count from waiting on each other.
     n_status = len(STATUS)
     by_status = np.zeros((4, n_status), dtype=np.int64)
-    for i in range(lo, hi):
+    for k in range(present.shape[0]):
+        i = present[k]
         s = status[i]
-        by_status[i & 3, s] += 1
+        by_status[k & 3, s] += 1
         counts[C_BENEFIT + benefit[i]] += s == S_UFORE
     for s in range(n_status):
         counts[C_STATUS + s] = by_status[0, s] + by_status[1, s] + by_status[2, s] + by_status[3, s]
@@ -155,5 +156,5 @@ def record_week(row, lo, hi, follow_up, status, group, tiltak, treatment, labour
         row[C_ADVISORS + r] = n
         row[C_YOUTHS_PER_ADVISOR + r] = youths[r] / n
     row[C_HIRED] = hired
-    # aged_out youths below lo are not in range; the stock of aged_out is not meaningful here
+    # the aged out are gone: a stock of them is not meaningful here
     row[C_STATUS + S_AGED_OUT] = 0.0
