@@ -164,11 +164,13 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
         out, secs, m = _timed_run(s, "numba", s.seed, record_events=False)
         ywn, mean_n = youth_weeks_no_events(m)
         table_bytes = sum(a.nbytes for a in m.engine.youths)
+        scratch_bytes = sum(a.nbytes for a in m.engine.workspace) + m.engine.present.nbytes
         result["scaling"].append({
             "youths": int(round(mean_n)), "weeks": m.engine.n_weeks,
             "youth_weeks_per_s": ywn / secs, "seconds": secs,
             "bytes_per_youth": table_bytes / max(mean_n, 1.0),
             "bytes_per_youth_allocated": table_bytes / len(m.engine.youths.status),
+            "workspace_bytes_per_youth": scratch_bytes / max(mean_n, 1.0),
         })
         log(f"bench: scaling {n}: {ywn / secs / 1e6:.2f} M youth-weeks/s")
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -197,10 +199,12 @@ def table(result: dict[str, Any]) -> str:
     ]
     if result["scaling"]:
         lines.append("scaling (numba, event log off):")
-        lines.append(f"  {'youths':>10} {'youth-weeks/s':>15} {'bytes/youth':>12} {'seconds':>9}")
+        lines.append(f"  {'youths':>10} {'youth-weeks/s':>15} {'bytes/youth':>12} "
+                     f"{'scratch B/youth':>16} {'seconds':>9}")
         for row in result["scaling"]:
             lines.append(f"  {row['youths']:>10,} {row['youth_weeks_per_s']:>15,.0f} "
-                         f"{row['bytes_per_youth']:>12,.0f} {row['seconds']:>9.1f}")
+                         f"{row['bytes_per_youth']:>12,.0f} {row['workspace_bytes_per_youth']:>16,.0f} "
+                         f"{row['seconds']:>9.1f}")
     return "\n".join(lines)
 
 

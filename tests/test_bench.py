@@ -42,6 +42,9 @@ def test_bench_reports_every_figure_consistently(small_bench: dict) -> None:
     assert 200 < r["youths"] < 800
     (row,) = r["scaling"]
     assert row["youth_weeks_per_s"] > 0 and row["bytes_per_youth"] > 0
+    # state tables and the weekly scratch together stay within the 1 KB a youth allowed
+    scratch = row["workspace_bytes_per_youth"]
+    assert scratch > 0 and row["bytes_per_youth"] + scratch < 1024
 
 
 def test_bench_table_shows_the_ratio(small_bench: dict) -> None:

@@ -9,10 +9,12 @@ steps on.
 from __future__ import annotations
 
 import mesa
+import numpy as np
 import pytest
 
 from sim.agents import Advisor, Youth
 from sim.agents.views import AdvisorView, YouthView
+from sim.codes import EV_EXIT, S_AGED_OUT
 from sim.engine.kernels import PHASE_NAMES
 from sim.model import NavModel
 from sim.scenario.schema import Scenario
@@ -100,3 +102,23 @@ def test_numba_views_read_like_mesa_agents(small: Scenario) -> None:
     in_follow_up = [y for y in youths if y.status == "follow_up"]
     assert in_follow_up and any(y.advisor >= 0 for y in in_follow_up)
     assert checked > len(views)  # the second round re-read the views made in the first
+
+
+def test_numba_workspace_fits_the_busiest_week_exactly(small: Scenario) -> None:
+    """The numba engine's scratch is sized before the run to the most youths present in any
+    week; counted again from the run's own event log, the busiest week must match: fewer
+    and a week would not fit, more and memory is wasted at national scale."""
+    model = NavModel(small, 3, engine="numba")
+    out = model.run()
+    engine = model.engine
+    n_weeks = engine.n_weeks
+    entry = out.youths["entry_week"].astype(np.int64)
+    ev = out.events
+    aged = (ev["kind"] == EV_EXIT) & (ev["value"] == S_AGED_OUT)
+    ages_out = np.full(len(entry), n_weeks, dtype=np.int64)
+    ages_out[ev["youth"][aged]] = ev["week"][aged]
+    # present when the week starts: entered, and not aged out in an earlier week
+    busiest = max(int(((entry <= w) & (ages_out >= w)).sum()) for w in range(n_weeks))
+    assert aged.any()
+    assert engine.most_present() == busiest
+    assert len(engine.workspace.follow_up) == len(engine.present) == busiest

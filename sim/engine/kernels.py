@@ -5,7 +5,8 @@ struct-of-arrays tables (``sim.engine.tables``) in id order and calls the shared
 rules of ``sim.rules``. Every random number is ``sim.rng.uniform`` of (seed, stream, week,
 id); the week's stream keys are computed once (``keys``, from ``sim.rng.week_keys``) and each
 decision mixes in its id (``keyed_uniform``): the same bits, one mixing round a draw. Events
-are written into a preallocated buffer; ``n_ev[0]`` is the fill level. The Mesa engine
+are written into a preallocated buffer; ``n_ev[0]`` is the fill level. The week's scratch
+lists live in a workspace allocated once (``sim.engine.tables.Workspace``). The Mesa engine
 (``sim.engine.mesa_engine``) performs the same phases agent by agent;
 ``tests/test_engine_equivalence.py`` holds them to identical event logs.
 
@@ -111,11 +112,6 @@ from sim.rng import (
 )
 
 AGE_OUT = 30
-
-#: A youth's place in their advisor's slice of the contact phase's compressed list: id,
-#: position in the follow-up list, and priorities; 32 bytes, so one write moves it.
-SLOT = np.dtype([("youth", np.uint32), ("at", np.uint32), ("meet", np.float64),
-                 ("digital", np.float64), ("plan", np.float64)], align=True)
 
 # Phases of the week, in order. The index is written with every event so that the event log
 # can be put back in the order things happened.
@@ -299,12 +295,13 @@ def phase_inflow(Y, E, n_ev, P, keys, w, first, last):
 
 
 @njit(cache=True)
-def scan_present(status, birth_week, return_hazard, return_key, w, present, n):
+def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S):
     """One pass over the ``n`` present youths at the start of week ``w``: who reaches 30,
     who comes back to Nav, and who will be in follow-up after returns.
 
     Returns ``(kept, aged, returning, follow_up)``, id arrays in ascending order;
-    ``present[:kept]`` is rewritten in place to hold those still present. The decisions
+    ``present[:kept]`` is rewritten in place to hold those still present; the lists are
+    views of the workspace ``S`` (``sim.engine.tables.Workspace``). The decisions
     are those of the ageing and returns phases, taken for each youth in one visit instead
     of three passes over all ids; the phases then act on the short lists, in id order, so
     the events are the same. A return is drawn for every youth and counted only where the
@@ -312,9 +309,9 @@ def scan_present(status, birth_week, return_hazard, return_key, w, present, n):
     an unused draw consumes nothing (``sim.rng``).
     """
     limit = w - AGE_OUT * WEEKS_PER_YEAR
-    aged = np.empty(n, dtype=np.uint32)
-    returning = np.empty(n, dtype=np.uint32)
-    follow_up = np.empty(n, dtype=np.uint32)
+    aged = S.aged
+    returning = S.returning
+    follow_up = S.follow_up
     kept = 0
     n_aged = 0
     n_returning = 0
@@ -445,10 +442,10 @@ def _hire(A, office):
 
 
 @njit(cache=True)
-def phase_assign(Y, A, E, n_ev, P, T, keys, w, active):
+def phase_assign(Y, A, E, n_ev, P, T, keys, w, active, S):
     """Youths without an advisor get one in their office, longest waiting first."""
-    waiting = np.empty(active.shape[0], dtype=np.uint32)
-    since = np.empty(active.shape[0], dtype=np.int64)
+    waiting = S.waiting
+    since = S.since
     count = 0
     for i in active:
         if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] < 0:
@@ -522,7 +519,7 @@ def _take_best(score, n):
 
 
 @njit(cache=True)
-def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
+def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
     """Advisors spend their weekly contact budget; youths write in the activity plan.
 
     The work is laid out for the memory, since at national scale this phase was the one
@@ -551,11 +548,12 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
     weight = P.intensity_weight
     garanti = T.garanti[w]
     # 1. in id order: each youth's advisor and priorities (by position in ``active``)
-    start = np.zeros(n_adv + 1, dtype=np.int64)
-    advisor_at = np.empty(n, dtype=np.int32)  # -1: not followed up by an advisor
-    meet = np.empty(n, dtype=np.float64)
-    digital = np.empty(n, dtype=np.float64)  # -inf: no digital channel reaches them
-    plan = np.empty(n, dtype=np.float64)  # -inf: not reached by the activity plan
+    start = S.start
+    start[:] = 0
+    advisor_at = S.advisor_at  # -1: not followed up by an advisor
+    meet = S.meet
+    digital = S.digital  # -inf: no digital channel reaches them
+    plan = S.plan  # -inf: not reached by the activity plan
     for p in range(n):
         i = active[p]
         Y.contacted[i] = False
@@ -582,9 +580,11 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
     # 2. each youth into their advisor's slice, in a loop that does nothing else: its writes
     # land all over memory, and a short loop keeps many of them in flight at once
     n_members = start[n_adv]
-    slots = np.empty(n_members, dtype=SLOT)
-    given = np.zeros(n_members, dtype=np.bool_)  # contacted this week, by slot
-    fill = start[:-1].copy()
+    slots = S.slots
+    given = S.given  # contacted this week, by slot
+    given[:n_members] = False
+    fill = S.fill
+    fill[:] = start[:-1]
     for p in range(n):
         a = advisor_at[p]
         if a < 0:
@@ -598,7 +598,8 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active):
         slot.digital = digital[p]
         slot.plan = plan[p]
     # 3. advisor by advisor: budgets, quotas, and who gets the contacts
-    channel_of = np.full(n, -1, dtype=np.int8)  # by position in ``active``
+    channel_of = S.channel_of  # by position in ``active``
+    channel_of[:n] = -1
     A.contacts[:, :] = 0
     budget = np.empty(4, dtype=np.float64)
     quota = np.empty(4, dtype=np.int64)
@@ -826,12 +827,12 @@ def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active):
 
 
 @njit(cache=True)
-def _queue(state, since, active, status):
+def _queue(state, since, active, status, S):
     """Places in use, and ids waiting in queue order (earliest first, then lowest id)."""
     in_use = 0
     count = 0
-    ids = np.empty(active.shape[0], dtype=np.uint32)
-    keys = np.empty(active.shape[0], dtype=np.int64)
+    ids = S.waiting
+    keys = S.since
     for i in active:
         if status[i] == S_FOLLOW_UP:
             if state[i] == Q_IN:
@@ -844,9 +845,9 @@ def _queue(state, since, active, status):
 
 
 @njit(cache=True)
-def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, active):
+def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, active, S):
     """Free tiltak places go to the waiting list in order; no-shows lose their place."""
-    in_use, queue = _queue(Y.tiltak, Y.tiltak_since, active, Y.status)
+    in_use, queue = _queue(Y.tiltak, Y.tiltak_since, active, Y.status, S)
     free = T.tiltak_capacity[w] - in_use
     if free <= 0:
         return
@@ -868,9 +869,9 @@ def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, active):
 
 
 @njit(cache=True)
-def phase_ips_places(Y, E, n_ev, T, w, active):
+def phase_ips_places(Y, E, n_ev, T, w, active, S):
     """Free IPS places go to referred youths in order."""
-    in_use, queue = _queue(Y.ips, Y.ips_since, active, Y.status)
+    in_use, queue = _queue(Y.ips, Y.ips_since, active, Y.status, S)
     free = T.ips_capacity[w] - in_use
     if free <= 0:
         return
@@ -887,7 +888,7 @@ def phase_ips_places(Y, E, n_ev, T, w, active):
 
 
 @njit(cache=True)
-def step_weeks(Y, A, E, n_ev, P, T, present, counts, w_from, w_to, week_first_id, layout,
+def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first_id, layout,
                max_events_per_youth, first_week, weekly, adv_active, adv_youths, adv_contacts,
                record_events):
     """Run weeks ``w_from`` .. ``w_to - 1`` (phases in PHASE_NAMES order) and record them.
@@ -905,6 +906,8 @@ def step_weeks(Y, A, E, n_ev, P, T, present, counts, w_from, w_to, week_first_id
         last = week_first_id[w + 1]
         if n_ev[0] + max_events_per_youth * (n_present + last - first) > capacity:
             return w
+        if n_present + last - first > present.shape[0]:
+            raise ValueError("more youths present than the workspace was sized for")
         week_start = n_ev[0]
         keys = week_keys(P.seed, w)
         phase_inflow(Y, E, n_ev, P, keys, w, first, last)
@@ -912,7 +915,7 @@ def step_weeks(Y, A, E, n_ev, P, T, present, counts, w_from, w_to, week_first_id
             present[n_present] = i
             n_present += 1
         n_present, aged, returning, active = scan_present(
-            Y.status, Y.birth_week, P.return_hazard, keys[U_RETURN], w, present, n_present)
+            Y.status, Y.birth_week, P.return_hazard, keys[U_RETURN], w, present, n_present, S)
         counts[0] = n_present
         counts[1] = last
         phase_ageing(Y, A, E, n_ev, w, aged)
@@ -920,11 +923,11 @@ def step_weeks(Y, A, E, n_ev, P, T, present, counts, w_from, w_to, week_first_id
         phase_staffing(Y, A, E, n_ev, T, w, active, layout[0], layout[1], layout[2])
         phase_churn(Y, A, E, n_ev, P, T, keys, w, active)
         phase_cap(Y, A, E, n_ev, T, w, active)
-        phase_assign(Y, A, E, n_ev, P, T, keys, w, active)
-        phase_contacts(Y, A, E, n_ev, P, T, keys, w, active)
+        phase_assign(Y, A, E, n_ev, P, T, keys, w, active, S)
+        phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S)
         phase_transitions(Y, A, E, n_ev, P, T, keys, w, active)
-        phase_tiltak_places(Y, E, n_ev, P, T, keys, w, active)
-        phase_ips_places(Y, E, n_ev, T, w, active)
+        phase_tiltak_places(Y, E, n_ev, P, T, keys, w, active, S)
+        phase_ips_places(Y, E, n_ev, T, w, active, S)
         k = w - first_week
         if k >= 0:
             end = n_ev[0]

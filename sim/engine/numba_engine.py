@@ -15,7 +15,7 @@ from sim.engine import kernels as K
 from sim.engine.output import EngineOutput
 from sim.engine.record import N_WEEKLY
 from sim.engine.setup import advisor_layout, entry_schedule
-from sim.engine.tables import Advisors, empty_events, empty_youths, grown
+from sim.engine.tables import Advisors, empty_events, empty_workspace, empty_youths, grown
 from sim.params import build
 from sim.scenario.schema import Scenario
 
@@ -55,8 +55,10 @@ class NumbaEngine:
         self.events = empty_events(self._event_capacity() if record_events else 4096)
         self.n_ev = np.zeros(1, dtype=np.int64)
         self.week = 0
-        self.present = np.empty(n, dtype=np.uint32)  # ids present, ascending; see kernels
+        most = self.most_present()
+        self.present = np.empty(most, dtype=np.uint32)  # ids present, ascending; see kernels
         self.counts = np.zeros(2, dtype=np.int64)  # (youths present, youths entered)
+        self.workspace = empty_workspace(most, n_adv)
         n_period = self.sizes.n_weeks - self.sizes.first_week
         self.weekly = np.zeros((n_period, N_WEEKLY), dtype=np.float64)
         self.adv_active = np.zeros((n_period, n_adv), dtype=np.bool_)
@@ -83,6 +85,17 @@ class NumbaEngine:
                             self.sizes.n_weeks)
         return np.clip(leaves - entry, 0, None)
 
+    def most_present(self) -> int:
+        """The most youths present in any week, counting those who age out that week (they
+        are still in the list when the week starts)."""
+        y = self.youths
+        n_weeks = self.sizes.n_weeks
+        entry = y.entry_week.astype(np.int64)
+        last = y.birth_week.astype(np.int64) + K.AGE_OUT * WEEKS_PER_YEAR  # the week they age out
+        arrive = np.bincount(np.minimum(entry, n_weeks), minlength=n_weeks + 2)
+        leave = np.bincount(np.clip(last + 1, 0, n_weeks + 1), minlength=n_weeks + 2)
+        return max(int(np.cumsum(arrive - leave)[:n_weeks].max()), 1)
+
     @property
     def hi(self) -> int:
         """Youths entered so far (ids ``[0, hi)``)."""
@@ -99,8 +112,8 @@ class NumbaEngine:
         while self.week < w_to:
             reached = K.step_weeks(
                 self.youths, self.advisors, self.events, self.n_ev, self.params, self.timeline,
-                self.present, self.counts, self.week, w_to, self.schedule.week_first_id, layout,
-                MAX_EVENTS_PER_YOUTH_WEEK, self.sizes.first_week, self.weekly, self.adv_active,
+                self.workspace, self.present, self.counts, self.week, w_to, self.schedule.week_first_id,
+                layout, MAX_EVENTS_PER_YOUTH_WEEK, self.sizes.first_week, self.weekly, self.adv_active,
                 self.adv_youths, self.adv_contacts, self.record_events)
             self.week = int(reached)
             if self.week < w_to:

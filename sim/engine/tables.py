@@ -62,6 +62,41 @@ class Advisors(NamedTuple):
     office_members: np.ndarray  # int32   office_members[office_start[o]:office_start[o+1]]
 
 
+#: A youth's place in their advisor's slice of the contact phase's compressed list: id,
+#: position in the follow-up list, and priorities; 32 bytes, so one write moves it.
+SLOT = np.dtype([("youth", np.uint32), ("at", np.uint32), ("meet", np.float64),
+                 ("digital", np.float64), ("plan", np.float64)], align=True)
+
+
+class Workspace(NamedTuple):
+    """Scratch arrays the weekly phases fill and read within one week, allocated once.
+
+    Every week the phases need lists and columns as long as the youths present. Made fresh
+    each week they cost a page fault and the zeroing of a fresh page for every 4 KB once
+    they outgrow the allocator's free lists: at a million youths about 10 000 faults and
+    a sixth of the engine's time a week. Sized to the most youths ever present at once
+    (known before the run from entry and birth weeks), they are touched in place.
+    """
+    # ids from the pass over the present youths (``kernels.scan_present``)
+    aged: np.ndarray  # uint32
+    returning: np.ndarray  # uint32
+    follow_up: np.ndarray  # uint32, the week's follow-up list: held until the week ends
+    # a waiting list: advisor assignment, then the tiltak and IPS queues
+    waiting: np.ndarray  # uint32 ids
+    since: np.ndarray  # int64 sort key
+    # the contact phase, by position in the follow-up list
+    advisor_at: np.ndarray  # int32
+    meet: np.ndarray  # float64
+    digital: np.ndarray  # float64
+    plan: np.ndarray  # float64
+    channel_of: np.ndarray  # int8
+    # the contact phase, by advisor and by slot of an advisor's slice
+    start: np.ndarray  # int64 [advisors + 1]
+    fill: np.ndarray  # int64 [advisors]
+    slots: np.ndarray  # SLOT
+    given: np.ndarray  # bool
+
+
 class Events(NamedTuple):
     week: np.ndarray  # int32
     youth: np.ndarray  # int32
@@ -87,6 +122,19 @@ def empty_youths(n: int) -> Youths:
     y.group[:] = -1
     y.advisor[:] = -1
     return y
+
+
+def empty_workspace(n: int, n_advisors: int) -> Workspace:
+    """Scratch for weeks with at most ``n`` youths present and ``n_advisors`` advisors."""
+    return Workspace(
+        aged=np.empty(n, dtype=np.uint32), returning=np.empty(n, dtype=np.uint32),
+        follow_up=np.empty(n, dtype=np.uint32), waiting=np.empty(n, dtype=np.uint32),
+        since=np.empty(n, dtype=np.int64), advisor_at=np.empty(n, dtype=np.int32),
+        meet=np.empty(n, dtype=np.float64), digital=np.empty(n, dtype=np.float64),
+        plan=np.empty(n, dtype=np.float64), channel_of=np.empty(n, dtype=np.int8),
+        start=np.empty(n_advisors + 1, dtype=np.int64), fill=np.empty(n_advisors, dtype=np.int64),
+        slots=np.empty(n, dtype=SLOT), given=np.empty(n, dtype=np.bool_),
+    )
 
 
 def empty_events(capacity: int) -> Events:
