@@ -42,6 +42,8 @@ def test_bench_reports_every_figure_consistently(small_bench: dict) -> None:
     assert 200 < r["youths"] < 800
     (row,) = r["scaling"]
     assert row["youth_weeks_per_s"] > 0 and row["bytes_per_youth"] > 0
+    # a small size is run as often as the numba engine itself, and its rate is the median run
+    assert len(row["runs"]) == 3 and row["seconds"] == statistics.median(row["runs"])
     # state tables and the weekly scratch together stay within the 1 KB a youth allowed
     scratch = row["workspace_bytes_per_youth"]
     assert scratch > 0 and row["bytes_per_youth"] + scratch < 1024
