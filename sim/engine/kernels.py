@@ -307,6 +307,12 @@ def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S
     the events are the same. A return is drawn for every youth and counted only where the
     status allows it: a branch on the status was mispredicted about as often as not, and
     an unused draw consumes nothing (``sim.rng``).
+
+    The follow-up list is what the phases after returns visit: a youth who leaves during
+    the week stays in it and is skipped by their status. Ids are unsigned (``uint32``; the
+    event log stores them as int32): indexing with an unsigned id needs no check for a
+    negative index, which was several per cent of the time of the phases that loop over
+    them.
     """
     limit = w - AGE_OUT * WEEKS_PER_YEAR
     aged = S.aged
