@@ -76,24 +76,27 @@ class NumbaEngine:
         """
         return max(4096, int(self.youth_weeks().sum()) + EVENTS_AT_ENTRY * len(self.youths.status))
 
+    def _entry_and_age_out(self, upto: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Each youth's entry week and the week they reach 30 (and age out), known from the
+        start; only the first ``upto`` youths if given."""
+        y = self.youths
+        entry = y.entry_week[:upto].astype(np.int64)
+        ages_out = y.birth_week[:upto].astype(np.int64) + K.AGE_OUT * WEEKS_PER_YEAR
+        return entry, ages_out
+
     def youth_weeks(self, upto: int | None = None) -> np.ndarray:
         """Weeks each youth spends in the model, from entry to age 30 or the end of the run;
         only the first ``upto`` youths if given."""
-        y = self.youths
-        entry = y.entry_week[:upto].astype(np.int64)
-        leaves = np.minimum(y.birth_week[:upto].astype(np.int64) + K.AGE_OUT * WEEKS_PER_YEAR,
-                            self.sizes.n_weeks)
-        return np.clip(leaves - entry, 0, None)
+        entry, ages_out = self._entry_and_age_out(upto)
+        return np.clip(np.minimum(ages_out, self.sizes.n_weeks) - entry, 0, None)
 
     def most_present(self) -> int:
         """The most youths present in any week, counting those who age out that week (they
         are still in the list when the week starts)."""
-        y = self.youths
         n_weeks = self.sizes.n_weeks
-        entry = y.entry_week.astype(np.int64)
-        last = y.birth_week.astype(np.int64) + K.AGE_OUT * WEEKS_PER_YEAR  # the week they age out
+        entry, ages_out = self._entry_and_age_out()
         arrive = np.bincount(np.minimum(entry, n_weeks), minlength=n_weeks + 2)
-        leave = np.bincount(np.clip(last + 1, 0, n_weeks + 1), minlength=n_weeks + 2)
+        leave = np.bincount(np.clip(ages_out + 1, 0, n_weeks + 1), minlength=n_weeks + 2)
         return max(int(np.cumsum(arrive - leave)[:n_weeks].max()), 1)
 
     @property
