@@ -504,10 +504,11 @@ def _contact(A, E, n_ev, w, a, channel, slots, s, given, channel_of):
     channel_of[slots[s].at] = channel
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _take_best(score, n):
     """Position of the highest score in ``score[:n]`` (the earliest on ties), marked as taken
-    (its score set to -inf); -1 when all are taken.
+    (its score set to -inf); -1 when all are taken. Inlined: as a call, taking the array as
+    an argument cost two atomic reference-count updates a contact.
 
     Taking the best repeatedly gives the positions in the order of a stable sort by
     descending score, but costs only the scans for the contacts actually given: an advisor
@@ -718,7 +719,9 @@ def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active):
                 g -= 1
                 Y.group[i] = g
                 emit(E, n_ev, w, i, PH_TRANSITIONS, EV_REASSESSMENT, g, 0)
-        health = Y.mental_health[i] or Y.other_health[i]
+        # ``|``, not ``or``: numba compiles ``or`` of two array elements into branches that
+        # hold a reference to each array, two atomic updates a youth
+        health = Y.mental_health[i] | Y.other_health[i]
         # 2. benefits
         b = Y.benefit[i]
         if b == B_DAGPENGER and w - Y.benefit_since[i] >= P.dagpenger_max_weeks:
