@@ -8,8 +8,10 @@ them (loops, queues, tables) is written twice, and the equivalence tests check t
 
 Each rule is ``register_jitable``: plain Python when called from Python, compiled inline
 when called from a kernel. Only + - * / and comparisons are used, so Python and compiled
-code round identically. Rules take numbers and small arrays, never the whole parameter
-record: compiled code passes big records by value, which costs more than the rule.
+code round identically. Rules take numbers and small tuples of weights, never the whole
+parameter record (compiled code passes big records by value, which costs more than the
+rule) and not arrays where a kernel calls them for every youth: an array argument costs two
+atomic reference-count updates a call (``sim.params``).
 
 THE MECHANISM (every policy question hangs on it): contacts raise a youth's *follow-up
 intensity* (:func:`updated_intensity`), and intensity multiplies the hazards of moving into
