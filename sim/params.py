@@ -1,10 +1,11 @@
 """From a validated scenario to what the engines read: flat parameters and a weekly timeline.
 
 Both engines take the same two immutable records: :class:`Params` (behaviour: per-group
-hazards as small float64 arrays indexed by innsatsgruppe code, scalars as floats) and
-:class:`Timeline` (every input series and policy lever resolved to one value per week, so
-"from 2025-01-01" is just a change in an array). Named tuples of scalars and arrays are
-what numba kernels accept directly, and they read naturally in Python.
+hazards as small float64 arrays indexed by innsatsgruppe code, the rules' packed weights as
+tuples, scalars as floats) and :class:`Timeline` (every input series and policy lever
+resolved to one value per week, so "from 2025-01-01" is just a change in an array). Named
+tuples of scalars, tuples and arrays are what numba kernels accept directly, and they read
+naturally in Python.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ CAP_MODES = ("hard", "overflow", "hire")
 #: Order of the packed weights the rules read (``sim.rules``). They are tuples, not arrays:
 #: the rules take them as arguments once per youth a week, and a tuple is a plain value in
 #: compiled code, while passing an array costs two atomic reference-count updates a call
-#: (a sixth of the numba engine's time when these were arrays).
+#: (with the other such calls in the weekly loops, a sixth of the numba engine's time).
 PRIORITY = ("new_user", "in_tiltak", "in_treatment", "per_week_waiting", "garanti_boost")
 TILTAK_MULTS = ("treatment", "partly_working", "laid_off", "dagpenger", "early")
 EXIT_MULTS = ("in_tiltak", "in_treatment", "mental_health", "compulsory", "higher", "aap", "partly_working")
