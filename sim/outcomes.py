@@ -358,13 +358,20 @@ def _first_contact(events: pd.DataFrame, kinds: np.ndarray, first_week: int, n_w
                    reps: int) -> np.ndarray:
     """Mean weeks from first registration (in the period) to the first advisor contact."""
     stride = _stride(events)
-    rep_all = events["rep"].to_numpy().astype(np.int64)
-    week_all = events["week"].to_numpy().astype(np.int64)
-    key_all = _youth_key(rep_all, events["youth"].to_numpy(), stride)
+    rep_all = events["rep"].to_numpy()
+    week_all = events["week"].to_numpy()
+    youth_all = events["youth"].to_numpy()
     wstride = n_weeks + 1
 
+    def keyed(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Youth key, week and rep (int64) of the events in ``mask``: widened after the
+        selection, since at national scale each int64 column of the whole log is 0.7 GB."""
+        rep = rep_all[mask].astype(np.int64)
+        return _youth_key(rep, youth_all[mask], stride), week_all[mask].astype(np.int64), rep
+
     def sorted_keys(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        k = key_all[mask] * wstride + week_all[mask]
+        key, week, _ = keyed(mask)
+        k = key * wstride + week
         k.sort()
         return k, k // wstride
 
@@ -373,7 +380,7 @@ def _first_contact(events: pd.DataFrame, kinds: np.ndarray, first_week: int, n_w
 
     reg = (kinds == codes.EV_REGISTRATION) & (week_all >= first_week) \
         & (week_all + FIRST_CONTACT_MIN_WEEKS <= n_weeks)
-    key, week, rep = key_all[reg], week_all[reg], rep_all[reg]
+    key, week, rep = keyed(reg)
     if len(key) == 0:
         return np.zeros(reps)
     query = key * wstride + week
