@@ -382,25 +382,55 @@ def phase_staffing(Y, A, E, n_ev, T, w, follow_up, youth_slots, both_first, both
 
 
 @njit(cache=True)
-def phase_churn(Y, A, E, n_ev, P, T, keys, w, active):
-    """Advisor changes; a fixed contact person under the ungdomsgaranti makes them rarer."""
+def phase_churn(Y, A, E, n_ev, P, T, keys, w, active, S):
+    """Advisor changes; a fixed contact person under the ungdomsgaranti makes them rarer.
+
+    On the way, the youths in follow-up left without an advisor (by an earlier week, by
+    staffing or by churn now) go onto the assignment phase's waiting list
+    (``S.waiting``, with ``S.since`` the week they started waiting), in id order: one pass
+    over the follow-up list instead of two. Returns the list's length.
+    """
+    waiting = S.waiting
+    since = S.since
+    count = 0
     for i in active:
-        if Y.status[i] != S_FOLLOW_UP or Y.advisor[i] < 0:
+        if Y.status[i] != S_FOLLOW_UP:
             continue
-        h = P.churn
-        if garanti_target(T.garanti[w], Y.group[i]):
-            h *= P.garanti_churn_mult
-        if keyed_uniform(keys[U_CHURN], i) < h:
+        if Y.advisor[i] >= 0:
+            h = P.churn
+            if garanti_target(T.garanti[w], Y.group[i]):
+                h *= P.garanti_churn_mult
+            if keyed_uniform(keys[U_CHURN], i) >= h:
+                continue
             unassign(Y, A, E, n_ev, w, i, PH_CHURN)
+        waiting[count] = i
+        since[count] = Y.wait_since[i]
+        count += 1
+    return count
+
+
+@njit(cache=True)
+def _without_advisor(Y, active, S):
+    """The assignment phase's waiting list made afresh (as :func:`phase_churn` makes it)."""
+    waiting = S.waiting
+    since = S.since
+    count = 0
+    for i in active:
+        if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] < 0:
+            waiting[count] = i
+            since[count] = Y.wait_since[i]
+            count += 1
+    return count
 
 
 @njit(cache=True)
 def phase_cap(Y, A, E, n_ev, T, w, active):
     """A portfolio cap in force: youth advisors whose portfolio (youths and older users)
-    exceeds it hand over their most recently assigned youths."""
+    exceeds it hand over their most recently assigned youths. Returns how many."""
     cap = T.cap_youth[w]
+    handed_over = 0
     if cap <= 0:
-        return
+        return handed_over
     n_adv = A.role.shape[0]
     for a in range(n_adv):
         if not A.active[a] or A.role[a] != R_YOUTH or A.n_youths[a] + A.older[a] <= cap:
@@ -416,6 +446,8 @@ def phase_cap(Y, A, E, n_ev, T, w, active):
             if best < 0:
                 break
             unassign(Y, A, E, n_ev, w, best, PH_CAP)
+            handed_over += 1
+    return handed_over
 
 
 @njit(cache=True)
@@ -448,19 +480,15 @@ def _hire(A, office):
 
 
 @njit(cache=True)
-def phase_assign(Y, A, E, n_ev, P, T, keys, w, active, S):
-    """Youths without an advisor get one in their office, longest waiting first."""
-    waiting = S.waiting
-    since = S.since
-    count = 0
-    for i in active:
-        if Y.status[i] == S_FOLLOW_UP and Y.advisor[i] < 0:
-            waiting[count] = i
-            since[count] = Y.wait_since[i]
-            count += 1
+def phase_assign(Y, A, E, n_ev, P, T, keys, w, waiting, since):
+    """Youths without an advisor get one in their office, longest waiting first.
+
+    ``waiting`` are their ids (ascending) and ``since`` the weeks they started waiting.
+    """
+    count = waiting.shape[0]
     if count == 0:
         return
-    order = np.argsort(since[:count], kind="mergesort")
+    order = np.argsort(since, kind="mergesort")
     cap = T.cap_youth[w]
     for k in range(count):
         i = waiting[order[k]]
@@ -691,9 +719,17 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
 
 
 @njit(cache=True)
-def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active):
+def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
     """Each youth in follow-up: reassessment, benefits, treatment, IPS, tiltak referral and
-    end, job search, labour attachment, and exits (in that order)."""
+    end, job search, labour attachment, and exits (in that order).
+
+    On the way, the queues of the two place phases after it: each youth's last step here
+    is the last change to their tiltak and IPS state before those phases, so a youth still
+    in follow-up goes into the count of places in use or onto the waiting list
+    (``S.waiting``/``S.since`` for tiltak, ``S.ips_waiting``/``S.ips_since`` for IPS, in id
+    order). Collecting them here saves two more passes over the follow-up list. Returns
+    (tiltak places in use, tiltak waiting, IPS places in use, IPS waiting).
+    """
     concurrent = T.concurrent[w]
     tiltak_mults = P.tiltak_mults
     early_weeks = P.tiltak_early_weeks
@@ -701,6 +737,14 @@ def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active):
     exit_effects = P.exit_effects
     labour_market = unemployment_factor(T.unemployment[w], P.unemployment_reference,
                                         P.unemployment_elasticity)
+    tiltak_in = 0
+    tiltak_waiting = 0
+    ips_in = 0
+    ips_waiting = 0
+    tiltak_ids = S.waiting
+    tiltak_since = S.since
+    ips_ids = S.ips_waiting
+    ips_since = S.ips_since
     for i in active:
         if Y.status[i] != S_FOLLOW_UP:
             continue
@@ -833,34 +877,42 @@ def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active):
             else:
                 new = S_OUTSIDE
             end_spell(Y, A, E, n_ev, w, i, PH_TRANSITIONS, new)
+            continue
+        # 9. the queues of the place phases
+        q = Y.tiltak[i]
+        if q == Q_IN:
+            tiltak_in += 1
+        elif q == Q_WAITING:
+            tiltak_ids[tiltak_waiting] = i
+            tiltak_since[tiltak_waiting] = Y.tiltak_since[i]
+            tiltak_waiting += 1
+        q = Y.ips[i]
+        if q == Q_IN:
+            ips_in += 1
+        elif q == Q_WAITING:
+            ips_ids[ips_waiting] = i
+            ips_since[ips_waiting] = Y.ips_since[i]
+            ips_waiting += 1
+    return tiltak_in, tiltak_waiting, ips_in, ips_waiting
 
 
 @njit(cache=True)
-def _queue(state, since, active, status, S):
-    """Places in use, and ids waiting in queue order (earliest first, then lowest id)."""
-    in_use = 0
-    count = 0
-    ids = S.waiting
-    keys = S.since
-    for i in active:
-        if status[i] == S_FOLLOW_UP:
-            if state[i] == Q_IN:
-                in_use += 1
-            elif state[i] == Q_WAITING:
-                ids[count] = i
-                keys[count] = since[i]
-                count += 1
-    return in_use, ids[:count][np.argsort(keys[:count], kind="mergesort")]
+def _in_queue_order(ids, since):
+    """``ids`` (ascending) in queue order: earliest ``since`` first, then lowest id."""
+    return ids[np.argsort(since, kind="mergesort")]
 
 
 @njit(cache=True)
-def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, active, S):
-    """Free tiltak places go to the waiting list in order; no-shows lose their place."""
-    in_use, queue = _queue(Y.tiltak, Y.tiltak_since, active, Y.status, S)
+def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, in_use, waiting, since):
+    """Free tiltak places go to the waiting list in order; no-shows lose their place.
+
+    ``in_use`` places are taken; ``waiting`` are the ids on the list (ascending) and
+    ``since`` the weeks they joined it, from :func:`phase_transitions`.
+    """
     free = T.tiltak_capacity[w] - in_use
     if free <= 0:
         return
-    for i in queue:
+    for i in _in_queue_order(waiting, since):
         if free <= 0:
             break
         if keyed_uniform(keys[U_TILTAK_NO_SHOW], i) < P.tiltak_no_show:
@@ -878,13 +930,12 @@ def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, active, S):
 
 
 @njit(cache=True)
-def phase_ips_places(Y, E, n_ev, T, w, active, S):
-    """Free IPS places go to referred youths in order."""
-    in_use, queue = _queue(Y.ips, Y.ips_since, active, Y.status, S)
+def phase_ips_places(Y, E, n_ev, T, w, in_use, waiting, since):
+    """Free IPS places go to referred youths in order (the list as for tiltak)."""
     free = T.ips_capacity[w] - in_use
     if free <= 0:
         return
-    for i in queue:
+    for i in _in_queue_order(waiting, since):
         if free <= 0:
             break
         Y.ips[i] = Q_IN
@@ -930,13 +981,16 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
         phase_ageing(Y, A, E, n_ev, w, aged)
         phase_returns(Y, E, n_ev, P, keys, w, returning)
         phase_staffing(Y, A, E, n_ev, T, w, active, layout[0], layout[1], layout[2])
-        phase_churn(Y, A, E, n_ev, P, T, keys, w, active)
-        phase_cap(Y, A, E, n_ev, T, w, active)
-        phase_assign(Y, A, E, n_ev, P, T, keys, w, active, S)
+        n_waiting = phase_churn(Y, A, E, n_ev, P, T, keys, w, active, S)
+        if phase_cap(Y, A, E, n_ev, T, w, active) > 0:
+            n_waiting = _without_advisor(Y, active, S)
+        phase_assign(Y, A, E, n_ev, P, T, keys, w, S.waiting[:n_waiting], S.since[:n_waiting])
         phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S)
-        phase_transitions(Y, A, E, n_ev, P, T, keys, w, active)
-        phase_tiltak_places(Y, E, n_ev, P, T, keys, w, active, S)
-        phase_ips_places(Y, E, n_ev, T, w, active, S)
+        tiltak_in, tiltak_waiting, ips_in, ips_waiting = phase_transitions(
+            Y, A, E, n_ev, P, T, keys, w, active, S)
+        phase_tiltak_places(Y, E, n_ev, P, T, keys, w, tiltak_in, S.waiting[:tiltak_waiting],
+                            S.since[:tiltak_waiting])
+        phase_ips_places(Y, E, n_ev, T, w, ips_in, S.ips_waiting[:ips_waiting], S.ips_since[:ips_waiting])
         k = w - first_week
         if k >= 0:
             end = n_ev[0]
