@@ -205,17 +205,22 @@ def build_timeline(events: pd.DataFrame, n_weeks: int) -> pd.DataFrame:
     registration or return starts a spell with no advisor (-1), no tiltak and no IPS, so a
     youth waits for a veileder from entry until an ``advisor`` event assigns one.
     """
+    # At national scale the state events are some 40 million rows, and every int64 column
+    # of them is 0.3 GB: select before widening, sort with one index array, and keep of
+    # each state column only the rows that become segments.
     kinds = kind_codes(events["kind"])
     wanted = np.isin(kinds, (*_STATUS_KINDS, *TIMELINE_STATES.values()))
     kinds = kinds[wanted]
     stride = _stride(events)
     rep = events["rep"].to_numpy()[wanted]
     youth = events["youth"].to_numpy()[wanted]
-    week = events["week"].to_numpy().astype(np.int64)[wanted]
-    value = events["value"].to_numpy().astype(np.int64)[wanted]
+    week = events["week"].to_numpy()[wanted]
+    value = events["value"].to_numpy()[wanted]
+    del wanted
     key = _youth_key(rep, youth, stride)
-    order = np.lexsort((np.arange(len(key)), week, key))
+    order = np.lexsort((week, key))  # stable: one youth's events in a week stay in log order
     key, week, value, kinds, rep, youth = (a[order] for a in (key, week, value, kinds, rep, youth))
+    del order
     n = len(key)
     if n == 0:
         empty = {c: np.zeros(0, dtype=np.int64) for c in
@@ -224,29 +229,33 @@ def build_timeline(events: pd.DataFrame, n_weeks: int) -> pd.DataFrame:
 
     first = np.r_[True, key[1:] != key[:-1]]
     group_first = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    del first
+    # One segment per (youth, week): the state after the week's last event.
+    last_in_week = np.r_[(key[1:] != key[:-1]) | (week[1:] != week[:-1]), True]
+
+    def segments(values: np.ndarray, valid: np.ndarray, default: int) -> np.ndarray:
+        return _ffill_within(values, valid, group_first, default)[last_in_week].astype(np.int64)
 
     status_value = np.where(np.isin(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN)), codes.S_FOLLOW_UP,
                             np.where(kinds == codes.EV_UFORE_DIRECT, codes.S_UFORE, value))
-    columns = {"status": _ffill_within(status_value, np.isin(kinds, _STATUS_KINDS), group_first,
-                                       codes.S_NOT_ENTERED)}
+    columns = {"status": segments(status_value, np.isin(kinds, _STATUS_KINDS), codes.S_NOT_ENTERED)}
+    del status_value
     # A spell (registration or return) starts without advisor, tiltak or IPS until an event
     # says otherwise: the engine assigns advisors after the entry, often in the same week.
     spell_start = np.isin(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN))
     for name, kind in TIMELINE_STATES.items():
         if name in _RESET_AT_SPELL_START:
             reset = np.where(spell_start, _RESET_AT_SPELL_START[name], value)
-            columns[name] = _ffill_within(reset, (kinds == kind) | spell_start, group_first,
-                                          _STATE_DEFAULT[name])
+            columns[name] = segments(reset, (kinds == kind) | spell_start, _STATE_DEFAULT[name])
         else:
-            columns[name] = _ffill_within(value, kinds == kind, group_first, _STATE_DEFAULT[name])
+            columns[name] = segments(value, kinds == kind, _STATE_DEFAULT[name])
 
-    # One segment per (youth, week): the state after the week's last event.
-    last_in_week = np.r_[(key[1:] != key[:-1]) | (week[1:] != week[:-1]), True]
     key, week, rep, youth = key[last_in_week], week[last_in_week], rep[last_in_week], youth[last_in_week]
+    week = week.astype(np.int64)
     same_next = np.r_[key[1:] == key[:-1], False]
     end = np.where(same_next, np.r_[week[1:], 0], n_weeks)
     frame = {"key": key, "rep": rep.astype(np.int64), "youth": youth, "start": week, "end": end}
-    frame.update({name: col[last_in_week] for name, col in columns.items()})
+    frame.update(columns)
     return pd.DataFrame(frame)
 
 
@@ -369,14 +378,22 @@ def _first_contact(events: pd.DataFrame, kinds: np.ndarray, first_week: int, n_w
         rep = rep_all[mask].astype(np.int64)
         return _youth_key(rep, youth_all[mask], stride), week_all[mask].astype(np.int64), rep
 
-    def sorted_keys(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        key, week, _ = keyed(mask)
-        k = key * wstride + week
-        k.sort()
-        return k, k // wstride
+    def sorted_keys(mask: np.ndarray) -> np.ndarray:
+        """(youth key, week) of the events in ``mask`` as one sorted int64 each.
 
-    contact_k, contact_youth = sorted_keys((kinds == codes.EV_CONTACT) & (events["aux"].to_numpy() >= 0))
-    exit_k, exit_youth = sorted_keys(kinds == codes.EV_EXIT)
+        Built in place in a single array: contacts are half of a national log, and every
+        int64 column of them is 0.3 GB.
+        """
+        k = rep_all[mask].astype(np.int64)
+        k *= stride
+        k += youth_all[mask]
+        k *= wstride
+        k += week_all[mask]
+        k.sort()
+        return k
+
+    contact_k = sorted_keys((kinds == codes.EV_CONTACT) & (events["aux"].to_numpy() >= 0))
+    exit_k = sorted_keys(kinds == codes.EV_EXIT)
 
     reg = (kinds == codes.EV_REGISTRATION) & (week_all >= first_week) \
         & (week_all + FIRST_CONTACT_MIN_WEEKS <= n_weeks)
@@ -387,19 +404,19 @@ def _first_contact(events: pd.DataFrame, kinds: np.ndarray, first_week: int, n_w
 
     never = np.iinfo(np.int64).max
 
-    def first_at_or_after(sorted_k: np.ndarray, sorted_youth: np.ndarray) -> np.ndarray:
+    def first_at_or_after(sorted_k: np.ndarray) -> np.ndarray:
         """Week of the first listed event at or after each registration (``never`` if none)."""
         weeks = np.full(len(key), never)
         if len(sorted_k) == 0:
             return weeks
         pos = np.searchsorted(sorted_k, query, side="left")
-        hit = np.minimum(pos, len(sorted_k) - 1)
-        found = (pos < len(sorted_k)) & (sorted_youth[hit] == key)
-        weeks[found] = sorted_k[hit[found]] % wstride
+        hit = sorted_k[np.minimum(pos, len(sorted_k) - 1)]
+        found = (pos < len(sorted_k)) & (hit // wstride == key)
+        weeks[found] = hit[found] % wstride
         return weeks
 
-    contact = first_at_or_after(contact_k, contact_youth)
-    exit_ = first_at_or_after(exit_k, exit_youth)
+    contact = first_at_or_after(contact_k)
+    exit_ = first_at_or_after(exit_k)
     ok = (contact < never) & (contact <= exit_)
     total = _per_rep(rep[ok], contact[ok] - week[ok], reps)
     return _ratio(total, _per_rep(rep[ok], np.ones(ok.sum()), reps))
