@@ -108,7 +108,7 @@ def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | Non
     finally:
         if bar is not None:
             bar.close()
-    frames = to_frames(outputs, calendar)
+    frames = to_frames(outputs, calendar, release_events=True)  # the raw logs are not needed again
     return RunResult(name=scenario.name, calendar=calendar, scale=scenario.scale, seeds=seeds,
                      **frames)
 

@@ -184,6 +184,19 @@ def test_engines_identical(case: str, tiny_with, baseline_numba: EngineOutput) -
     check_lever(scenario, numba_out, baseline_numba)
 
 
+def test_handing_over_the_event_log_gives_the_same_tables(tiny_scenario: Scenario) -> None:
+    """``run_scenario`` lets ``to_frames`` free the raw log as it sorts it (to keep a national
+    run's memory down); the tables must be those made from a log that is kept."""
+    out, model = run_engine(tiny_scenario, "numba")
+    kept = to_frames([out], model.calendar)
+    n_events = len(out.events["week"])
+    handed_over = to_frames([out], model.calendar, release_events=True)
+    assert out.events == {}, "the raw log is released"
+    assert len(handed_over["events"]) == n_events > 0
+    for name, frame in kept.items():
+        pd.testing.assert_frame_equal(handed_over[name], frame, check_exact=True, obj=name)
+
+
 def test_identical_without_event_log(tiny_with) -> None:
     """Not keeping the event log changes no statistic, in either engine."""
     scenario = tiny_with({"scale": 0.004})
