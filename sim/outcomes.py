@@ -161,6 +161,14 @@ def kind_codes(kind: pd.Series) -> np.ndarray:
     return pd.Categorical(kind.astype(str), categories=list(codes.EVENT_KIND)).codes.astype(np.int16)
 
 
+def one_of(values: np.ndarray, choices: tuple[int, ...]) -> np.ndarray:
+    """``np.isin(values, choices)`` for small codes (``-1`` for unknown allowed), by table
+    lookup: on a national log ``np.isin`` took 0.7 s a call, the lookup a fifth of that."""
+    table = np.zeros(max(*choices, int(values.max(initial=0))) + 2, dtype=bool)
+    table[list(choices)] = True
+    return table[values]
+
+
 def n_reps(result: RunResult) -> int:
     """Replications in a result (from the seeds, or the largest rep index seen)."""
     seen = [int(t["rep"].max()) + 1 for t in (result.events, result.weekly, result.advisors)
@@ -209,7 +217,7 @@ def build_timeline(events: pd.DataFrame, n_weeks: int) -> pd.DataFrame:
     # of them is 0.3 GB: select before widening, sort with one index array, and keep of
     # each state column only the rows that become segments.
     kinds = kind_codes(events["kind"])
-    wanted = np.isin(kinds, (*_STATUS_KINDS, *TIMELINE_STATES.values()))
+    wanted = one_of(kinds, (*_STATUS_KINDS, *TIMELINE_STATES.values()))
     kinds = kinds[wanted]
     stride = _stride(events)
     rep = events["rep"].to_numpy()[wanted]
@@ -218,7 +226,12 @@ def build_timeline(events: pd.DataFrame, n_weeks: int) -> pd.DataFrame:
     value = events["value"].to_numpy()[wanted]
     del wanted
     key = _youth_key(rep, youth, stride)
-    order = np.lexsort((week, key))  # stable: one youth's events in a week stay in log order
+    # One stable sort of (youth, week) as a single int64, twice as fast as lexsort of the
+    # two: one youth's events in a week stay in log order.
+    by_youth_week = key * (int(week.max()) + 1 if len(week) else 1)
+    by_youth_week += week
+    order = np.argsort(by_youth_week, kind="stable")
+    del by_youth_week
     key, week, value, kinds, rep, youth = (a[order] for a in (key, week, value, kinds, rep, youth))
     del order
     n = len(key)
@@ -236,13 +249,13 @@ def build_timeline(events: pd.DataFrame, n_weeks: int) -> pd.DataFrame:
     def segments(values: np.ndarray, valid: np.ndarray, default: int) -> np.ndarray:
         return _ffill_within(values, valid, group_first, default)[last_in_week].astype(np.int64)
 
-    status_value = np.where(np.isin(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN)), codes.S_FOLLOW_UP,
+    status_value = np.where(one_of(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN)), codes.S_FOLLOW_UP,
                             np.where(kinds == codes.EV_UFORE_DIRECT, codes.S_UFORE, value))
-    columns = {"status": segments(status_value, np.isin(kinds, _STATUS_KINDS), codes.S_NOT_ENTERED)}
+    columns = {"status": segments(status_value, one_of(kinds, _STATUS_KINDS), codes.S_NOT_ENTERED)}
     del status_value
     # A spell (registration or return) starts without advisor, tiltak or IPS until an event
     # says otherwise: the engine assigns advisors after the entry, often in the same week.
-    spell_start = np.isin(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN))
+    spell_start = one_of(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN))
     for name, kind in TIMELINE_STATES.items():
         if name in _RESET_AT_SPELL_START:
             reset = np.where(spell_start, _RESET_AT_SPELL_START[name], value)
@@ -286,7 +299,7 @@ def _entry_cohort_shares(events: pd.DataFrame, kinds: np.ndarray, timeline: pd.D
                          first_week: int, n_weeks: int, reps: int, scale: float) -> dict[str, np.ndarray]:
     """Work-or-education shares 6 and 12 months after each youth's first entry in the period."""
     stride = _stride(events)
-    is_entry = np.isin(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN))
+    is_entry = one_of(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN))
     week = events["week"].to_numpy()[is_entry].astype(np.int64)
     rep = events["rep"].to_numpy()[is_entry].astype(np.int64)
     key = _youth_key(rep, events["youth"].to_numpy()[is_entry], stride)
@@ -302,7 +315,7 @@ def _entry_cohort_shares(events: pd.DataFrame, kinds: np.ndarray, timeline: pd.D
         h = months_to_weeks(months)
         ok = week + h < n_weeks
         status = _status_at(timeline, key[ok], week[ok] + h, n_weeks)
-        success = np.isin(status, WORK_OR_EDUCATION)
+        success = one_of(status, WORK_OR_EDUCATION)
         count = _per_rep(rep[ok], success, reps)
         cohort = _per_rep(rep[ok], np.ones(ok.sum()), reps)
         out[f"work_or_education_{months}m"] = _ratio(count, cohort, 100.0)
@@ -332,7 +345,7 @@ def _days_in_work(events: pd.DataFrame, kinds: np.ndarray, timeline: pd.DataFram
     pos = np.searchsorted(key, seg_key)
     member = (pos < len(key)) & (key[np.minimum(pos, len(key) - 1)] == seg_key)
     pos = pos[member]
-    working = np.isin(timeline["status"].to_numpy()[member], IN_WORK)
+    working = one_of(timeline["status"].to_numpy()[member], IN_WORK)
     start0 = week[pos]
     weeks_in_work = _overlap(timeline["start"].to_numpy()[member], timeline["end"].to_numpy()[member],
                              start0, start0 + WORK_HORIZON_WEEKS) * working
