@@ -718,6 +718,19 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
                 Y.intensity[i] += P.user_message_weight
 
 
+@njit(cache=True, inline="always")
+def _count_or_queue(state, since, i, ids, joined, n_in, n_waiting):
+    """Youth ``i`` in a place (``state[i]``) is counted; one waiting is put on the list
+    ``ids``, with the week they joined it in ``joined``. Returns the new counts."""
+    if state[i] == Q_IN:
+        return n_in + 1, n_waiting
+    if state[i] == Q_WAITING:
+        ids[n_waiting] = i
+        joined[n_waiting] = since[i]
+        return n_in, n_waiting + 1
+    return n_in, n_waiting
+
+
 @njit(cache=True)
 def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
     """Each youth in follow-up: reassessment, benefits, treatment, IPS, tiltak referral and
@@ -879,20 +892,9 @@ def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
             end_spell(Y, A, E, n_ev, w, i, PH_TRANSITIONS, new)
             continue
         # 9. the queues of the place phases
-        q = Y.tiltak[i]
-        if q == Q_IN:
-            tiltak_in += 1
-        elif q == Q_WAITING:
-            tiltak_ids[tiltak_waiting] = i
-            tiltak_since[tiltak_waiting] = Y.tiltak_since[i]
-            tiltak_waiting += 1
-        q = Y.ips[i]
-        if q == Q_IN:
-            ips_in += 1
-        elif q == Q_WAITING:
-            ips_ids[ips_waiting] = i
-            ips_since[ips_waiting] = Y.ips_since[i]
-            ips_waiting += 1
+        tiltak_in, tiltak_waiting = _count_or_queue(Y.tiltak, Y.tiltak_since, i, tiltak_ids, tiltak_since,
+                                                    tiltak_in, tiltak_waiting)
+        ips_in, ips_waiting = _count_or_queue(Y.ips, Y.ips_since, i, ips_ids, ips_since, ips_in, ips_waiting)
     return tiltak_in, tiltak_waiting, ips_in, ips_waiting
 
 

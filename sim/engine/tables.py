@@ -83,10 +83,10 @@ class Workspace(NamedTuple):
     follow_up: np.ndarray  # uint32, the week's follow-up list: held until the week ends
     # a waiting list: advisor assignment, then the tiltak queue
     waiting: np.ndarray  # uint32 ids
-    since: np.ndarray  # int64 sort key
+    since: np.ndarray  # int32 sort key (a week)
     # the IPS queue (filled in the same pass as the tiltak queue)
     ips_waiting: np.ndarray  # uint32 ids
-    ips_since: np.ndarray  # int64 sort key
+    ips_since: np.ndarray  # int32 sort key (a week)
     # the contact phase, by position in the follow-up list
     advisor_at: np.ndarray  # int32
     meet: np.ndarray  # float64
@@ -132,8 +132,8 @@ def empty_workspace(n: int, n_advisors: int) -> Workspace:
     return Workspace(
         aged=np.empty(n, dtype=np.uint32), returning=np.empty(n, dtype=np.uint32),
         follow_up=np.empty(n, dtype=np.uint32), waiting=np.empty(n, dtype=np.uint32),
-        since=np.empty(n, dtype=np.int64), ips_waiting=np.empty(n, dtype=np.uint32),
-        ips_since=np.empty(n, dtype=np.int64), advisor_at=np.empty(n, dtype=np.int32),
+        since=np.empty(n, dtype=np.int32), ips_waiting=np.empty(n, dtype=np.uint32),
+        ips_since=np.empty(n, dtype=np.int32), advisor_at=np.empty(n, dtype=np.int32),
         meet=np.empty(n, dtype=np.float64), digital=np.empty(n, dtype=np.float64),
         plan=np.empty(n, dtype=np.float64), channel_of=np.empty(n, dtype=np.int8),
         start=np.empty(n_advisors + 1, dtype=np.int64), fill=np.empty(n_advisors, dtype=np.int64),
