@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import json
 import statistics
+import time
 from pathlib import Path
 
 import pytest
 
-from sim.bench import measure, table
+from sim.bench import BASELINE, _scaling_runs, bench_scenario, measure, table
 from sim.cli import main
+from sim.scenario.loader import load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -63,3 +65,18 @@ def test_bench_command_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture
     data = json.loads(out.read_text())
     assert data["engines_identical"] is True and len(data["numba_seconds"]) == 2
     assert "youth-weeks/s" in capsys.readouterr().out
+
+
+def test_scaling_sizes_are_measured_side_by_side() -> None:
+    """Several sizes: the largest runs once, the smaller ones between its chunks of weeks,
+    and the time they take is not counted in the largest size's time."""
+    base = load_scenario(BASELINE)[0]
+    small, large = bench_scenario(1, 0.0015, base), bench_scenario(1, 0.0045, base)
+    t0 = time.perf_counter()
+    measured = _scaling_runs([(100, small), (300, large)], repeats=3)
+    wall = time.perf_counter() - t0
+    (small_runs, small_model), (large_runs, large_model) = measured[100], measured[300]
+    assert len(large_runs) == 1
+    assert len(small_runs) > 1, "the small size runs after each chunk of the large one"
+    assert large_runs[0] + sum(small_runs) < wall
+    assert large_model.engine.hi > small_model.engine.hi > 0
