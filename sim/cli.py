@@ -167,8 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--years", type=_positive_int, default=2, help="simulated years (default 2)")
     bench.add_argument("--scaling", type=str, default="10000,100000,1000000",
                        help="comma-separated population sizes for the scaling table "
-                       "(numba engine, event log off; each size the median of up to --repeats "
-                       "runs, fewer if they pass 10 s; empty to skip)")
+                       "(numba engine, event log off; measured side by side: the largest runs "
+                       "once and each smaller size runs between its chunks of weeks, the median "
+                       "of those runs counting; a lone size runs --repeats times or for 10 s; "
+                       "empty to skip)")
     bench.add_argument("--repeats", type=_positive_int, default=5,
                        help="runs of the numba engine, half before the mesa run and half after, "
                        "each followed by a run of the bare loop; the rates are the median runs "
