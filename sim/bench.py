@@ -200,16 +200,20 @@ def _scaling_runs(sizes: list[tuple[int, Scenario]], repeats: int) -> dict[int, 
     """
     from sim.model import NavModel
 
-    runs: dict[int, list[float]] = {n: [] for n, _ in sizes}
-    models: dict[int, Any] = {}
     if not sizes:
         return {}
+    runs: dict[int, list[float]] = {n: [] for n, _ in sizes}
+    models: dict[int, Any] = {}
+
+    def run_once(n: int, s: Scenario) -> None:
+        models[n] = None  # the size's last run is garbage before the next starts
+        _, secs, models[n] = _timed_run(s, "numba", s.seed, record_events=False)
+        runs[n].append(secs)
+
     if len(sizes) == 1:
         (n, s), = sizes
         while not runs[n] or (len(runs[n]) < repeats and sum(runs[n]) < SCALING_SECONDS):
-            models[n] = None
-            _, secs, models[n] = _timed_run(s, "numba", s.seed, record_events=False)
-            runs[n].append(secs)
+            run_once(n, s)
         return {n: (runs[n], models[n])}
     largest, big = max(sizes, key=lambda size: size[0])
     smaller = [(n, s) for n, s in sizes if n != largest]
@@ -219,9 +223,7 @@ def _scaling_runs(sizes: list[tuple[int, Scenario]], repeats: int) -> dict[int, 
         nonlocal paused
         t0 = time.perf_counter()
         for n, s in smaller:
-            models[n] = None
-            _, secs, models[n] = _timed_run(s, "numba", s.seed, record_events=False)
-            runs[n].append(secs)
+            run_once(n, s)
         paused += time.perf_counter() - t0
 
     gc.collect()
