@@ -520,6 +520,14 @@ def phase_assign(Y, A, E, n_ev, P, T, keys, w, waiting, since):
             emit(E, n_ev, w, i, PH_ASSIGN, EV_ADVISOR, a, 0)
 
 
+#: Bits of a contact slot's ``info``: the youth's innsatsgruppe in the low bits, then flags.
+INFO_GROUP = 7
+INFO_PENDING = 8
+INFO_TILTAK = 16
+INFO_TREATMENT = 32
+INFO_DIALOGUE = 64
+
+
 @njit(cache=True, inline="always")
 def _contact(A, E, n_ev, w, a, channel, slots, s, given, channel_of):
     """Advisor ``a`` contacts the youth in ``slots[s]``: the event and the advisor's count
@@ -560,21 +568,25 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
     The work is laid out for the memory, since at national scale this phase was the one
     whose cost per youth grew with the population:
 
-    1. one pass in id order finds each youth's advisor and meeting and digital
-       priorities, and counts each advisor's youths;
-    2. a short loop moves each youth, with their priorities, into their advisor's slice of
-       a compressed list (CSR; ascending ids within a slice);
-    3. each advisor chooses among the priorities of their own slice, contiguous in memory,
-       and logs the contacts (in the advisor's order, as the Mesa engine does);
-    4. a last pass in id order updates the contacted youths' state, and youths write in
+    1. each advisor's slice of a compressed list (CSR) comes from the portfolio counts,
+       which every assignment and hand-over keeps up to date;
+    2. one pass in id order stages, for each youth with an advisor, the few small fields
+       their priorities are made of (:data:`sim.engine.tables.SLOT`, 16 bytes);
+    3. a short loop moves each staged youth into their advisor's slice (ascending ids
+       within a slice);
+    4. each advisor computes the priorities of their own slice, contiguous in memory,
+       chooses, and logs the contacts (in the advisor's order, as the Mesa engine does);
+    5. a last pass in id order updates the contacted youths' state, and youths write in
        the activity plan.
 
     A youth's priorities change only when their own advisor contacts them, and no youth
-    is contacted twice by their advisor in one week, so the priorities of step 1 are the
-    ones the advisor would compute on the spot, and deferring the state to step 4 changes
-    nothing but the order of memory accesses. Computing the priorities inside the loop of
-    step 2 made it several times slower at a million youths: its scattered writes wait on
-    memory, and a long loop body leaves few of them in flight.
+    is contacted twice by their advisor in one week, so priorities computed from the
+    fields of step 2 are the ones the advisor would compute on the spot, and deferring the
+    state to step 5 changes nothing but the order of memory accesses. The slots hold the
+    fields, not the priorities: at a million youths the scattered writes of step 3 wait on
+    memory, and 16 bytes a youth instead of 32 (three float priorities) made the run a
+    tenth faster. Placing the youths in the loop of step 2 was slower still: a long loop
+    body leaves few scattered writes in flight.
     """
     n_adv = A.role.shape[0]
     n = active.shape[0]
@@ -582,13 +594,17 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
     group_weight = P.priority_group
     weight = P.intensity_weight
     garanti = T.garanti[w]
-    # 1. in id order: each youth's advisor and priorities (by position in ``active``)
+    # 1. the slices, from the portfolio counts
     start = S.start
-    start[:] = 0
+    start[0] = 0
+    for a in range(n_adv):
+        start[a + 1] = start[a] + A.n_youths[a]
+    fill = S.fill
+    fill[:] = start[:-1]
+    n_members = start[n_adv]
+    # 2. in id order: each youth's advisor and the fields of their priorities
     advisor_at = S.advisor_at  # -1: not followed up by an advisor
-    meet = S.meet
-    digital = S.digital  # -inf: no digital channel reaches them
-    plan = S.plan  # -inf: not reached by the activity plan
+    staged = S.staged
     for p in range(n):
         i = active[p]
         Y.contacted[i] = False
@@ -599,40 +615,29 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
         advisor_at[p] = a
         if a < 0:
             continue
-        start[a + 1] += 1
-        g = Y.group[i]
-        pending = Y.pending[i]
-        meet[p] = meeting_priority(
-            group_weight[g], pending and first_contact_by_meeting(g), Y.tiltak[i] == Q_IN,
-            Y.treatment[i] == Q_IN, garanti_target(garanti, g), w - Y.last_meeting[i], priority)
-        if digital_reachable(pending, g, Y.dialogue_user[i], False):
-            digital[p] = digital_priority(pending, w - Y.last_contact[i], priority)
-            plan[p] = digital[p] if digital_reachable(pending, g, Y.dialogue_user[i], True) else -np.inf
-        else:
-            digital[p] = -np.inf
-    for a in range(n_adv):
-        start[a + 1] += start[a]
-    # 2. each youth into their advisor's slice, in a loop that does nothing else: its writes
-    # land all over memory, and a short loop keeps many of them in flight at once
-    n_members = start[n_adv]
+        slot = staged[p]
+        slot.youth = i
+        slot.at = p
+        slot.since_meeting = w - Y.last_meeting[i]
+        slot.since_contact = w - Y.last_contact[i]
+        slot.info = (Y.group[i] | (Y.pending[i] * INFO_PENDING) | ((Y.tiltak[i] == Q_IN) * INFO_TILTAK)
+                     | ((Y.treatment[i] == Q_IN) * INFO_TREATMENT) | (Y.dialogue_user[i] * INFO_DIALOGUE))
+    # 3. each youth into their advisor's slice, in a loop that does nothing else: its
+    # writes land all over memory, and a short loop keeps many of them in flight at once
     slots = S.slots
-    given = S.given  # contacted this week, by slot
-    given[:n_members] = False
-    fill = S.fill
-    fill[:] = start[:-1]
     for p in range(n):
         a = advisor_at[p]
         if a < 0:
             continue
         s = fill[a]
         fill[a] = s + 1
-        slot = slots[s]
-        slot.youth = active[p]
-        slot.at = p
-        slot.meet = meet[p]
-        slot.digital = digital[p]
-        slot.plan = plan[p]
-    # 3. advisor by advisor: budgets, quotas, and who gets the contacts
+        slots[s] = staged[p]
+    for a in range(n_adv):
+        if fill[a] != start[a + 1]:
+            raise ValueError("an advisor's portfolio count differs from their youths in follow-up")
+    given = S.given  # contacted this week, by slot
+    given[:n_members] = False
+    # 4. advisor by advisor: budgets, quotas, and who gets the contacts
     channel_of = S.channel_of  # by position in ``active``
     channel_of[:n] = -1
     A.contacts[:, :] = 0
@@ -670,7 +675,12 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
             quota[c] = whole_contacts(budget[c] * share, u)
         if quota[CH_SCHEDULED] + quota[CH_UNSCHEDULED] > 0:
             for k in range(y):
-                score[k] = slots[first + k].meet
+                slot = slots[first + k]
+                g = slot.info & INFO_GROUP
+                score[k] = meeting_priority(
+                    group_weight[g], (slot.info & INFO_PENDING) != 0 and first_contact_by_meeting(g),
+                    (slot.info & INFO_TILTAK) != 0, (slot.info & INFO_TREATMENT) != 0,
+                    garanti_target(garanti, g), slot.since_meeting, priority)
             for c in (CH_SCHEDULED, CH_UNSCHEDULED):
                 for _ in range(quota[c]):
                     k = _take_best(score, y)
@@ -684,11 +694,18 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
         # whoever is left.
         m = 0
         for s in range(first, first + y):
-            if not given[s] and slots[s].digital != -np.inf:
-                reachable[m] = s
-                score[m] = slots[s].digital
-                by_plan[m] = slots[s].plan
-                m += 1
+            if given[s]:
+                continue
+            slot = slots[s]
+            g = slot.info & INFO_GROUP
+            pending = (slot.info & INFO_PENDING) != 0
+            dialogue = (slot.info & INFO_DIALOGUE) != 0
+            if not digital_reachable(pending, g, dialogue, False):
+                continue
+            reachable[m] = s
+            score[m] = digital_priority(pending, slot.since_contact, priority)
+            by_plan[m] = score[m] if digital_reachable(pending, g, dialogue, True) else -np.inf
+            m += 1
         for _ in range(quota[CH_ACTIVITY_PLAN]):
             k = _take_best(by_plan, m)
             if k < 0:
@@ -700,7 +717,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
             if k < 0:
                 break
             _contact(A, E, n_ev, w, a, CH_EMAIL_SMS, slots, reachable[k], given, channel_of)
-    # 4. in id order: the contacted youths' state; youths' own activity-plan messages
+    # 5. in id order: the contacted youths' state; youths' own activity-plan messages
     for p in range(n):
         i = active[p]
         c = channel_of[p]

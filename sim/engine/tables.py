@@ -63,9 +63,11 @@ class Advisors(NamedTuple):
 
 
 #: A youth's place in their advisor's slice of the contact phase's compressed list: id,
-#: position in the follow-up list, and priorities; 32 bytes, so one write moves it.
-SLOT = np.dtype([("youth", np.uint32), ("at", np.uint32), ("meet", np.float64),
-                 ("digital", np.float64), ("plan", np.float64)], align=True)
+#: position in the follow-up list, weeks since the last meeting and the last contact, and
+#: ``info`` (innsatsgruppe and flags, ``kernels.INFO_*``): the fields the advisor's
+#: priorities are computed from. 16 bytes, so one write moves it; weeks fit int16.
+SLOT = np.dtype([("youth", np.uint32), ("at", np.uint32), ("since_meeting", np.int16),
+                 ("since_contact", np.int16), ("info", np.uint8)], align=True)
 
 
 class Workspace(NamedTuple):
@@ -89,9 +91,7 @@ class Workspace(NamedTuple):
     ips_since: np.ndarray  # int32 sort key (a week)
     # the contact phase, by position in the follow-up list
     advisor_at: np.ndarray  # int32
-    meet: np.ndarray  # float64
-    digital: np.ndarray  # float64
-    plan: np.ndarray  # float64
+    staged: np.ndarray  # SLOT
     channel_of: np.ndarray  # int8
     # the contact phase, by advisor and by slot of an advisor's slice
     start: np.ndarray  # int64 [advisors + 1]
@@ -134,8 +134,7 @@ def empty_workspace(n: int, n_advisors: int) -> Workspace:
         follow_up=np.empty(n, dtype=np.uint32), waiting=np.empty(n, dtype=np.uint32),
         since=np.empty(n, dtype=np.int32), ips_waiting=np.empty(n, dtype=np.uint32),
         ips_since=np.empty(n, dtype=np.int32), advisor_at=np.empty(n, dtype=np.int32),
-        meet=np.empty(n, dtype=np.float64), digital=np.empty(n, dtype=np.float64),
-        plan=np.empty(n, dtype=np.float64), channel_of=np.empty(n, dtype=np.int8),
+        staged=np.empty(n, dtype=SLOT), channel_of=np.empty(n, dtype=np.int8),
         start=np.empty(n_advisors + 1, dtype=np.int64), fill=np.empty(n_advisors, dtype=np.int64),
         slots=np.empty(n, dtype=SLOT), given=np.empty(n, dtype=np.bool_),
     )
