@@ -122,3 +122,21 @@ def test_numba_workspace_fits_the_busiest_week_exactly(small: Scenario) -> None:
     assert aged.any()
     assert engine.most_present() == busiest
     assert len(engine.workspace.follow_up) == len(engine.present) == busiest
+
+
+def test_numba_portfolio_counts_match_the_youths_and_a_wrong_one_is_caught(small: Scenario) -> None:
+    """The contact phase lays out each advisor's youths by the advisor's portfolio count, so
+    the counts must equal the youths in follow-up who have that advisor, week after week;
+    and a count that disagrees must stop the run, not misplace youths silently."""
+    model = NavModel(small, 3, engine="numba")
+    engine = model.engine
+    y, adv = engine.youths, engine.advisors
+    for _ in range(60):
+        model.step()
+        counted = np.bincount(y.advisor[y.advisor >= 0], minlength=len(adv.n_youths))
+        assert np.array_equal(counted, adv.n_youths)
+    busy = int(np.argmax(adv.n_youths))
+    assert adv.n_youths[busy] > 0
+    adv.n_youths[busy] += 1
+    with pytest.raises(ValueError, match="portfolio count"):
+        model.step()
