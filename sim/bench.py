@@ -186,8 +186,24 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
             "workspace_bytes_per_youth": scratch_bytes / max(mean_n, 1.0),
         })
         log(f"bench: scaling {n}: {ywn / secs / 1e6:.2f} M youth-weeks/s (median of {len(runs)})")
+    _relative_costs(result["scaling"])
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
+
+
+def _relative_costs(rows: list[dict[str, Any]]) -> None:
+    """Add each size's cost per youth-week (ns) and that cost relative to the smallest size.
+
+    The target is a flat cost from the smallest size to the largest, and a ratio reads more
+    directly than two rates in the millions.
+    """
+    if not rows:
+        return
+    smallest = min(rows, key=lambda row: row["youths"])
+    base_ns = 1e9 / smallest["youth_weeks_per_s"]
+    for row in rows:
+        row["ns_per_youth_week"] = 1e9 / row["youth_weeks_per_s"]
+        row["cost_vs_smallest"] = row["ns_per_youth_week"] / base_ns
 
 
 def _scaling_runs(sizes: list[tuple[int, Scenario]], repeats: int) -> dict[int, tuple[list[float], Any]]:
@@ -256,10 +272,11 @@ def table(result: dict[str, Any]) -> str:
     ]
     if result["scaling"]:
         lines.append("scaling (numba, event log off):")
-        lines.append(f"  {'youths':>10} {'youth-weeks/s':>15} {'bytes/youth':>12} "
-                     f"{'scratch B/youth':>16} {'seconds':>9}")
+        lines.append(f"  {'youths':>10} {'youth-weeks/s':>15} {'ns/youth-week':>14} {'vs smallest':>12} "
+                     f"{'bytes/youth':>12} {'scratch B/youth':>16} {'seconds':>9}")
         for row in result["scaling"]:
             lines.append(f"  {row['youths']:>10,} {row['youth_weeks_per_s']:>15,.0f} "
+                         f"{row['ns_per_youth_week']:>14,.1f} {row['cost_vs_smallest']:>11.2f}x "
                          f"{row['bytes_per_youth']:>12,.0f} {row['workspace_bytes_per_youth']:>16,.0f} "
                          f"{row['seconds']:>9.1f}")
     return "\n".join(lines)

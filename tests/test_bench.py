@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.bench import BASELINE, _scaling_runs, bench_scenario, measure, table
+from sim.bench import BASELINE, _relative_costs, _scaling_runs, bench_scenario, measure, table
 from sim.cli import main
 from sim.scenario.loader import load_scenario
 
@@ -46,6 +46,9 @@ def test_bench_reports_every_figure_consistently(small_bench: dict) -> None:
     assert row["youth_weeks_per_s"] > 0 and row["bytes_per_youth"] > 0
     # a small size is run as often as the numba engine itself, and its rate is the median run
     assert len(row["runs"]) == 3 and row["seconds"] == statistics.median(row["runs"])
+    # the cost of a youth-week, and relative to the smallest size (here the only one)
+    assert row["ns_per_youth_week"] == pytest.approx(1e9 / row["youth_weeks_per_s"])
+    assert row["cost_vs_smallest"] == pytest.approx(1.0)
     # state tables and the weekly scratch together stay within the 1 KB a youth allowed
     scratch = row["workspace_bytes_per_youth"]
     assert scratch > 0 and row["bytes_per_youth"] + scratch < 1024
@@ -55,6 +58,22 @@ def test_bench_table_shows_the_ratio(small_bench: dict) -> None:
     text = table(small_bench)
     assert "ratio numba/mesa" in text
     assert f"{small_bench['ratio']:,.1f}" in text
+
+
+def test_scaling_costs_are_relative_to_the_smallest_size_in_any_order() -> None:
+    rows = [{"youths": 1_000_000, "youth_weeks_per_s": 8e6}, {"youths": 10_000, "youth_weeks_per_s": 10e6}]
+    _relative_costs(rows)
+    big, small = rows
+    assert small["ns_per_youth_week"] == pytest.approx(100.0)
+    assert big["ns_per_youth_week"] == pytest.approx(125.0)
+    assert small["cost_vs_smallest"] == pytest.approx(1.0)
+    assert big["cost_vs_smallest"] == pytest.approx(1.25)
+    text = table({"youths": 1, "weeks": 1, "mesa_youth_weeks_per_s": 1.0, "numba_youth_weeks_per_s": 1.0,
+                  "ratio": 1.0, "floor_youth_weeks_per_s": 1.0, "floor_ratio": 1.0, "compile_s": 0.0,
+                  "engines_identical": True, "peak_rss_mb": 1.0,
+                  "scaling": [dict(r, bytes_per_youth=1.0, workspace_bytes_per_youth=1.0, seconds=1.0)
+                              for r in rows]})
+    assert "vs smallest" in text and "1.25x" in text
 
 
 def test_bench_command_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
