@@ -16,6 +16,9 @@ a different machine from the one the Mesa run had. Before each timed run, outsid
 timing, the garbage of earlier runs is collected, so a run is not timed on top of its
 predecessors' memory.
 
+``steps`` is where the numba engine's time goes: one more run with each step of the week
+timed (``NumbaEngine(profile=True)``), in ns per youth-week and as a share of the run.
+
 ``floor_ratio`` compares the engine with a bare compiled loop doing one random draw and one
 array write per youth-week: how far the full model is from what the machine can do at all.
 The loop is timed right after each numba run, and the floor is the median of those timings,
@@ -142,6 +145,7 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
     identical = all(np.array_equal(numba_out.events[k], mesa_out.events[k]) for k in numba_out.events)
     del mesa_out, mesa_model  # the later numba runs are not timed beside the Mesa run's agents
     numba_repeats(repeats // 2)
+    step_seconds = _timed_steps(scenario)
     numba_s = statistics.median(numba_runs)
     floor_s = statistics.median(floor_runs)
     n_weeks = model.engine.n_weeks
@@ -166,6 +170,9 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
         "engines_identical": bool(identical),
         "event_bytes": int(sum(v.nbytes for v in numba_out.events.values())),
         "events_per_youth_week": len(numba_out.events["week"]) / yw,
+        "steps": [{"step": name, "seconds": secs, "ns_per_youth_week": secs * 1e9 / yw,
+                   "share": secs / max(sum(step_seconds.values()), 1e-12)}
+                  for name, secs in step_seconds.items()],
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "processor": platform.processor() or platform.machine()},
         "scaling": [],
@@ -189,6 +196,20 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
     _relative_costs(result["scaling"])
     result["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return result
+
+
+def _timed_steps(scenario: Scenario) -> dict[str, float]:
+    """Seconds of each step of the week in one more numba run, timed step by step.
+
+    A separate run, since reading the clock after every step (about a microsecond each)
+    would add to the timed runs; it shows where the engine's time goes, not how fast it is.
+    """
+    from sim.engine.numba_engine import NumbaEngine
+
+    gc.collect()
+    engine = NumbaEngine(scenario, scenario.seed, profile=True)
+    engine.run()
+    return engine.step_times()
 
 
 def _relative_costs(rows: list[dict[str, Any]]) -> None:
@@ -270,6 +291,11 @@ def table(result: dict[str, Any]) -> str:
         f"engines identical              {str(result['engines_identical']):>14}",
         f"peak RSS (MB)                  {result['peak_rss_mb']:>14,.0f}",
     ]
+    if result.get("steps"):
+        lines.append("where the numba engine's time goes (one more run, timed step by step):")
+        lines.append(f"  {'step':<16} {'ns/youth-week':>14} {'share':>7}")
+        for row in result["steps"]:
+            lines.append(f"  {row['step']:<16} {row['ns_per_youth_week']:>14,.1f} {row['share']:>7.1%}")
     if result["scaling"]:
         lines.append("scaling (numba, event log off):")
         lines.append(f"  {'youths':>10} {'youth-weeks/s':>15} {'ns/youth-week':>14} {'vs smallest':>12} "

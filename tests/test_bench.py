@@ -60,6 +60,21 @@ def test_bench_table_shows_the_ratio(small_bench: dict) -> None:
     assert f"{small_bench['ratio']:,.1f}" in text
 
 
+def test_bench_shows_where_the_numba_engines_time_goes(small_bench: dict) -> None:
+    from sim.engine.kernels import TIMED_STEPS
+
+    steps = small_bench["steps"]
+    assert tuple(row["step"] for row in steps) == TIMED_STEPS
+    assert sum(row["share"] for row in steps) == pytest.approx(1.0)
+    for row in steps:
+        assert row["seconds"] >= 0
+        assert row["ns_per_youth_week"] == pytest.approx(row["seconds"] * 1e9 / small_bench["youth_weeks"])
+    text = table(small_bench)
+    assert "where the numba engine's time goes" in text
+    contacts = next(row for row in steps if row["step"] == "contacts")
+    assert f"{contacts['share']:.1%}" in text
+
+
 def test_scaling_costs_are_relative_to_the_smallest_size_in_any_order() -> None:
     rows = [{"youths": 1_000_000, "youth_weeks_per_s": 8e6}, {"youths": 10_000, "youth_weeks_per_s": 10e6}]
     _relative_costs(rows)

@@ -140,3 +140,28 @@ def test_numba_portfolio_counts_match_the_youths_and_a_wrong_one_is_caught(small
     adv.n_youths[busy] += 1
     with pytest.raises(ValueError, match="portfolio count"):
         model.step()
+
+
+def test_timing_the_steps_changes_nothing_and_accounts_for_the_run(small: Scenario) -> None:
+    """A profiled run (``profile=True``) gives the same results as a plain one, and its step
+    times, one per step of the week in order, add up to no more than the run took."""
+    import time
+
+    from sim.engine.numba_engine import NumbaEngine
+
+    plain = NumbaEngine(small, 3)
+    expected = plain.run()
+    assert plain.step_times() == {}, "a plain run is not timed"
+    profiled = NumbaEngine(small, 3, profile=True)
+    t0 = time.perf_counter()
+    out = profiled.run()
+    wall = time.perf_counter() - t0
+    for k in expected.events:
+        assert np.array_equal(out.events[k], expected.events[k]), k
+    assert np.array_equal(out.weekly, expected.weekly)
+    times = profiled.step_times()
+    assert tuple(times) == NumbaEngine.timed_steps
+    assert set(PHASE_NAMES) <= set(times)
+    assert all(t >= 0 for t in times.values())
+    assert times["contacts"] > 0 and times["transitions"] > 0
+    assert 0 < sum(times.values()) <= wall

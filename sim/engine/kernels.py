@@ -20,8 +20,10 @@ this week; after returns, the phases visit only the youths in follow-up.
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
-from numba import njit
+from numba import njit, objmode
 
 from sim import rules
 from sim.codes import (
@@ -119,6 +121,13 @@ PHASE_NAMES = ("inflow", "ageing", "returns", "staffing", "churn", "cap", "assig
                "transitions", "tiltak_places", "ips_places")
 (PH_INFLOW, PH_AGEING, PH_RETURNS, PH_STAFFING, PH_CHURN, PH_CAP, PH_ASSIGN, PH_CONTACTS,
  PH_TRANSITIONS, PH_TILTAK, PH_IPS) = range(11)
+
+# The steps of a week as :func:`step_weeks` can time them: the phases, the pass over the
+# present youths that decides who ages out and who returns, and the weekly statistics.
+TIMED_STEPS = ("inflow", "scan_present", "ageing", "returns", "staffing", "churn", "cap", "assign",
+               "contacts", "transitions", "tiltak_places", "ips_places", "record_week")
+(T_INFLOW, T_SCAN, T_AGEING, T_RETURNS, T_STAFFING, T_CHURN, T_CAP, T_ASSIGN, T_CONTACTS,
+ T_TRANSITIONS, T_TILTAK, T_IPS, T_RECORD) = range(13)
 
 pick = rules.pick
 first_assessment = rules.first_assessment
@@ -967,9 +976,37 @@ def phase_ips_places(Y, E, n_ev, T, w, in_use, waiting, since):
 
 
 @njit(cache=True)
+def _clock():
+    """Python's performance counter, in seconds: a call into the interpreter, about a
+    microsecond, made only when the week is being timed."""
+    with objmode(now="float64"):
+        now = time.perf_counter()
+    return now
+
+
+@njit(cache=True, inline="always")
+def _start_lap(step_seconds):
+    """The clock now with a profile (``step_seconds`` not empty), else 0."""
+    if step_seconds.shape[0] == 0:
+        return 0.0
+    return _clock()
+
+
+@njit(cache=True, inline="always")
+def _lap(step_seconds, step, since):
+    """With a profile (``step_seconds`` not empty), add the time since ``since`` to ``step``
+    and return the time now; without one, do nothing."""
+    if step_seconds.shape[0] == 0:
+        return since
+    now = _clock()
+    step_seconds[step] += now - since
+    return now
+
+
+@njit(cache=True)
 def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first_id, layout,
                max_events_per_youth, first_week, weekly, adv_active, adv_youths, adv_contacts,
-               record_events):
+               record_events, step_seconds):
     """Run weeks ``w_from`` .. ``w_to - 1`` (phases in PHASE_NAMES order) and record them.
 
     ``present[:counts[0]]`` are the ids of the youths present (entered, not aged out) and
@@ -977,6 +1014,11 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
     worst case would not fit in the event buffer, and returns the next week to run: the
     caller grows the buffer and calls again. ``layout`` = (youth_slots, both_first,
     both_slots).
+
+    ``step_seconds`` (float64, one per :data:`TIMED_STEPS`, or empty) is the profile: if it
+    is not empty, the time of each step is added to it. Timing is a branch between phases
+    when off, and a clock read (about a microsecond) after each step when on; either way
+    the results are the same.
     """
     capacity = E.week.shape[0]
     for w in range(w_from, w_to):
@@ -989,27 +1031,40 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
             raise ValueError("more youths present than the workspace was sized for")
         week_start = n_ev[0]
         keys = week_keys(P.seed, w)
+        lap = _start_lap(step_seconds)
         phase_inflow(Y, E, n_ev, P, keys, w, first, last)
         for i in range(first, last):
             present[n_present] = i
             n_present += 1
+        lap = _lap(step_seconds, T_INFLOW, lap)
         n_present, aged, returning, active = scan_present(
             Y.status, Y.birth_week, P.return_hazard, keys[U_RETURN], w, present, n_present, S)
         counts[0] = n_present
         counts[1] = last
+        lap = _lap(step_seconds, T_SCAN, lap)
         phase_ageing(Y, A, E, n_ev, w, aged)
+        lap = _lap(step_seconds, T_AGEING, lap)
         phase_returns(Y, E, n_ev, P, keys, w, returning)
+        lap = _lap(step_seconds, T_RETURNS, lap)
         phase_staffing(Y, A, E, n_ev, T, w, active, layout[0], layout[1], layout[2])
+        lap = _lap(step_seconds, T_STAFFING, lap)
         n_waiting = phase_churn(Y, A, E, n_ev, P, T, keys, w, active, S)
+        lap = _lap(step_seconds, T_CHURN, lap)
         if phase_cap(Y, A, E, n_ev, T, w, active) > 0:
             n_waiting = _without_advisor(Y, active, S)
+        lap = _lap(step_seconds, T_CAP, lap)
         phase_assign(Y, A, E, n_ev, P, T, keys, w, S.waiting[:n_waiting], S.since[:n_waiting])
+        lap = _lap(step_seconds, T_ASSIGN, lap)
         phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S)
+        lap = _lap(step_seconds, T_CONTACTS, lap)
         tiltak_in, tiltak_waiting, ips_in, ips_waiting = phase_transitions(
             Y, A, E, n_ev, P, T, keys, w, active, S)
+        lap = _lap(step_seconds, T_TRANSITIONS, lap)
         phase_tiltak_places(Y, E, n_ev, P, T, keys, w, tiltak_in, S.waiting[:tiltak_waiting],
                             S.since[:tiltak_waiting])
+        lap = _lap(step_seconds, T_TILTAK, lap)
         phase_ips_places(Y, E, n_ev, T, w, ips_in, S.ips_waiting[:ips_waiting], S.ips_since[:ips_waiting])
+        lap = _lap(step_seconds, T_IPS, lap)
         k = w - first_week
         if k >= 0:
             end = n_ev[0]
@@ -1020,6 +1075,7 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
             adv_active[k, :] = A.active
             adv_youths[k, :] = A.n_youths
             adv_contacts[k, :, :] = A.contacts
+        lap = _lap(step_seconds, T_RECORD, lap)
         if not record_events:
             n_ev[0] = 0
     return w_to

@@ -3,7 +3,8 @@
 :meth:`NumbaEngine.step` runs one week as the sequence of phases in
 :data:`sim.engine.kernels.PHASE_NAMES`; the loop over weeks is Python (a dozen calls a
 week), the loops over youths and advisors are compiled. ``engine.phases`` lists the step
-order for inspection.
+order for inspection; an engine made with ``profile=True`` also times each step of the week
+(:meth:`NumbaEngine.step_times`), to show where a run's time goes.
 """
 
 from __future__ import annotations
@@ -31,8 +32,10 @@ class NumbaEngine:
 
     name = "numba"
     phases = K.PHASE_NAMES
+    timed_steps = K.TIMED_STEPS
 
-    def __init__(self, scenario: Scenario, seed: int, record_events: bool = True) -> None:
+    def __init__(self, scenario: Scenario, seed: int, record_events: bool = True,
+                 profile: bool = False) -> None:
         self.params, self.timeline, self.sizes, self.calendar = build(scenario, seed)
         self.schedule = entry_schedule(self.timeline, self.sizes)
         self.layout = advisor_layout(scenario, self.params, self.timeline, self.sizes)
@@ -64,6 +67,8 @@ class NumbaEngine:
         self.adv_active = np.zeros((n_period, n_adv), dtype=np.bool_)
         self.adv_youths = np.zeros((n_period, n_adv), dtype=np.int32)
         self.adv_contacts = np.zeros((n_period, n_adv, 4), dtype=np.int32)
+        # seconds per step of the week (``timed_steps``); empty: not timed
+        self.step_seconds = np.zeros(len(K.TIMED_STEPS) if profile else 0, dtype=np.float64)
 
     def _event_capacity(self) -> int:
         """Room for the whole run's events, so the buffer need not grow (growing copies the
@@ -117,7 +122,7 @@ class NumbaEngine:
                 self.youths, self.advisors, self.events, self.n_ev, self.params, self.timeline,
                 self.workspace, self.present, self.counts, self.week, w_to, self.schedule.week_first_id,
                 layout, MAX_EVENTS_PER_YOUTH_WEEK, self.sizes.first_week, self.weekly, self.adv_active,
-                self.adv_youths, self.adv_contacts, self.record_events)
+                self.adv_youths, self.adv_contacts, self.record_events, self.step_seconds)
             self.week = int(reached)
             if self.week < w_to:
                 used = int(self.n_ev[0])
@@ -125,6 +130,14 @@ class NumbaEngine:
                 ahead = int(self.counts[0]) + int(wf[self.week + 1] - wf[self.week])
                 need = used + MAX_EVENTS_PER_YOUTH_WEEK * ahead
                 self.events = grown(self.events, used, max(need, 2 * len(self.events.week)))
+
+    def step_times(self) -> dict[str, float]:
+        """Seconds spent so far in each step of the week (``timed_steps``, in order), or an
+        empty mapping if the engine was not made with ``profile=True``.
+
+        Each step's time includes one clock read, about a microsecond a week.
+        """
+        return dict(zip(K.TIMED_STEPS, self.step_seconds.tolist(), strict=False))
 
     def step(self) -> None:
         """Advance one week (the phases of ``self.phases``, in order)."""
