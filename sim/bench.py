@@ -16,8 +16,9 @@ a different machine from the one the Mesa run had. Before each timed run, outsid
 timing, the garbage of earlier runs is collected, so a run is not timed on top of its
 predecessors' memory.
 
-``steps`` is where the numba engine's time goes: one more run with each step of the week
-timed (``NumbaEngine(profile=True)``), in ns per youth-week and as a share of the run.
+``steps`` is where the numba engine's time goes: ``repeats`` more runs with each step of the
+week timed (``NumbaEngine(profile=True)``), each step's median run in ns per youth-week and
+as a share of the steps' total.
 
 ``floor_ratio`` compares the engine with a bare compiled loop doing one random draw and one
 array write per youth-week: how far the full model is from what the machine can do at all.
@@ -145,7 +146,7 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
     identical = all(np.array_equal(numba_out.events[k], mesa_out.events[k]) for k in numba_out.events)
     del mesa_out, mesa_model  # the later numba runs are not timed beside the Mesa run's agents
     numba_repeats(repeats // 2)
-    step_seconds = _timed_steps(scenario)
+    step_seconds = _timed_steps(scenario, repeats)
     numba_s = statistics.median(numba_runs)
     floor_s = statistics.median(floor_runs)
     n_weeks = model.engine.n_weeks
@@ -198,18 +199,22 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
     return result
 
 
-def _timed_steps(scenario: Scenario) -> dict[str, float]:
-    """Seconds of each step of the week in one more numba run, timed step by step.
+def _timed_steps(scenario: Scenario, repeats: int) -> dict[str, float]:
+    """Seconds of each step of the week: its median over ``repeats`` more numba runs, timed
+    step by step.
 
-    A separate run, since reading the clock after every step (about a microsecond each)
-    would add to the timed runs; it shows where the engine's time goes, not how fast it is.
+    Runs of their own, since reading the clock after every step (about a microsecond each)
+    would add to the timed runs: they show where the engine's time goes, not how fast it is.
     """
     from sim.engine.numba_engine import NumbaEngine
 
-    gc.collect()
-    engine = NumbaEngine(scenario, scenario.seed, profile=True)
-    engine.run()
-    return engine.step_times()
+    runs: list[dict[str, float]] = []
+    for _ in range(repeats):
+        gc.collect()
+        engine = NumbaEngine(scenario, scenario.seed, profile=True)
+        engine.run()
+        runs.append(engine.step_times())
+    return {step: statistics.median(run[step] for run in runs) for step in runs[0]}
 
 
 def _relative_costs(rows: list[dict[str, Any]]) -> None:
@@ -292,7 +297,7 @@ def table(result: dict[str, Any]) -> str:
         f"peak RSS (MB)                  {result['peak_rss_mb']:>14,.0f}",
     ]
     if result.get("steps"):
-        lines.append("where the numba engine's time goes (one more run, timed step by step):")
+        lines.append("where the numba engine's time goes (more runs, timed step by step; medians):")
         lines.append(f"  {'step':<16} {'ns/youth-week':>14} {'share':>7}")
         for row in result["steps"]:
             lines.append(f"  {row['step']:<16} {row['ns_per_youth_week']:>14,.1f} {row['share']:>7.1%}")

@@ -160,7 +160,8 @@ def build_parser() -> argparse.ArgumentParser:
         "bench", help="measure the speed of both engines",
         description="Run the mesa and numba engines in one process on the same population "
         "and report youth-weeks per second, their ratio, the distance from a bare numba "
-        "loop, compile time, peak memory and a scaling table.")
+        "loop, compile time, peak memory, where the numba engine's time goes (each step of "
+        "the week timed) and a scaling table. docs/PERFORMANCE.md explains the figures.")
     bench.add_argument("--youths", type=_positive_int, default=20000,
                        help="youths present in the model, mean over the run: in follow-up or "
                        "between spells, under 30 (default 20000)")
@@ -173,8 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "empty to skip)")
     bench.add_argument("--repeats", type=_positive_int, default=5,
                        help="runs of the numba engine, half before the mesa run and half after, "
-                       "each followed by a run of the bare loop; the rates are the median runs "
-                       "(default 5)")
+                       "each followed by a run of the bare loop; the rates are the median runs; "
+                       "as many more runs time each step of the week (default 5)")
     bench.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
 
     return parser
