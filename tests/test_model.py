@@ -8,6 +8,8 @@ steps on.
 
 from __future__ import annotations
 
+import time
+
 import mesa
 import numpy as np
 import pytest
@@ -16,6 +18,7 @@ from sim.agents import Advisor, Youth
 from sim.agents.views import AdvisorView, YouthView
 from sim.codes import EV_EXIT, S_AGED_OUT
 from sim.engine.kernels import PHASE_NAMES
+from sim.engine.numba_engine import NumbaEngine
 from sim.model import NavModel
 from sim.scenario.schema import Scenario
 
@@ -145,10 +148,6 @@ def test_numba_portfolio_counts_match_the_youths_and_a_wrong_one_is_caught(small
 def test_timing_the_steps_changes_nothing_and_accounts_for_the_run(small: Scenario) -> None:
     """A profiled run (``profile=True``) gives the same results as a plain one, and its step
     times, one per step of the week in order, add up to no more than the run took."""
-    import time
-
-    from sim.engine.numba_engine import NumbaEngine
-
     plain = NumbaEngine(small, 3)
     expected = plain.run()
     assert plain.step_times() == {}, "a plain run is not timed"

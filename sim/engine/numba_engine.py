@@ -1,10 +1,11 @@
 """The numba engine: struct-of-arrays tables stepped by compiled phase kernels.
 
 :meth:`NumbaEngine.step` runs one week as the sequence of phases in
-:data:`sim.engine.kernels.PHASE_NAMES`; the loop over weeks is Python (a dozen calls a
-week), the loops over youths and advisors are compiled. ``engine.phases`` lists the step
-order for inspection; an engine made with ``profile=True`` also times each step of the week
-(:meth:`NumbaEngine.step_times`), to show where a run's time goes.
+:data:`sim.engine.kernels.PHASE_NAMES`; the week, phases and loops over youths and advisors
+alike, is compiled (``kernels.step_weeks``), and :meth:`NumbaEngine.run` steps 26 weeks a
+call. ``engine.phases`` lists the step order for inspection; an engine made with
+``profile=True`` also times each step of the week (:meth:`NumbaEngine.step_times`), to show
+where a run's time goes.
 """
 
 from __future__ import annotations
