@@ -147,6 +147,7 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
     del mesa_out, mesa_model  # the later numba runs are not timed beside the Mesa run's agents
     numba_repeats(repeats // 2)
     step_seconds = _timed_steps(scenario, repeats)
+    steps_total = max(sum(step_seconds.values()), 1e-12)
     numba_s = statistics.median(numba_runs)
     floor_s = statistics.median(floor_runs)
     n_weeks = model.engine.n_weeks
@@ -172,7 +173,7 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
         "event_bytes": int(sum(v.nbytes for v in numba_out.events.values())),
         "events_per_youth_week": len(numba_out.events["week"]) / yw,
         "steps": [{"step": name, "seconds": secs, "ns_per_youth_week": secs * 1e9 / yw,
-                   "share": secs / max(sum(step_seconds.values()), 1e-12)}
+                   "share": secs / steps_total}
                   for name, secs in step_seconds.items()],
         "machine": {"python": platform.python_version(), "platform": platform.platform(),
                     "processor": platform.processor() or platform.machine()},
