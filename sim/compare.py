@@ -292,8 +292,12 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
     """
     from tqdm import tqdm
 
-    runner = runner or default_runner()
     loaded = load_scenarios(base, scenarios, seed=seed, scale=scale, reps=reps)
+    if runner is None:
+        from sim.run import warm_up
+
+        runner = default_runner()
+        warm_up(loaded[0][1], notice=progress)  # before the bar, and once for all workers
     if window_start is None:
         window_start = measured_window_start(loaded)
     labels = _unique_labels([s.name for _, s in loaded])

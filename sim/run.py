@@ -21,7 +21,7 @@ from typing import Any
 from sim.engine.output import EngineOutput, to_frames
 from sim.results import RunResult, atomic_write_json, write_dir_atomically, write_tables
 from sim.rng import rep_seed
-from sim.scenario.loader import InputError, load_scenario, scenario_to_jsonable
+from sim.scenario.loader import InputError, apply_overrides, load_scenario, scenario_to_jsonable
 from sim.scenario.schema import Scenario
 
 RESULTS_ROOT = Path("results")
@@ -51,16 +51,37 @@ def _replication_job(args: tuple[Scenario, int, str | None]) -> tuple[EngineOutp
     return run_replication(scenario, seed, engine)
 
 
-def _compile_notice(engine: str) -> None:
-    """Say so when the numba engine is about to be compiled, which takes a minute or two."""
-    if engine != "numba":
-        return
+#: Population share of the run that compiles the numba engine (:func:`warm_up`): enough for
+#: every phase to run, small enough to take a fraction of a second once compiled.
+WARM_UP_SCALE = 0.001
+
+
+def warm_up(scenario: Scenario, engine: str | None = None, *, notice: bool = True) -> bool:
+    """Compile the numba engine now if its on-disk cache is cold; True if it compiled.
+
+    numba compiles on a kernel's first call, so the first replication after installing or
+    changing the engine spends a minute or two compiling. Done inside the replication, that
+    minute froze the progress bar, then showed an hours-long estimate of the time left, and
+    with several worker processes each one compiled the same code at once. A small copy of
+    the scenario (same structure, so the same compiled types; ``WARM_UP_SCALE`` of the
+    population, one replication) run here, before any bar or worker starts, compiles it once
+    and fills the cache that forked workers inherit. ``notice`` says so on stderr first.
+    """
+    if (engine or scenario.engine) != "numba":
+        return False
     from sim.engine.kernels import step_weeks
     from sim.jitcache import is_cached
 
-    if is_cached(step_weeks) is False:
+    if is_cached(step_weeks) is not False:
+        return False
+    if notice:
         print("navsim: compiling the numba engine (first run after installing or changing it; "
               "1-3 minutes, then cached) ...", file=sys.stderr, flush=True)
+    from sim.model import NavModel
+
+    small = apply_overrides(scenario, {"scale": WARM_UP_SCALE, "replications": 1}, "compile run")
+    NavModel(small, small.seed, engine="numba").run()
+    return True
 
 
 def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | None = None,
@@ -77,12 +98,11 @@ def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | Non
     outputs: list[EngineOutput] = []
     calendar = None
     bar = None
+    warm_up(scenario, engine, notice=progress)
     if progress:
         from tqdm import tqdm
 
         from sim.calendar import Calendar
-
-        _compile_notice(engine or scenario.engine)
 
         weeks = Calendar.for_period(scenario.period.start, scenario.period.end,
                                     scenario.parameters.burn_in_years).n_weeks

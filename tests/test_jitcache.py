@@ -52,15 +52,3 @@ def test_is_cached_tells_whether_a_kernel_must_still_be_compiled(tmp_path, monke
     assert mod.twice(21) == 42
     assert jitcache.is_cached(mod.twice) is True
     assert jitcache.is_cached(len) is None
-
-
-def test_a_run_says_when_it_must_compile_the_engine_first(monkeypatch, capsys):
-    from sim import run
-
-    monkeypatch.setattr(jitcache, "is_cached", lambda _dispatcher: False)
-    run._compile_notice("numba")
-    assert "compiling the numba engine" in capsys.readouterr().err
-    run._compile_notice("mesa")
-    monkeypatch.setattr(jitcache, "is_cached", lambda _dispatcher: True)
-    run._compile_notice("numba")
-    assert capsys.readouterr().err == ""
