@@ -162,6 +162,7 @@ def calibrate(s: Setup, trials: int, workers: int = 1, quiet: bool = False) -> S
                           n_trials=trials, objective=s.objective, sampler=settings.sampler,
                           cmaes_sigma=settings.cmaes_sigma)
         if already < trials:
+            s.objective.engine.warm_up(s.objective.base, notice=not quiet)  # once, before workers fork
             bar = tqdm(total=trials, initial=already, unit="trial", desc="calibrate", disable=quiet,
                        dynamic_ncols=True)
 

@@ -343,6 +343,25 @@ def test_two_workers_share_the_study(toy, tmp_path):
     assert toy.write.exists() and result.after["objective"] <= result.before["objective"]
 
 
+def test_the_engine_is_compiled_once_in_the_parent_before_any_trial(toy, tmp_path, monkeypatch):
+    """Compiling in each worker would compile the same code twice at once, behind a frozen bar."""
+    import dataclasses
+
+    log = _PID_LOG["path"] = tmp_path / "pids.txt"
+
+    def warm_up(scenario, notice=True):
+        with open(log, "a") as fh:
+            fh.write(f"warm-up:{scenario.name}:{notice}:{os.getpid()}\n")
+        return True
+
+    monkeypatch.setattr(objective_mod, "default_engine", lambda: dataclasses.replace(FAKE, warm_up=warm_up))
+    s = setup(toy)
+    calibrate(s, trials=4, workers=2, quiet=True)
+    lines = log.read_text().split()
+    assert lines[0] == f"warm-up:{s.objective.base.name}:False:{os.getpid()}"
+    assert sum(line.startswith("warm-up") for line in lines) == 1 and len(lines) > 1
+
+
 # --- outputs ------------------------------------------------------------------------------------
 
 def test_written_layer_loads_over_the_priors_and_sets_only_the_free_parameters(toy):

@@ -28,6 +28,11 @@ from sim.scenario.loader import apply_overrides
 from sim.scenario.schema import Scenario
 
 
+def no_warm_up(*_: Any, **__: Any) -> bool:
+    """Nothing to compile (engines of tests and of other simulators)."""
+    return False
+
+
 @dataclass(frozen=True)
 class Engine:
     """The functions a trial needs; :func:`default_engine` gives the real ones."""
@@ -37,6 +42,7 @@ class Engine:
     loss: Callable[[pd.DataFrame], float]   # loss(table)
     load_targets: Callable[[Path], Any]     # targets file -> what evaluate takes
     evidence_ids: Callable[[Any], set[str]]  # ids of the file's evidence entries
+    warm_up: Callable[..., bool] = no_warm_up  # compile before the trials (sim.run.warm_up)
 
 
 def default_engine() -> Engine:
@@ -44,7 +50,8 @@ def default_engine() -> Engine:
     from sim import run, targets, validate
 
     return Engine(run=run.run_scenario, evaluate=validate.evaluate, loss=validate.loss,
-                  load_targets=targets.load_targets, evidence_ids=targets.evidence_ids)
+                  load_targets=targets.load_targets, evidence_ids=targets.evidence_ids,
+                  warm_up=run.warm_up)
 
 
 @dataclass(frozen=True)
