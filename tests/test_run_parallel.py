@@ -26,7 +26,9 @@ def test_a_finished_replication_frees_its_engine_at_once(tiny_scenario) -> None:
     from sim.engine.numba_engine import NumbaEngine
 
     def engines() -> int:
-        return sum(isinstance(o, NumbaEngine) for o in gc.get_objects())
+        # type(), not isinstance(): isinstance asks a weak proxy for its referent's class,
+        # which raises once the referent is gone, and the heap may hold such proxies
+        return sum(type(o) is NumbaEngine for o in gc.get_objects())
 
     gc.collect()
     before = engines()
