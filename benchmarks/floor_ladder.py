@@ -47,8 +47,12 @@ _STEP, _CONTACT = 1, 2
 _N_ACTIVITIES = 6
 _RECENT_WEEKS = 4
 
+# The kernels are not cached on disk: they compile in seconds, outside the timing, and
+# numba's cache of a script's functions is tied to the name the script was loaded under
+# (``__main__`` when run, another when a test imports it), which it cannot always find again.
 
-@njit(cache=True, inline="always")
+
+@njit(inline="always")
 def _next_state(s: int, u: float, p_exit: float, p: float) -> int:
     """A youth's state after drawing ``u``: a return, an exit, a change of activity or none.
 
@@ -64,7 +68,7 @@ def _next_state(s: int, u: float, p_exit: float, p: float) -> int:
     return s
 
 
-@njit(cache=True)
+@njit
 def _walk(weeks: int, seed: int, present: np.ndarray, state: np.ndarray,
           p_move: float) -> int:
     """Rung 1: one draw per youth-week and a state write when something happens."""
@@ -81,11 +85,17 @@ def _walk(weeks: int, seed: int, present: np.ndarray, state: np.ndarray,
     return moves
 
 
-@njit(cache=True)
+@njit
 def _contact(weeks: int, seed: int, present: np.ndarray, state: np.ndarray,
              advisor: np.ndarray, portfolio: np.ndarray, last_contact: np.ndarray,
-             budget: float, p_move: float) -> int:
-    """Rung 2: rung 1 plus a contact drawn from the advisor's portfolio size."""
+             budget: float, p_move: float, record: bool, ev_week: np.ndarray,
+             ev_youth: np.ndarray, ev_kind: np.ndarray, counts: np.ndarray) -> int:
+    """Rung 2: rung 1 plus a contact drawn from the advisor's portfolio size.
+
+    With ``record``, rung 3: an event per contact and change, and weekly counts by state.
+    The flag is the same for every youth, so its branch costs rung 2 next to nothing.
+    """
+    n_events = 0
     moves = 0
     for w in range(weeks):
         key = stream_key(seed, _STEP, w)
@@ -93,51 +103,29 @@ def _contact(weeks: int, seed: int, present: np.ndarray, state: np.ndarray,
         for j in range(present.shape[0]):
             i = present[j]
             s = state[i]
+            if record:
+                counts[w, s] += 1
             p_exit = 0.5 * p_move
             if s > 0:
                 if keyed_uniform(contact_key, i) * portfolio[advisor[i]] < budget:
                     last_contact[i] = w
+                    if record:
+                        ev_week[n_events] = w
+                        ev_youth[n_events] = i
+                        ev_kind[n_events] = -1
+                        n_events += 1
                 if w - last_contact[i] < _RECENT_WEEKS:
                     p_exit = 2.0 * p_exit
             new = _next_state(s, keyed_uniform(key, i), p_exit, p_move)
             if new != s:
                 moves += 1
                 state[i] = new
-    return moves
-
-
-@njit(cache=True)
-def _record(weeks: int, seed: int, present: np.ndarray, state: np.ndarray,
-            advisor: np.ndarray, portfolio: np.ndarray, last_contact: np.ndarray,
-            budget: float, p_move: float, ev_week: np.ndarray, ev_youth: np.ndarray,
-            ev_kind: np.ndarray, counts: np.ndarray) -> int:
-    """Rung 3: rung 2 plus an event per contact and change, and weekly counts by state."""
-    n_events = 0
-    for w in range(weeks):
-        key = stream_key(seed, _STEP, w)
-        contact_key = stream_key(seed, _CONTACT, w)
-        for j in range(present.shape[0]):
-            i = present[j]
-            s = state[i]
-            counts[w, s] += 1
-            p_exit = 0.5 * p_move
-            if s > 0:
-                if keyed_uniform(contact_key, i) * portfolio[advisor[i]] < budget:
-                    last_contact[i] = w
+                if record:
                     ev_week[n_events] = w
                     ev_youth[n_events] = i
-                    ev_kind[n_events] = -1
+                    ev_kind[n_events] = new
                     n_events += 1
-                if w - last_contact[i] < _RECENT_WEEKS:
-                    p_exit = 2.0 * p_exit
-            new = _next_state(s, keyed_uniform(key, i), p_exit, p_move)
-            if new != s:
-                state[i] = new
-                ev_week[n_events] = w
-                ev_youth[n_events] = i
-                ev_kind[n_events] = new
-                n_events += 1
-    return n_events
+    return moves
 
 
 def _median_seconds(run: Callable[[], object], repeats: int) -> float:
@@ -188,22 +176,18 @@ def ladder(youths: int, weeks: int, advisors: int, budget: float, repeats: int,
     def walk() -> int:
         return _walk(weeks, seed, present, state0.copy(), p_move)
 
-    def contact() -> int:
-        return _contact(weeks, seed, present, state0.copy(), advisor, portfolio,
-                        last_contact.copy(), budget, p_move)
-
-    def record() -> int:
+    def contact(record: bool) -> int:
         counts[:] = 0
-        return _record(weeks, seed, present, state0.copy(), advisor, portfolio,
-                       last_contact.copy(), budget, p_move, ev_week, ev_youth, ev_kind,
-                       counts)
+        return _contact(weeks, seed, present, state0.copy(), advisor, portfolio,
+                        last_contact.copy(), budget, p_move, record, ev_week, ev_youth,
+                        ev_kind, counts)
 
     return [
         ("bare loop (the floor)", _median_seconds(
             lambda: bare_loop_floor(youths, weeks, seed), repeats)),
         ("1 walk: a draw and a state write", _median_seconds(walk, repeats)),
-        ("2 contact: + portfolio-driven contacts", _median_seconds(contact, repeats)),
-        ("3 record: + events and weekly counts", _median_seconds(record, repeats)),
+        ("2 contact: + portfolio-driven contacts", _median_seconds(lambda: contact(False), repeats)),
+        ("3 record: + events and weekly counts", _median_seconds(lambda: contact(True), repeats)),
     ]
 
 

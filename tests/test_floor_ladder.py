@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import subprocess
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -39,9 +41,18 @@ def _population(youths: int, advisors: int, seed: int = 3):
     return present, state, advisor, portfolio, last_contact
 
 
+def _contact_rung(ladder: ModuleType, weeks: int, present, state, advisor, portfolio,
+                  last_contact, budget: float, p_move: float) -> int:
+    """The contact rung without the event log and counts (rung 2)."""
+    unused = np.empty(0, dtype=np.int32)
+    return ladder._contact(weeks, 1, present, state, advisor, portfolio, last_contact,
+                           budget, p_move, False, unused, unused.astype(np.uint32),
+                           unused.astype(np.int8), np.zeros((0, 0), dtype=np.int64))
+
+
 def test_about_half_the_youths_are_in_follow_up(ladder: ModuleType) -> None:
     present, state, advisor, portfolio, last_contact = _population(5000, 200)
-    ladder._contact(300, 1, present, state, advisor, portfolio, last_contact, 11.0, 0.02)
+    _contact_rung(ladder, 300, present, state, advisor, portfolio, last_contact, 11.0, 0.02)
     share = float((state[present] > 0).mean())
     assert 0.4 < share < 0.6, share
 
@@ -52,15 +63,19 @@ def test_larger_portfolios_mean_rarer_contacts(ladder: ModuleType) -> None:
         present, state, advisor, portfolio, last_contact = _population(5000, 200)
         state[present] = 1
         weeks = 1
-        ladder._contact(weeks, 1, present, state, advisor, portfolio, last_contact, budget, 0.0)
+        _contact_rung(ladder, weeks, present, state, advisor, portfolio, last_contact, budget,
+                      0.0)
         rates.append(float((last_contact[present] == 0).mean()))
     assert rates[0] > 2 * rates[1] > 0
 
 
-def test_the_script_prints_every_rung_and_the_engine(
-        ladder: ModuleType, capsys: pytest.CaptureFixture[str]) -> None:
-    ladder.main(["--youths", "400", "--weeks", "4", "--advisors", "20", "--repeats", "1"])
-    rows = capsys.readouterr().out.splitlines()[1:]
+def test_the_script_prints_every_rung_and_the_engine() -> None:
+    """Run as users run it, in a process of its own after this module has imported it."""
+    done = subprocess.run(
+        [sys.executable, str(LADDER), "--youths", "400", "--weeks", "4", "--advisors", "20",
+         "--repeats", "1"], capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    rows = done.stdout.splitlines()[1:]
     names = ["bare loop", "1 walk", "2 contact", "3 record", "the numba engine",
              "a floor ratio of 20"]
     assert [row[:len(name)] for row, name in zip(rows, names, strict=True)] == names
