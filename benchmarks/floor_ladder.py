@@ -36,10 +36,9 @@ from collections.abc import Callable
 import numpy as np
 from numba import njit
 
-from sim.bench import BASELINE, bench_scenario, scale_for, youth_weeks
+from sim.bench import base_scenario, bench_scenario, scale_for, youth_weeks
 from sim.model import NavModel
 from sim.rng import bare_loop_floor, keyed_uniform, stream_key
-from sim.scenario.loader import load_scenario
 
 #: Rung streams (their own numbers: the ladder draws nothing the model draws).
 _STEP, _CONTACT = 1, 2
@@ -140,7 +139,7 @@ def _median_seconds(run: Callable[[], object], repeats: int) -> float:
 
 def engine_ns_per_youth_week(youths: int, repeats: int) -> float:
     """The numba engine's median nanoseconds per youth-week on the bench population."""
-    base = load_scenario(BASELINE)[0]
+    base = base_scenario()
     scenario = bench_scenario(2, scale_for(youths, 2, base), base)
     per_youth_week = []
     for run in range(repeats + 1):

@@ -49,12 +49,15 @@ import numpy as np
 
 from sim.codes import EV_EXIT, S_AGED_OUT
 from sim.engine.output import EngineOutput
+from sim.paths import project_file
 from sim.results import atomic_write_json
 from sim.rng import bare_loop_floor
 from sim.scenario.loader import apply_overrides, load_scenario
 from sim.scenario.schema import Scenario
 
-BASELINE = Path(__file__).resolve().parent.parent / "scenarios" / "baseline.yaml"
+#: The scenario benched unless another is given: its path in the project (see
+#: :func:`sim.paths.project_file`).
+BASELINE = "scenarios/baseline.yaml"
 PROBE_SCALE = 0.02
 #: A lone size in the scaling table runs ``repeats`` times or until its runs add up to this
 #: many seconds, whichever comes first, and its rate is the median run: a lone run of a fifth
@@ -73,9 +76,14 @@ def youth_weeks(out: EngineOutput, n_weeks: int) -> tuple[int, float]:
     return total, total / n_weeks
 
 
+def base_scenario(path: str | Path = BASELINE) -> Scenario:
+    """The scenario to bench, by default the project's baseline."""
+    return load_scenario(project_file(path))[0]
+
+
 def bench_scenario(years: int, scale: float, base: Scenario | None = None) -> Scenario:
-    """The baseline over ``years`` years from 2019 after one burn-in year, at ``scale``."""
-    base = base or load_scenario(BASELINE)[0]
+    """``base`` (the baseline) over ``years`` years from 2019 after one burn-in year, at ``scale``."""
+    base = base or base_scenario()
     return apply_overrides(base, {
         "scale": scale,
         "period": {"start": "2019-01-01", "end": f"{2019 + years - 1}-12-31"},
@@ -117,15 +125,16 @@ def scale_for(youths: int, years: int, base: Scenario) -> float:
 
 
 def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = None,
-            log=print, repeats: int = 5) -> dict[str, Any]:
-    base = load_scenario(BASELINE)[0]
+            log=print, repeats: int = 5, scenario_path: str | Path = BASELINE) -> dict[str, Any]:
+    base = base_scenario(scenario_path)
     t0 = time.perf_counter()
     tiny = bench_scenario(1, 0.001, base)
     _timed_run(tiny, "numba", 1)
     compile_s = time.perf_counter() - t0
     scale = scale_for(youths, years, base)
     scenario = bench_scenario(years, scale, base)
-    log(f"bench: {youths} youths (scale {scale:.4f}), {years} years after one burn-in year")
+    log(f"bench: {base.name}, {youths} youths (scale {scale:.4f}), {years} years after one "
+        "burn-in year")
     bare_loop_floor(10, 2, 1)  # compile outside the timing
     numba_runs: list[float] = []
     floor_runs: list[float] = []
@@ -317,7 +326,7 @@ def table(result: dict[str, Any]) -> str:
 def bench_command(args: argparse.Namespace) -> int:
     scaling = [int(x) for x in args.scaling.split(",") if x.strip()] if args.scaling else []
     result = measure(args.youths, args.years, scaling, log=lambda m: print(m, file=sys.stderr),
-                     repeats=args.repeats)
+                     repeats=args.repeats, scenario_path=args.scenario)
     print(table(result))
     if args.json:
         atomic_write_json(args.json, result)

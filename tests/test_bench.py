@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.bench import BASELINE, _relative_costs, _scaling_runs, bench_scenario, measure, table
+from sim.bench import _relative_costs, _scaling_runs, base_scenario, bench_scenario, measure, table
 from sim.cli import main
-from sim.scenario.loader import load_scenario
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +103,7 @@ def test_bench_command_writes_json(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_scaling_sizes_are_measured_side_by_side() -> None:
     """Several sizes: the largest runs once, the smaller ones between its chunks of weeks,
     and the time they take is not counted in the largest size's time."""
-    base = load_scenario(BASELINE)[0]
+    base = base_scenario()
     small, large = bench_scenario(1, 0.0015, base), bench_scenario(1, 0.0045, base)
     t0 = time.perf_counter()
     measured = _scaling_runs([(100, small), (300, large)], repeats=3)

@@ -70,10 +70,12 @@ def test_larger_portfolios_mean_rarer_contacts(ladder: ModuleType) -> None:
 
 
 def test_the_script_prints_every_rung_and_the_engine() -> None:
-    """Run as users run it, in a process of its own after this module has imported it."""
+    """Run as users run it, from the project root in a process of its own (after this module
+    imported it, and with the installed package when it is not an editable install)."""
     done = subprocess.run(
         [sys.executable, str(LADDER), "--youths", "400", "--weeks", "4", "--advisors", "20",
-         "--repeats", "1"], capture_output=True, text=True, timeout=600, check=False)
+         "--repeats", "1"], capture_output=True, text=True, timeout=600, check=False,
+        cwd=LADDER.parent.parent)
     assert done.returncode == 0, done.stderr
     rows = done.stdout.splitlines()[1:]
     names = ["bare loop", "1 walk", "2 contact", "3 record", "the numba engine",
