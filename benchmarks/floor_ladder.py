@@ -36,8 +36,7 @@ from collections.abc import Callable
 import numpy as np
 from numba import njit
 
-from sim.bench import base_scenario, bench_scenario, scale_for, youth_weeks
-from sim.model import NavModel
+from sim.bench import base_scenario, bench_scenario, scale_for, timed_run, youth_weeks
 from sim.rng import bare_loop_floor, keyed_uniform, stream_key
 
 #: Rung streams (their own numbers: the ladder draws nothing the model draws).
@@ -128,7 +127,7 @@ def _contact(weeks: int, seed: int, present: np.ndarray, state: np.ndarray,
 
 
 def _median_seconds(run: Callable[[], object], repeats: int) -> float:
-    run()  # compile, or load the cache, outside the timing
+    run()  # compile outside the timing
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
@@ -138,15 +137,15 @@ def _median_seconds(run: Callable[[], object], repeats: int) -> float:
 
 
 def engine_ns_per_youth_week(youths: int, repeats: int) -> float:
-    """The numba engine's median nanoseconds per youth-week on the bench population."""
+    """The numba engine's median nanoseconds per youth-week on the bench population.
+
+    Each run is timed as ``navsim bench`` times it (setting the model up included).
+    """
     base = base_scenario()
     scenario = bench_scenario(2, scale_for(youths, 2, base), base)
     per_youth_week = []
     for run in range(repeats + 1):
-        model = NavModel(scenario, scenario.seed, engine="numba")
-        t0 = time.perf_counter()
-        out = model.run()
-        seconds = time.perf_counter() - t0
+        out, seconds, model = timed_run(scenario, "numba", scenario.seed)
         if run:  # the first run loads the compiled code
             per_youth_week.append(seconds / youth_weeks(out, model.engine.n_weeks)[0])
     return statistics.median(per_youth_week) * 1e9

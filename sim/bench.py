@@ -49,15 +49,12 @@ import numpy as np
 
 from sim.codes import EV_EXIT, S_AGED_OUT
 from sim.engine.output import EngineOutput
-from sim.paths import project_file
+from sim.paths import BASELINE, project_file
 from sim.results import atomic_write_json
 from sim.rng import bare_loop_floor
 from sim.scenario.loader import apply_overrides, load_scenario
 from sim.scenario.schema import Scenario
 
-#: The scenario benched unless another is given: its path in the project (see
-#: :func:`sim.paths.project_file`).
-BASELINE = "scenarios/baseline.yaml"
 PROBE_SCALE = 0.02
 #: A lone size in the scaling table runs ``repeats`` times or until its runs add up to this
 #: many seconds, whichever comes first, and its rate is the median run: a lone run of a fifth
@@ -92,7 +89,7 @@ def bench_scenario(years: int, scale: float, base: Scenario | None = None) -> Sc
     }, "bench")
 
 
-def _timed_run(scenario: Scenario, engine: str, seed: int, record_events: bool = True):
+def timed_run(scenario: Scenario, engine: str, seed: int, record_events: bool = True):
     """Run one replication and time it, with the garbage of earlier runs collected first.
 
     Models hold reference cycles, so a finished run's tables stay allocated until Python's
@@ -119,7 +116,7 @@ def _timed_floor(out: EngineOutput, n_weeks: int) -> float:
 def scale_for(youths: int, years: int, base: Scenario) -> float:
     """Scale that puts ``youths`` youths in the model on average (probed with the numba engine)."""
     probe = bench_scenario(years, PROBE_SCALE, base)
-    out, _, model = _timed_run(probe, "numba", probe.seed)
+    out, _, model = timed_run(probe, "numba", probe.seed)
     _, mean = youth_weeks(out, model.engine.n_weeks)
     return PROBE_SCALE * youths / max(mean, 1.0)
 
@@ -129,7 +126,7 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
     base = base_scenario(scenario_path)
     t0 = time.perf_counter()
     tiny = bench_scenario(1, 0.001, base)
-    _timed_run(tiny, "numba", 1)
+    timed_run(tiny, "numba", 1)
     compile_s = time.perf_counter() - t0
     scale = scale_for(youths, years, base)
     scenario = bench_scenario(years, scale, base)
@@ -144,14 +141,14 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
         nonlocal numba_out, model
         for _ in range(count):
             numba_out = model = None  # the last run's results are garbage before the next starts
-            numba_out, secs, model = _timed_run(scenario, "numba", scenario.seed)
+            numba_out, secs, model = timed_run(scenario, "numba", scenario.seed)
             numba_runs.append(secs)
             floor_runs.append(_timed_floor(numba_out, model.engine.n_weeks))
 
     numba_repeats((repeats + 1) // 2)
     log(f"bench: numba engine {', '.join(f'{t:.3f}' for t in numba_runs)} s; "
         "running the mesa engine on the same population ...")
-    mesa_out, mesa_s, mesa_model = _timed_run(scenario, "mesa", scenario.seed)
+    mesa_out, mesa_s, mesa_model = timed_run(scenario, "mesa", scenario.seed)
     identical = all(np.array_equal(numba_out.events[k], mesa_out.events[k]) for k in numba_out.events)
     del mesa_out, mesa_model  # the later numba runs are not timed beside the Mesa run's agents
     numba_repeats(repeats // 2)
@@ -259,7 +256,7 @@ def _scaling_runs(sizes: list[tuple[int, Scenario]], repeats: int) -> dict[int, 
 
     def run_once(n: int, s: Scenario) -> None:
         models[n] = None  # the size's last run is garbage before the next starts
-        _, secs, models[n] = _timed_run(s, "numba", s.seed, record_events=False)
+        _, secs, models[n] = timed_run(s, "numba", s.seed, record_events=False)
         runs[n].append(secs)
 
     if len(sizes) == 1:
@@ -326,7 +323,7 @@ def table(result: dict[str, Any]) -> str:
 def bench_command(args: argparse.Namespace) -> int:
     scaling = [int(x) for x in args.scaling.split(",") if x.strip()] if args.scaling else []
     result = measure(args.youths, args.years, scaling, log=lambda m: print(m, file=sys.stderr),
-                     repeats=args.repeats, scenario_path=args.scenario)
+                     repeats=args.repeats, scenario_path=args.scenario or BASELINE)
     print(table(result))
     if args.json:
         atomic_write_json(args.json, result)

@@ -38,10 +38,11 @@ from sim.calibration.study import (
     prepare,
     run_workers,
 )
+from sim.paths import TARGETS, project_file
 from sim.scenario.loader import apply_overrides, load_scenario
 
 DEFAULTS = {
-    "targets": Path("calibration/targets.yaml"),
+    "targets": Path(TARGETS),
     "config": Path("calibration/config.yaml"),
     "scenario": Path("scenarios/priors.yaml"),
     "out": Path("results/calibration"),
@@ -68,14 +69,6 @@ class Setup:
     stamp: str
 
 
-def _default(relative: Path) -> Path:
-    """``relative`` from the working directory if there, else from the project root."""
-    if relative.exists() or relative.parent.is_dir():
-        return relative
-    root = Path(__file__).resolve().parents[1] / relative
-    return root if root.parent.is_dir() else relative
-
-
 @dataclass
 class Summary:
     """How the prior and the calibrated parameters fit (``loss``, ``pass_share``, ...)."""
@@ -89,7 +82,8 @@ class Summary:
 
 def _paths(args: argparse.Namespace) -> Paths:
     given = {k: getattr(args, k, None) for k in DEFAULTS}
-    return Paths(**{k: Path(given[k]) if given[k] else (default if k == "out" else _default(default))
+    return Paths(**{k: Path(given[k]) if given[k] else
+                    (default if k == "out" else project_file(default, to_write=k == "write"))
                     for k, default in DEFAULTS.items()})
 
 

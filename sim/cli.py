@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="runs of the numba engine, half before the mesa run and half after, "
                        "each followed by a run of the bare loop; the rates are the median runs; "
                        "as many more runs time each step of the week (default 5)")
-    bench.add_argument("--scenario", type=Path, default=Path("scenarios/baseline.yaml"),
+    bench.add_argument("--scenario", type=Path, default=None,
                        help="the scenario whose population is benched, at the scale that puts "
                        "--youths youths in it (default scenarios/baseline.yaml, from the "
                        "working directory: run from the project root)")

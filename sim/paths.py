@@ -15,11 +15,22 @@ from pathlib import Path
 #: The project root of a source checkout: the folder that holds the ``sim`` package.
 _CHECKOUT = Path(__file__).resolve().parents[1]
 
+#: The project's files that commands use when given none.
+BASELINE = "scenarios/baseline.yaml"
+TARGETS = "calibration/targets.yaml"
 
-def project_file(relative: str | Path) -> Path:
-    """``relative`` from the working directory, else from the source checkout, else as given."""
+
+def project_file(relative: str | Path, *, to_write: bool = False) -> Path:
+    """``relative`` from the working directory, else from the source checkout, else as given.
+
+    A file ``to_write`` need not exist yet: its folder is looked for instead.
+    """
     path = Path(relative)
-    if path.exists():
+
+    def found(candidate: Path) -> bool:
+        return candidate.parent.is_dir() if to_write else candidate.exists()
+
+    if found(path):
         return path
     beside_package = _CHECKOUT / path
-    return beside_package if beside_package.exists() else path
+    return beside_package if found(beside_package) else path

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.measure import Measurer, NotMeasurable
-from sim.paths import project_file
+from sim.paths import BASELINE, TARGETS, project_file
 from sim.results import RunResult, atomic_write_json, write_dir_atomically
 from sim.scenario.loader import InputError, apply_overrides, load_scenario
 from sim.targets import EXPERIMENT, Evidence, Measure, Target, TargetSet, canonical, load_targets
@@ -321,8 +321,8 @@ def validate_command(args: argparse.Namespace) -> int:
     Returns 0 when the validation ran, whatever the pass share; bad input raises
     :class:`InputError` before anything is run or written.
     """
-    targets = load_targets(getattr(args, "targets", None) or [project_file("calibration/targets.yaml")])
-    scenario_path = getattr(args, "scenario", None) or project_file("scenarios/baseline.yaml")
+    targets = load_targets(getattr(args, "targets", None) or [project_file(TARGETS)])
+    scenario_path = getattr(args, "scenario", None) or project_file(BASELINE)
     overrides = {key: value for key, value in (
         ("seed", getattr(args, "seed", None)), ("scale", getattr(args, "scale", None)),
         ("replications", getattr(args, "reps", None))) if value is not None}

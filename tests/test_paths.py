@@ -39,3 +39,12 @@ def test_bench_of_a_missing_scenario_is_one_line_and_exit_2(
     assert rc == 2
     assert len(err.splitlines()) == 1 and "nowhere.yaml" in err and "not found" in err
     assert not (tmp_path / "b.json").exists()
+
+
+def test_a_file_to_write_needs_only_its_folder(tmp_path: Path, monkeypatch) -> None:
+    (tmp_path / "calibration").mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert project_file("calibration/new.yaml", to_write=True) == Path("calibration/new.yaml")
+    assert project_file("nowhere/new.yaml", to_write=True) == Path("nowhere/new.yaml")
+    # a file to read is looked for itself: the folder alone does not hold it
+    assert project_file("calibration/targets.yaml") == ROOT / "calibration" / "targets.yaml"
