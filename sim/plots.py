@@ -42,14 +42,17 @@ def effect_unit(unit: str) -> str:
     return "percentage points" if shown == "percent" else shown
 
 
-def _figure(nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (9, 5)) -> tuple[Figure, np.ndarray]:
+def new_figure(nrows: int = 1, ncols: int = 1,
+               size: tuple[float, float] = (9, 5)) -> tuple[Figure, np.ndarray]:
+    """A figure on the Agg canvas (no display needed) and its axes as a flat array."""
     fig = Figure(figsize=size, layout="constrained")
     FigureCanvasAgg(fig)
     axes = np.atleast_1d(fig.subplots(nrows, ncols, squeeze=False)).ravel()
     return fig, axes
 
 
-def _save(fig: Figure, path: Path) -> Path:
+def save_figure(fig: Figure, path: Path) -> Path:
+    """Write ``fig`` as a PNG at the project's resolution, making the folder if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=DPI)
     return path
@@ -109,7 +112,7 @@ def _stock_plot(result: RunResult, variable: str, order: Sequence[str], title: s
                 path: Path) -> Path:
     cal = result.calendar
     series = weekly_series(result.weekly, variable, cal.first_week)
-    fig, (ax,) = _figure()
+    fig, (ax,) = new_figure()
     for category in _ordered(series, order):
         table = series[category]
         _plot_band(ax, _dates(cal, table.index.to_numpy()), table, category.replace("_", " "), result.scale)
@@ -124,7 +127,7 @@ def _finish_time_plot(fig, ax, title: str, ylabel: str, legend: bool, path: Path
     if legend:
         ax.legend(fontsize=8, ncols=2)
     ax.set_ylim(bottom=0)
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def _exits_plot(result: RunResult, path: Path) -> Path:
@@ -135,7 +138,7 @@ def _exits_plot(result: RunResult, path: Path) -> Path:
     """
     cal = result.calendar
     series = weekly_series(result.weekly, "exits", cal.first_week)
-    fig, (ax,) = _figure()
+    fig, (ax,) = new_figure()
     for category in _ordered(series, codes.EXIT_TYPES):
         table = series[category]
         months = pd.DatetimeIndex(_dates(cal, table.index.to_numpy())).to_period("M")
@@ -149,7 +152,7 @@ def _exits_plot(result: RunResult, path: Path) -> Path:
 def _portfolio_plot(result: RunResult, path: Path) -> Path:
     """Histogram of portfolio sizes by role in the last week, with the 50-user goal."""
     adv = result.advisors
-    fig, axes = _figure(1, len(codes.ROLE), size=(11, 4))
+    fig, axes = new_figure(1, len(codes.ROLE), size=(11, 4))
     last = adv[adv["week"] == adv["week"].max()] if len(adv) else adv
     role = last["role"].astype(str).to_numpy() if len(last) else np.array([])
     when = result.calendar.date_of(int(last["week"].max())) if len(last) else None
@@ -166,7 +169,7 @@ def _portfolio_plot(result: RunResult, path: Path) -> Path:
         ax.legend(fontsize=8)
     suffix = f" in the week of {when.isoformat()}" if when is not None else ""
     fig.suptitle(f"Portfolio size by advisor role{suffix}")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def _contacts_plot(result: RunResult, path: Path) -> Path:
@@ -177,7 +180,7 @@ def _contacts_plot(result: RunResult, path: Path) -> Path:
     """
     adv = result.advisors
     adv = adv[(adv["week"] >= result.calendar.first_week) & (adv["portfolio"] > 0)]
-    fig, (ax,) = _figure()
+    fig, (ax,) = new_figure()
     if len(adv):
         n = adv["portfolio"].to_numpy(dtype=np.float64)
         hi = np.quantile(n, 0.99)
@@ -203,7 +206,7 @@ def _contacts_plot(result: RunResult, path: Path) -> Path:
     ax.set_title("Contacts per user per month against portfolio size (advisor-weeks)")
     ax.set_xlabel("portefølje N (users)")
     ax.set_ylabel("contacts per user per month (log scale)")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_run(result: RunResult, directory: Path) -> list[Path]:
@@ -242,7 +245,7 @@ def plot_stock_comparison(weeklies: Mapping[str, pd.DataFrame], calendar: Calend
 
     ``starts`` are the dates policies take effect, drawn as dotted vertical lines.
     """
-    fig, axes = _figure(3, 2, size=(12, 11))
+    fig, axes = new_figure(3, 2, size=(12, 11))
     period = _dates(calendar, np.array([calendar.first_week, calendar.n_weeks - 1]))
     for ax, (variable, category, title, national) in zip(axes, COMPARE_STOCKS, strict=True):
         drawn = 0
@@ -265,7 +268,7 @@ def plot_stock_comparison(weeklies: Mapping[str, pd.DataFrame], calendar: Calend
         _date_axis(ax)
     axes[0].legend(fontsize=8)
     fig.suptitle("Key stocks by scenario (mean and 5-95 % band over replications; dotted: policy start)")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def plot_effects(effects: pd.DataFrame, outcomes: Sequence[str], labels: Mapping[str, str],
@@ -275,7 +278,7 @@ def plot_effects(effects: pd.DataFrame, outcomes: Sequence[str], labels: Mapping
     ncols = 2
     nrows = max(1, -(-len(outcomes) // ncols))
     scenarios = list(dict.fromkeys(effects["scenario"]))
-    fig, axes = _figure(nrows, ncols, size=(12, 1.2 + nrows * (0.5 + 0.35 * len(scenarios))))
+    fig, axes = new_figure(nrows, ncols, size=(12, 1.2 + nrows * (0.5 + 0.35 * len(scenarios))))
     for ax in axes[len(outcomes):]:
         ax.set_visible(False)
     for ax, outcome in zip(axes, outcomes, strict=False):
@@ -294,4 +297,4 @@ def plot_effects(effects: pd.DataFrame, outcomes: Sequence[str], labels: Mapping
         ax.set_title(labels.get(outcome, outcome), fontsize=9)
         ax.set_xlabel(f"effect ({effect_unit(unit)})", fontsize=8)
     fig.suptitle("Effects: scenario − baseline, mean with 90 % interval of paired replications")
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -133,7 +133,8 @@ def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | Non
                      **frames)
 
 
-def _git_commit() -> str | None:
+def git_commit() -> str | None:
+    """The commit of the source checkout, recorded so a result can be traced to its code."""
     try:
         out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True, timeout=5,
                              cwd=Path(__file__).resolve().parent)
@@ -142,14 +143,15 @@ def _git_commit() -> str | None:
         return None
 
 
-def _versions() -> dict[str, str]:
-    versions = {"python": platform.python_version()}
-    for pkg in ("navsim", "mesa", "numpy", "pandas", "numba", "pyarrow", "pydantic"):
+def versions(extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Versions of Python and the packages a result depends on (``extra``: more packages)."""
+    found = {"python": platform.python_version()}
+    for pkg in ("navsim", "mesa", "numpy", "pandas", "numba", "pyarrow", "pydantic", *extra):
         try:
-            versions[pkg] = metadata.version(pkg)
+            found[pkg] = metadata.version(pkg)
         except metadata.PackageNotFoundError:
-            versions[pkg] = "not installed"
-    return versions
+            found[pkg] = "not installed"
+    return found
 
 
 def manifest(result: RunResult, scenario: Scenario, provenance: dict[str, str]) -> dict[str, Any]:
@@ -164,8 +166,8 @@ def manifest(result: RunResult, scenario: Scenario, provenance: dict[str, str]) 
         "engine": scenario.engine,
         "calendar": {**cal.as_dict(), "period_start": scenario.period.start.isoformat(),
                      "period_end": scenario.period.end.isoformat()},
-        "versions": _versions(),
-        "git_commit": _git_commit(),
+        "versions": versions(),
+        "git_commit": git_commit(),
         "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
 

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from sim.scenario.loader import InputError, apply_overrides, read_yaml
+from sim.scenario.loader import InputError, apply_overrides, entry_key, validate_file
 from sim.scenario.schema import MAX_SCALE, Date, Scenario
 
 #: Top-level scenario blocks a free parameter may live in: behaviour and, if needed, inputs.
@@ -133,38 +133,12 @@ class CalibrationConfig:
 
 
 def _key(path: str, *rest: Any) -> str:
-    out = f"free[{path}]"
-    for part in rest:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
-
-
-def _format_loc(loc: tuple) -> str:
-    parts = [p for i, p in enumerate(loc) if not (i > 0 and loc[i - 1] == "prior" and p in _PRIOR_TAGS)]
-    if len(parts) >= 2 and parts[0] == "free":
-        return _key(str(parts[1]), *parts[2:])
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
+    return entry_key("free", path, *rest)
 
 
 def _parse(path: Path) -> ConfigFile:
-    data = read_yaml(path)
-    if not isinstance(data, Mapping):
-        raise InputError(path, None, "top level must be a mapping with settings: and free:")
-    try:
-        return ConfigFile.model_validate(dict(data))
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown key (see sim/calibration/config.py)"
-        elif err["type"] == "missing":
-            msg = "required key is missing"
-        elif "input" in err and not isinstance(err["input"], Mapping | list):
-            msg = f"{msg} (got {err['input']!r})"
-        raise InputError(path, _format_loc(tuple(err["loc"])) or None, msg) from None
+    return validate_file(path, ConfigFile, table="free", expected="settings: and free:",
+                         schema="sim/calibration/config.py", tags=_PRIOR_TAGS)
 
 
 def resolve_path(data: Mapping, dotted: str) -> tuple[tuple[str | int, ...], Any]:

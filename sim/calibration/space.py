@@ -28,10 +28,11 @@ def start_values(free: Iterable[FreeParameter]) -> dict[str, float]:
     return {p.path: (int(p.start) if p.integer else p.start) for p in free}
 
 
-def _deep_merge(into: dict, top: Mapping) -> None:
+def deep_merge(into: dict, top: Mapping) -> None:
+    """Lay ``top`` over ``into`` in place: mappings merge, everything else replaces."""
     for key, value in top.items():
         if isinstance(value, Mapping) and isinstance(into.get(key), dict):
-            _deep_merge(into[key], value)
+            deep_merge(into[key], value)
         else:
             into[key] = value
 
@@ -41,7 +42,7 @@ def to_overrides(free: Iterable[FreeParameter], values: Mapping[str, float]) -> 
     out: dict = {}
     for p in free:
         value = values[p.path]
-        _deep_merge(out, nested(p.keys, int(value) if p.integer else float(value)))
+        deep_merge(out, nested(p.keys, int(value) if p.integer else float(value)))
     return out
 
 

@@ -15,12 +15,14 @@ import math
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from sim.scenario.schema import Scenario
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class InputError(Exception):
@@ -148,6 +150,38 @@ def _format_loc(loc: tuple) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def entry_key(table: str, name: str, *rest: Any) -> str:
+    """The key of an entry of a mapping keyed by dotted paths: ``free[a.b].bounds[0]``."""
+    return _format_loc((f"{table}[{name}]", *rest))
+
+
+def validate_file(path: Path, model: type[M], *, table: str, expected: str, schema: str,
+                  tags: tuple[str, ...] = ()) -> M:
+    """Read a YAML file of ``model`` (a strict pydantic model); the first problem is a one-line
+    :class:`InputError`. Entries of the mapping ``table``, keyed by dotted scenario paths, are
+    named as ``table[path].field``; ``expected`` says what the top level holds, ``schema``
+    where the keys are documented; ``tags`` are the tags of discriminated unions, which
+    pydantic puts in error locations and the file does not have."""
+    data = read_yaml(path)
+    if not isinstance(data, Mapping):
+        raise InputError(path, None, f"top level must be a mapping with {expected}")
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = f"unknown key (see {schema})"
+        elif err["type"] == "missing":
+            msg = "required key is missing"
+        elif "input" in err and not isinstance(err["input"], Mapping | list):
+            msg = f"{msg} (got {err['input']!r})"
+        loc = tuple(p for i, p in enumerate(err["loc"]) if i == 0 or p not in tags)
+        key = entry_key(table, str(loc[1]), *loc[2:]) if len(loc) >= 2 and loc[0] == table \
+            else _format_loc(loc)
+        raise InputError(path, key or None, msg) from None
 
 
 def _owner(prov: Mapping[str, str], key: str, default: str) -> str:
