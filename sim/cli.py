@@ -27,6 +27,7 @@ examples:
   navsim compare scenarios/baseline.yaml scenarios/cap50_hard.yaml scenarios/cap50_hire.yaml
   navsim validate --json validation.json
   navsim calibrate --trials 160 --workers 2
+  navsim sweep scenarios/sweeps/cap_levels.yaml --workers 2
   navsim bench --json bench.json"""
 
 
@@ -156,6 +157,36 @@ def build_parser() -> argparse.ArgumentParser:
                       "lever the scenarios change, so earlier years do not dilute the effect)")
     cmp_.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    swp = sub.add_parser(
+        "sweep", help="vary scenario keys over a grid or a Sobol'/Morris design",
+        description="Run the points of a sweep file (a grid of values, or a Sobol' or Morris "
+        "sample within bounds), every point with the same replication seeds (common random "
+        "numbers), locally or on a dask.distributed cluster. Writes points.csv, runs.csv, "
+        "summary.csv, sensitivity.csv (sobol, morris), sweep.json and plots/. The sweep "
+        "file format is described in docs/SWEEPS.md; scenarios/sweeps/ has examples.",
+        epilog="examples:\n"
+        "  navsim sweep scenarios/sweeps/cap_levels.yaml --dry-run\n"
+        "  navsim sweep scenarios/sweeps/cap_levels.yaml --workers 2\n"
+        "  navsim sweep scenarios/sweeps/contact_sobol.yaml --dask tcp://scheduler:8786",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    swp.add_argument("sweep", type=Path, help="sweep YAML file, e.g. scenarios/sweeps/cap_levels.yaml")
+    swp.add_argument("--reps", type=_positive_int, default=None,
+                     help="replications per point (default: the sweep file's, else 2)")
+    swp.add_argument("--seed", type=_non_negative_int, help="override the seed of every point")
+    swp.add_argument("--scale", type=_positive_float, help="override the scale of every point")
+    swp.add_argument("--workers", type=_positive_int, default=1,
+                     help="local worker processes (default 1); with --dask local, the cluster's workers")
+    swp.add_argument("--dask", metavar="ADDRESS", default=None,
+                     help="run on a dask.distributed scheduler at ADDRESS (e.g. tcp://host:8786; "
+                     "navsim must be installed on its workers), or 'local' for a cluster on "
+                     "this machine")
+    swp.add_argument("--out", type=Path, default=None,
+                     help="output directory (default: results/sweep-<name>-<timestamp>)")
+    swp.add_argument("--dry-run", action="store_true",
+                     help="check the file and print the points and the number of runs, run nothing")
+    swp.add_argument("--no-plots", action="store_true", help="skip the plots")
+    swp.add_argument("--quiet", action="store_true", help="no progress bar")
+
     bench = sub.add_parser(
         "bench", help="measure the speed of both engines",
         description="Run the mesa and numba engines in one process on the same population "
@@ -217,6 +248,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from sim.compare import compare_command
 
             return compare_command(args)
+        if args.command == "sweep":
+            from sim.sweep.command import sweep_command
+
+            return sweep_command(args)
         if args.command == "bench":
             from sim.bench import bench_command
 

@@ -1,0 +1,149 @@
+"""Running a sweep's points: one job per (point, replication), on any executor.
+
+A job runs one replication of one point's scenario and returns only its outcomes (a few
+numbers), so jobs ship little and any worker can run any job. Replication ``r`` of every
+point gets the seed ``rep_seed(seed, r)``, as in ``navsim run`` and ``navsim compare``: the
+points share their random numbers (common random numbers), and a point's outcomes are
+those of ``navsim run`` on its scenario.
+
+Jobs go to a ``concurrent.futures.Executor``: a pool of local processes (forked after the
+engine is compiled, so they share the compiled code), or a dask.distributed cluster through
+``Client.get_executor()``. Results are put back in job order, so the output does not depend
+on which worker finished first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import pandas as pd
+
+from sim.rng import rep_seed
+from sim.scenario.schema import Scenario
+from sim.sweep.design import Points
+from sim.sweep.spec import Sweep
+
+
+class SweepError(Exception):
+    """A job that failed on its worker; the CLI prints it as one line."""
+
+
+@dataclass(frozen=True)
+class Job:
+    point: int
+    rep: int
+    scenario: Scenario
+    seed: int
+    outcomes: tuple[str, ...]
+    measure_from: dt.date | None  # None: from the period start
+
+
+def jobs_of(sweep: Sweep, points: Points) -> list[Job]:
+    """Every (point, replication), points in design order, replications within."""
+    seeds = [rep_seed(sweep.base.seed, r) for r in range(sweep.replications)]
+    jobs = []
+    for point, row in points.table.iterrows():
+        scenario = sweep.scenario_at(row.to_dict())
+        jobs.extend(Job(int(point), r, scenario, s, sweep.outcomes, sweep.measure_from)
+                    for r, s in enumerate(seeds))
+    return jobs
+
+
+def run_job(job: Job) -> dict[str, float]:
+    """One replication of one point: its outcomes (NaN where there was nobody to measure)."""
+    from sim.engine.output import to_frames
+    from sim.outcomes import outcomes
+    from sim.results import RunResult
+    from sim.run import run_replication
+
+    out, calendar = run_replication(job.scenario, job.seed)
+    frames = to_frames([out], calendar, release_events=True)
+    result = RunResult(name=job.scenario.name, calendar=calendar, scale=job.scenario.scale,
+                       seeds=[job.seed], **frames)
+    from_week = None if job.measure_from is None else calendar.week_of(job.measure_from)
+    table = outcomes(result, unit_costs=job.scenario.costs, from_week=from_week)
+    return {name: (float(table[name].iloc[0]) if name in table.columns else math.nan)
+            for name in job.outcomes}
+
+
+def _describe(job: Job, exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"point {job.point}, replication {job.rep} failed: {type(exc).__name__}: {text[0] if text else ''}"
+
+
+def run_jobs(jobs: Sequence[Job], executor: Executor | None = None,
+             progress: Callable[[], None] | None = None) -> pd.DataFrame:
+    """Run every job (in this process without ``executor``); one row per job, in job order,
+    columns ``point``, ``rep`` and the outcomes."""
+    results: list[dict[str, float] | None] = [None] * len(jobs)
+    if executor is None:
+        for i, job in enumerate(jobs):
+            try:
+                results[i] = run_job(job)
+            except Exception as exc:
+                raise SweepError(_describe(job, exc)) from exc
+            if progress:
+                progress()
+    else:
+        futures = {executor.submit(run_job, job): i for i, job in enumerate(jobs)}
+        try:
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    results[i] = future.result()
+                except Exception as exc:  # a worker's failure, reported as one line
+                    raise SweepError(_describe(jobs[i], exc)) from exc
+                if progress:
+                    progress()
+        finally:
+            for future in futures:
+                future.cancel()
+    frame = pd.DataFrame([r or {} for r in results], columns=list(jobs[0].outcomes) if jobs else [])
+    frame.insert(0, "rep", [j.rep for j in jobs])
+    frame.insert(0, "point", [j.point for j in jobs])
+    return frame
+
+
+@contextmanager
+def executor_for(workers: int, dask: str | None, quiet: bool = False) -> Iterator[Executor | None]:
+    """The executor the command line asks for.
+
+    ``dask``: the address of a running dask.distributed scheduler (``tcp://host:8786``),
+    whose workers must have navsim installed; or ``local`` for a cluster of ``workers``
+    processes on this machine. Without it: ``workers`` forked processes, or none for one.
+    """
+    if dask is None:
+        if workers <= 1:
+            yield None
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            yield pool
+        return
+    from distributed import Client, LocalCluster
+
+    if dask == "local":
+        with LocalCluster(n_workers=max(1, workers), threads_per_worker=1, dashboard_address=None,
+                          silence_logs=logging.ERROR) as cluster, Client(cluster) as client:
+            yield client.get_executor()
+        return
+    try:
+        client = Client(dask, timeout="10s")
+    except OSError as exc:
+        from sim.scenario.loader import InputError
+
+        raise InputError(None, "--dask", f"cannot reach the scheduler at {dask}: {exc}") from None
+    with client:
+        if not quiet:
+            workers_now = len(client.scheduler_info().get("workers", {}))
+            print(f"navsim: sweep on {dask} ({workers_now} workers)", file=sys.stderr)
+        yield client.get_executor()

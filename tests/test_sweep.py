@@ -1,0 +1,220 @@
+"""``navsim sweep``: designs, paired points, executors, sensitivity indices and bad input.
+
+The sweeps here run on a tiny copy of the baseline (written next to the sweep file, as a
+user would), so each run takes a fraction of a second.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from sim.cli import main
+from sim.outcomes import outcomes
+from sim.run import run_scenario
+from sim.sweep import execute
+from sim.sweep.command import run_sweep
+from sim.sweep.design import design_points, sensitivity
+from sim.sweep.execute import jobs_of, run_jobs
+from sim.sweep.output import write_sweep
+from sim.sweep.spec import load_sweep
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = sorted((ROOT / "scenarios" / "sweeps").glob("*.yaml"))
+OUTCOMES = ["work_or_education_12m", "weeks_waiting_veileder", "contacts_per_month_all",
+            "portefolje_mean_youth"]
+
+
+def _write(path: Path, data: dict) -> Path:
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    """A folder with a tiny scenario: the baseline at scale 0.008, 2022-2024, 3 years' burn-in."""
+    _write(tmp_path / "tiny.yaml", {
+        "extends": str(ROOT / "scenarios" / "baseline.yaml"),
+        "name": "tiny", "scale": 0.008, "replications": 1,
+        "period": {"start": "2022-01-01", "end": "2024-12-31"}, "parameters": {"burn_in_years": 3}})
+    return tmp_path
+
+
+def _sweep_file(folder: Path, name: str = "sw.yaml", **fields) -> Path:
+    data = {"name": "test_sweep", "scenario": "tiny.yaml", "design": "grid", "replications": 2,
+            "outcomes": OUTCOMES,
+            "parameters": {"policy.portfolio_cap.youth": {"values": [5000, 10000]}}}
+    data.update(fields)
+    return _write(folder / name, data)
+
+
+def test_grid_is_every_combination_first_parameter_slowest(folder: Path) -> None:
+    sweep = load_sweep(_sweep_file(folder, parameters={
+        "policy.portfolio_cap.youth": {"values": [30, 50]},
+        "policy.portfolio_cap.mode": {"values": ["hard", "hire", "overflow"]}}))
+    table = design_points(sweep).table
+    assert list(table.columns) == ["policy.portfolio_cap.youth", "policy.portfolio_cap.mode"]
+    assert table.values.tolist() == [[30, "hard"], [30, "hire"], [30, "overflow"],
+                                     [50, "hard"], [50, "hire"], [50, "overflow"]]
+    scenario = sweep.scenario_at(table.iloc[4].to_dict())
+    assert (scenario.policy.portfolio_cap.youth, scenario.policy.portfolio_cap.mode) == (50, "hire")
+
+
+def test_a_point_is_what_navsim_run_gives_for_its_scenario(folder: Path) -> None:
+    """Same seeds, same counting: a sweep point's outcomes are those of its scenario's run."""
+    sweep = load_sweep(_sweep_file(folder, parameters={"policy.portfolio_cap.youth": {"values": [10, 20]}},
+                                   measure_from="2023-01-01"))
+    points = design_points(sweep)
+    runs = run_jobs(jobs_of(sweep, points))
+    scenario = sweep.scenario_at(points.table.iloc[1].to_dict())
+    result = run_scenario(scenario, reps=2)
+    expected = outcomes(result, unit_costs=scenario.costs,
+                        from_week=result.calendar.week_of(sweep.measure_from))[OUTCOMES]
+    got = runs[runs["point"] == 1].set_index("rep")[OUTCOMES]
+    pd.testing.assert_frame_equal(got, expected, check_names=False, check_dtype=False)
+    assert (runs[runs["point"] == 0]["weeks_waiting_veileder"] > 0).all()  # a cap of 10 binds
+
+
+def test_a_cap_that_never_binds_changes_nothing_and_a_binding_one_does(folder: Path) -> None:
+    never = load_sweep(_sweep_file(folder))
+    runs = run_jobs(jobs_of(never, design_points(never)))
+    a = runs[runs["point"] == 0].set_index("rep")[OUTCOMES]
+    b = runs[runs["point"] == 1].set_index("rep")[OUTCOMES]
+    pd.testing.assert_frame_equal(a, b)
+    binding = load_sweep(_sweep_file(folder, parameters={
+        "policy.portfolio_cap.youth": {"values": [8, 10000]}}))
+    runs = run_jobs(jobs_of(binding, design_points(binding)))
+    waiting = runs.groupby("point")["weeks_waiting_veileder"].mean()
+    assert waiting[0] > 0 and waiting[1] == 0
+
+
+def test_processes_and_dask_give_the_same_results_as_one_process(folder: Path) -> None:
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from distributed import Client
+
+    sweep = load_sweep(_sweep_file(folder, parameters={"policy.portfolio_cap.youth": {"values": [10, 40]}}))
+    jobs = jobs_of(sweep, design_points(sweep))
+    alone = run_jobs(jobs)
+    with ProcessPoolExecutor(2, mp_context=get_context("fork")) as pool:
+        pd.testing.assert_frame_equal(run_jobs(jobs, pool), alone)
+    with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None) as client:
+        pd.testing.assert_frame_equal(run_jobs(jobs, client.get_executor()), alone)
+
+
+def test_command_writes_identical_files_locally_and_on_a_dask_cluster(folder: Path, capsys) -> None:
+    sweep_file = _sweep_file(folder, parameters={"policy.portfolio_cap.youth": {"values": [10, 40]}})
+    one, two = folder / "one", folder / "two"
+    assert main(["sweep", str(sweep_file), "--out", str(one), "--quiet"]) == 0
+    printed = capsys.readouterr().out
+    assert "grid, 2 points x 2 replication(s)" in printed and f"wrote {one}" in printed
+    assert main(["sweep", str(sweep_file), "--out", str(two), "--quiet", "--dask", "local",
+                 "--workers", "1", "--no-plots"]) == 0
+    for name in ("points.csv", "runs.csv", "summary.csv"):
+        assert (one / name).read_bytes() == (two / name).read_bytes(), name
+    assert (one / "plots" / "response.png").stat().st_size > 10_000
+    summary = pd.read_csv(one / "summary.csv")
+    assert set(summary["outcome"]) == set(OUTCOMES) and (summary["replications"] == 2).all()
+    assert (summary["low"] <= summary["mean"]).all() and (summary["mean"] <= summary["high"]).all()
+
+
+def test_sobol_indices_name_the_parameter_that_matters() -> None:
+    """The indices line up with the parameters: y depends on the second parameter only."""
+    from types import SimpleNamespace
+
+    from sim.sweep.spec import SweepParameter
+
+    params = tuple(SweepParameter(f"p{i}", (f"p{i}",), None, 0.0, 1.0, False) for i in range(3))
+    for design, column in (("sobol", "ST"), ("morris", "mu_star")):
+        sweep = SimpleNamespace(design=design, samples=64 if design == "sobol" else 20, levels=4,
+                                design_seed=3, parameters=params, paths=["p0", "p1", "p2"])
+        points = design_points(sweep)  # type: ignore[arg-type]
+        x = points.table.to_numpy()
+        means = pd.DataFrame({"y": 4.0 * x[:, 1] ** 2 + 0.1 * x[:, 0], "flat": np.ones(len(x))})
+        indices = sensitivity(sweep, points, means).set_index(["outcome", "parameter"])  # type: ignore[arg-type]
+        y = indices.loc["y", column]
+        assert y.idxmax() == "p1" and y["p2"] == pytest.approx(0.0, abs=1e-9), design
+        assert y["p1"] > 10 * y["p0"], design
+        assert indices.loc["flat", "note"].str.contains("does not vary").all()
+
+
+def test_sobol_on_the_model_gives_zero_to_a_cap_that_never_binds(folder: Path) -> None:
+    sweep = load_sweep(_sweep_file(folder, design="sobol", samples=4, replications=1, parameters={
+        "policy.portfolio_cap.youth": {"bounds": [5000, 10000]},
+        "parameters.contacts.intensity_retention": {"bounds": [0.5, 0.95]}}))
+    result = run_sweep(sweep, design_points(sweep), progress=False)
+    assert len(result.runs) == 4 * (2 + 2)
+    st = result.sensitivity.set_index(["outcome", "parameter"])["ST"]
+    assert st["contacts_per_month_all", "policy.portfolio_cap.youth"] == 0.0
+    assert st["contacts_per_month_all", "parameters.contacts.intensity_retention"] > 0.5
+    assert set(design_points(sweep).table["policy.portfolio_cap.youth"].map(type)) == {int}
+    write_sweep(folder / "out", sweep, result.points, result.runs, result.sensitivity)
+    assert {p.name for p in (folder / "out" / "plots").iterdir()} == {"sobol.png", "scatter.png"}
+    assert pd.read_csv(folder / "out" / "sensitivity.csv").shape[0] == len(OUTCOMES) * 2
+
+
+@pytest.mark.parametrize(("fields", "expected"), [
+    ({"parameters": {"policy.portfolio_cap.yuoth": {"values": [1, 2]}}},
+     "sw.yaml: parameters[policy.portfolio_cap.yuoth]: no key 'yuoth' under policy.portfolio_cap"),
+    ({"parameters": {"policy.portfolio_cap.mode": {"values": ["hard", "soft"]}}},
+     "sw.yaml: parameters[policy.portfolio_cap.mode].values[1]: 'soft' is not accepted by the "
+     "scenario schema"),
+    ({"design": "sobol", "samples": 12, "parameters": {
+        "parameters.contact_effect.work": {"bounds": [0.0, 0.2]},
+        "parameters.contact_effect.tiltak": {"bounds": [0.0, 1.0]}}},
+     "sw.yaml: samples: sobol needs a power of 2 (got 12)"),
+    ({"design": "morris", "samples": 4, "parameters": {"parameters.contact_effect.work": {"values": [1]}}},
+     "sw.yaml: parameters[parameters.contact_effect.work]: design morris needs bounds:"),
+    ({"design": "morris", "samples": 4,
+      "parameters": {"parameters.contact_effect.work": {"bounds": [0.3, 0.1]}}},
+     "sw.yaml: parameters[parameters.contact_effect.work].bounds: low (0.3) must be below high (0.1)"),
+    ({"outcomes": ["work_or_education_12"]},
+     "sw.yaml: outcomes[0]: unknown outcome 'work_or_education_12'; did you mean 'work_or_education_12m'?"),
+    ({"replicatons": 3}, "sw.yaml: replicatons: unknown key"),
+    ({"scenario": "missing.yaml"}, "missing.yaml"),
+])
+def test_bad_sweep_files_give_one_line_exit_2_and_write_nothing(folder: Path, capsys, fields: dict,
+                                                                 expected: str) -> None:
+    out = folder / "out"
+    assert main(["sweep", str(_sweep_file(folder, **fields)), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("navsim: error: ") and expected in err, err
+    assert not out.exists()
+
+
+def test_a_failing_run_is_one_line_exit_1_and_nothing_written(folder: Path, capsys, monkeypatch) -> None:
+    real = execute.run_job
+
+    def flaky(job: execute.Job) -> dict[str, float]:
+        if job.point == 1:
+            raise RuntimeError("disk full\nsecond line")
+        return real(job)
+
+    monkeypatch.setattr(execute, "run_job", flaky)
+    out = folder / "out"
+    assert main(["sweep", str(_sweep_file(folder)), "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert err == ("navsim: sweep failed, nothing written: point 1, replication 0 failed: "
+                   "RuntimeError: disk full\n")
+    assert not out.exists()
+
+
+def test_dry_run_plans_without_running(folder: Path, capsys) -> None:
+    assert main(["sweep", str(_sweep_file(folder)), "--dry-run"]) == 0
+    printed = capsys.readouterr().out
+    assert "2 points x 2 replication(s) = 4 runs" in printed
+    assert not (folder / "results").exists() and not Path("results", "sweep-test_sweep").exists()
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_example_sweeps_are_valid(path: Path) -> None:
+    sweep = load_sweep(path)
+    points = design_points(sweep)
+    assert len(points) >= 2
+    for _, row in points.table.head(3).iterrows():
+        sweep.scenario_at(row.to_dict())
