@@ -34,14 +34,23 @@ CONF_LEVEL = 0.95
 
 @dataclass(frozen=True)
 class Points:
-    """A design's points: ``table`` (index ``point``, one column per parameter path) holds the
-    values the scenarios get; ``sample`` the raw sample matrix SALib analyses (None for a grid)."""
+    """A design's points: ``values`` the exact values each point's scenario gets (by path),
+    ``table`` the same as a table for the files and figures (index ``point``; a column that
+    mixes numbers and nulls shows NaN there), ``sample`` the raw sample matrix SALib
+    analyses (None for a grid)."""
 
+    values: list[dict[str, Any]]
     table: pd.DataFrame
     sample: np.ndarray | None
 
     def __len__(self) -> int:
-        return len(self.table)
+        return len(self.values)
+
+
+def _points(sweep: Sweep, rows: list[tuple], sample: np.ndarray | None) -> Points:
+    values = [dict(zip(sweep.paths, row, strict=True)) for row in rows]
+    table = pd.DataFrame(rows, columns=sweep.paths, index=pd.RangeIndex(len(rows), name="point"))
+    return Points(values, table, sample)
 
 
 def problem(sweep: Sweep) -> dict[str, Any]:
@@ -52,10 +61,7 @@ def problem(sweep: Sweep) -> dict[str, Any]:
 
 def design_points(sweep: Sweep) -> Points:
     if sweep.design == "grid":
-        combos = list(itertools.product(*(p.values or () for p in sweep.parameters)))
-        table = pd.DataFrame(combos, columns=sweep.paths)
-        table.index.name = "point"
-        return Points(table, None)
+        return _points(sweep, list(itertools.product(*(p.values or () for p in sweep.parameters))), None)
     if sweep.design == "sobol":
         from SALib.sample import sobol
 
@@ -66,9 +72,8 @@ def design_points(sweep: Sweep) -> Points:
 
         sample = morris.sample(problem(sweep), sweep.samples, num_levels=sweep.levels,
                                seed=sweep.design_seed)
-    columns = {p.path: [p.cast(v) for v in sample[:, j]] for j, p in enumerate(sweep.parameters)}
-    table = pd.DataFrame(columns, index=pd.RangeIndex(len(sample), name="point"))
-    return Points(table, np.asarray(sample, dtype=np.float64))
+    rows = [tuple(p.cast(v) for p, v in zip(sweep.parameters, row, strict=True)) for row in sample]
+    return _points(sweep, rows, np.asarray(sample, dtype=np.float64))
 
 
 def run_count(sweep: Sweep, points: Points) -> int:

@@ -49,9 +49,9 @@ def jobs_of(sweep: Sweep, points: Points) -> list[Job]:
     """Every (point, replication), points in design order, replications within."""
     seeds = [rep_seed(sweep.base.seed, r) for r in range(sweep.replications)]
     jobs = []
-    for point, row in points.table.iterrows():
-        scenario = sweep.scenario_at(row.to_dict())
-        jobs.extend(Job(int(point), r, scenario, s, sweep.outcomes, sweep.measure_from)
+    for point, values in enumerate(points.values):
+        scenario = sweep.scenario_at(values)
+        jobs.extend(Job(point, r, scenario, s, sweep.outcomes, sweep.measure_from)
                     for r, s in enumerate(seeds))
     return jobs
 
