@@ -20,7 +20,7 @@ from sim.sweep import execute
 from sim.sweep.command import run_sweep
 from sim.sweep.design import design_points, sensitivity
 from sim.sweep.execute import jobs_of, run_jobs
-from sim.sweep.output import write_sweep
+from sim.sweep.output import short_names, write_sweep
 from sim.sweep.spec import load_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -209,6 +209,15 @@ def test_dry_run_plans_without_running(folder: Path, capsys) -> None:
     printed = capsys.readouterr().out
     assert "2 points x 2 replication(s) = 4 runs" in printed
     assert not (folder / "results").exists() and not Path("results", "sweep-test_sweep").exists()
+
+
+def test_short_names_are_unique_tails() -> None:
+    paths = ["parameters.contacts.budget_const.scheduled_meeting",
+             "parameters.contacts.budget_per_user.scheduled_meeting",
+             "parameters.contact_effect.work", "policy.portfolio_cap.youth", "youth"]
+    assert short_names(paths) == {
+        paths[0]: "budget_const.scheduled_meeting", paths[1]: "budget_per_user.scheduled_meeting",
+        paths[2]: "work", paths[3]: "portfolio_cap.youth", "youth": "youth"}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])

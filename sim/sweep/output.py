@@ -35,6 +35,20 @@ SHOWN_POINTS = 25
 SHOWN_OUTCOMES = 4
 
 
+def short_names(paths: list[str]) -> dict[str, str]:
+    """Each dotted path's shortest tail that no other path ends with: the parameters'
+    names in printed tables and figures (``portfolio_cap.youth``, not the whole path)."""
+    out = {}
+    for path in paths:
+        parts = path.split(".")
+        for n in range(1, len(parts) + 1):
+            tail = ".".join(parts[-n:])
+            if not any(o != path and (o == tail or o.endswith("." + tail)) for o in paths):
+                break
+        out[path] = tail
+    return out
+
+
 def point_means(runs: pd.DataFrame, outcomes: tuple[str, ...]) -> pd.DataFrame:
     """Mean of each outcome over a point's replications (index ``point``)."""
     return runs.groupby("point", sort=True)[list(outcomes)].mean()
@@ -117,7 +131,7 @@ def _fmt(value: float) -> str:
 def _grid_text(sweep: Sweep, points: Points, runs: pd.DataFrame) -> list[str]:
     shown = sweep.outcomes[:SHOWN_OUTCOMES]
     means = point_means(runs, shown)
-    table = points.table.join(means)
+    table = points.table.rename(columns=short_names(sweep.paths)).join(means)
     text = table.head(SHOWN_POINTS).to_string(formatters={o: _fmt for o in shown})
     lines = ["Mean over replications at each point:", *text.splitlines()]
     if len(table) > SHOWN_POINTS:
@@ -134,7 +148,7 @@ def _index_text(sweep: Sweep, sensitivity: pd.DataFrame) -> list[str]:
     if column not in sensitivity.columns:
         return [f"{what}: not computed for any outcome (see sensitivity.csv)"]
     wide = sensitivity.pivot(index="parameter", columns="outcome", values=column)
-    wide = wide.reindex(index=sweep.paths, columns=shown)
+    wide = wide.reindex(index=sweep.paths, columns=shown).rename(index=short_names(sweep.paths))
     return [f"{what}:", *wide.to_string(formatters={o: _fmt for o in shown}).splitlines()]
 
 

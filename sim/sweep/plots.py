@@ -19,7 +19,7 @@ import pandas as pd
 from sim.outcomes import OUTCOMES
 from sim.plots import display_unit, new_figure, save_figure
 from sim.sweep.design import Points
-from sim.sweep.output import BAND, point_means
+from sim.sweep.output import BAND, point_means, short_names
 from sim.sweep.spec import Sweep
 
 #: Lines in one panel of the grid figure before the other parameters are left out of it.
@@ -51,6 +51,7 @@ def plot_grid(sweep: Sweep, points: Points, runs: pd.DataFrame, path: Path) -> P
     groups = groups[:MAX_LINES]
     fig, axes = _panels(len(sweep.outcomes))
     grouped = runs.groupby("point")
+    short = short_names(sweep.paths)
     for ax, outcome in zip(axes, sweep.outcomes, strict=False):
         label, unit, factor = _label(outcome)
         for key, part in groups:
@@ -59,8 +60,8 @@ def plot_grid(sweep: Sweep, points: Points, runs: pd.DataFrame, path: Path) -> P
             stats = grouped[outcome].agg(["mean", lambda v: v.quantile(BAND[0]),
                                           lambda v: v.quantile(BAND[1])]).loc[part.index]
             mean, lo, hi = (stats.iloc[:, i].to_numpy(dtype=np.float64) / factor for i in range(3))
-            name = ", ".join(f"{o.split('.')[-1]}={v}" for o, v in zip(others, np.atleast_1d(key),
-                                                                        strict=False)) or None
+            name = ", ".join(f"{short[o]}={v}" for o, v in zip(others, np.atleast_1d(key),
+                                                               strict=False)) or None
             ax.plot(pos, mean, marker="o", label=name)
             ax.fill_between(pos, lo, hi, alpha=0.2)
             if not _numeric(xs):
@@ -92,7 +93,7 @@ def plot_sobol(sweep: Sweep, sensitivity: pd.DataFrame, path: Path) -> Path:
         for offset, (col, name) in zip((-0.2, 0.2), (("S1", "first order"), ("ST", "total")), strict=True):
             ax.barh(y + offset, part[col], height=0.4, xerr=part[f"{col}_conf"], capsize=2,
                     label=name, alpha=0.8)
-        ax.set_yticks(y, sweep.paths, fontsize=7)
+        ax.set_yticks(y, [short_names(sweep.paths)[p] for p in sweep.paths], fontsize=7)
         ax.invert_yaxis()
         ax.axvline(0, color="black", linewidth=0.6)
         ax.set_title(_label(outcome)[0], fontsize=9)
@@ -106,7 +107,7 @@ def plot_morris(sweep: Sweep, sensitivity: pd.DataFrame, path: Path) -> Path:
     for ax, (outcome, part) in zip(axes, parts, strict=False):
         ax.errorbar(part["mu_star"], part["sigma"], xerr=part["mu_star_conf"], fmt="o", capsize=2)
         for name, row in part.iterrows():
-            ax.annotate(str(name).split(".")[-1], (row["mu_star"], row["sigma"]), fontsize=7,
+            ax.annotate(short_names(sweep.paths)[str(name)], (row["mu_star"], row["sigma"]), fontsize=7,
                         xytext=(3, 3), textcoords="offset points")
         ax.set_xlabel("mu* (importance)", fontsize=8)
         ax.set_ylabel("sigma (interaction, non-linearity)", fontsize=8)
@@ -127,7 +128,7 @@ def plot_scatter(sweep: Sweep, points: Points, runs: pd.DataFrame, path: Path) -
             ax.scatter(points.table[param], means[outcome] / factor, s=6, alpha=0.6)
             ax.tick_params(labelsize=6)
             if i == n - 1:
-                ax.set_xlabel(param.split(".")[-1], fontsize=7)
+                ax.set_xlabel(short_names(sweep.paths)[param], fontsize=7)
             if j == 0:
                 ax.set_ylabel(f"{outcome}\n({unit})", fontsize=6)
     fig.suptitle(f"{sweep.name}: each point's mean over replications against each parameter")
