@@ -163,7 +163,9 @@ def build_parser() -> argparse.ArgumentParser:
         "sample within bounds), every point with the same replication seeds (common random "
         "numbers), locally or on a dask.distributed cluster. Writes points.csv, runs.csv, "
         "summary.csv, sensitivity.csv (sobol, morris), sweep.json and plots/. The sweep "
-        "file format is described in docs/SWEEPS.md; scenarios/sweeps/ has examples.",
+        "file format is described in docs/SWEEPS.md; scenarios/sweeps/ has examples. "
+        "Finished runs are journaled as they finish: after Ctrl-C or a failure, the same "
+        "command with the same --out resumes.",
         epilog="examples:\n"
         "  navsim sweep scenarios/sweeps/cap_levels.yaml --dry-run\n"
         "  navsim sweep scenarios/sweeps/cap_levels.yaml --workers 2\n"

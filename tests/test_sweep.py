@@ -187,21 +187,63 @@ def test_bad_sweep_files_give_one_line_exit_2_and_write_nothing(folder: Path, ca
     assert not out.exists()
 
 
-def test_a_failing_run_is_one_line_exit_1_and_nothing_written(folder: Path, capsys, monkeypatch) -> None:
+def test_a_failing_run_stops_the_sweep_and_the_next_run_resumes_it(folder: Path, capsys,
+                                                                   monkeypatch) -> None:
     real = execute.run_job
+    calls: list[tuple[int, int]] = []
 
     def flaky(job: execute.Job) -> dict[str, float]:
-        if job.point == 1:
+        calls.append((job.point, job.rep))
+        if job.point == 1 and fail:
             raise RuntimeError("disk full\nsecond line")
         return real(job)
 
     monkeypatch.setattr(execute, "run_job", flaky)
-    out = folder / "out"
-    assert main(["sweep", str(_sweep_file(folder)), "--out", str(out), "--quiet"]) == 1
+    sweep_file, out = _sweep_file(folder), folder / "out"
+    fail = True
+    assert main(["sweep", str(sweep_file), "--out", str(out), "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert err == ("navsim: sweep failed, nothing written: point 1, replication 0 failed: "
-                   "RuntimeError: disk full\n")
+    assert err.count("\n") == 1 and err.startswith(
+        "navsim: sweep failed, nothing written: point 1, replication 0 failed: RuntimeError: disk full;")
+    assert f"--out {out}" in err and not out.exists()
+    assert (folder / ".out.journal.jsonl").exists()
+
+    fail, calls[:] = False, []
+    assert main(["sweep", str(sweep_file), "--out", str(out)]) == 0
+    assert calls == [(1, 0), (1, 1)]  # only what had not finished
+    assert "resuming: 2 of 4 runs were done before" in capsys.readouterr().err
+    assert not (folder / ".out.journal.jsonl").exists()
+    assert main(["sweep", str(sweep_file), "--out", str(folder / "whole"), "--quiet"]) == 0
+    for name in ("runs.csv", "summary.csv"):
+        assert (out / name).read_bytes() == (folder / "whole" / name).read_bytes()
+
+
+def test_a_journal_of_another_sweep_is_refused(folder: Path, capsys) -> None:
+    from sim.sweep.journal import Journal
+
+    Journal(folder / ".out.journal.jsonl", "not-this-sweep").append(0, 0, {"x": 1.0})
+    out = folder / "out"
+    assert main(["sweep", str(_sweep_file(folder)), "--out", str(out), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "journal.jsonl: this journal is of another sweep" in err
     assert not out.exists()
+
+
+def test_journal_skips_a_line_cut_off_mid_write(tmp_path: Path) -> None:
+    from sim.sweep.journal import Journal
+
+    path = tmp_path / "j.jsonl"
+    journal = Journal(path, "abc")
+    journal.append(0, 0, {"y": 0.1, "z": float("nan")})
+    journal.close()
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write('{"point": 0, "rep": 1, "outc')
+    again = Journal(path, "abc")
+    done = again.load()
+    assert list(done) == [(0, 0)] and done[(0, 0)]["y"] == 0.1 and np.isnan(done[(0, 0)]["z"])
+    again.append(1, 0, {"y": 2.5, "z": 1.0})
+    again.close()
+    assert sorted(Journal(path, "abc").load()) == [(0, 0), (1, 0)]
 
 
 def test_dry_run_plans_without_running(folder: Path, capsys) -> None:

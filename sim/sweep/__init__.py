@@ -9,6 +9,7 @@ dask.distributed cluster.
 * :mod:`sim.sweep.spec`: the sweep file, checked strictly against the scenario;
 * :mod:`sim.sweep.design`: the points of a design, and the sensitivity indices;
 * :mod:`sim.sweep.execute`: running the points' replications on an executor;
+* :mod:`sim.sweep.journal`: finished runs kept as they finish, so a stopped sweep resumes;
 * :mod:`sim.sweep.output`: the result directory, its tables and the stdout summary;
 * :mod:`sim.sweep.plots`: the figures;
 * :mod:`sim.sweep.command`: ``navsim sweep`` itself, from the file to the printed summary.

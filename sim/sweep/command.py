@@ -12,11 +12,13 @@ import pandas as pd
 
 from sim.scenario.loader import InputError
 from sim.sweep.design import Points, design_points, run_count, sensitivity
-from sim.sweep.execute import SweepError, executor_for, jobs_of, run_jobs
-from sim.sweep.output import stdout_summary, write_sweep
+from sim.sweep.execute import Job, SweepError, executor_for, jobs_of, run_jobs
+from sim.sweep.journal import Journal, fingerprint, journal_path
+from sim.sweep.output import stdout_summary, sweep_json, write_sweep
 from sim.sweep.spec import Sweep, load_sweep
 
 EXIT_FAILED = 1
+EXIT_INTERRUPTED = 130
 
 
 @dataclass
@@ -28,18 +30,32 @@ class SweepResult:
 
 
 def run_sweep(sweep: Sweep, points: Points, *, workers: int = 1, dask: str | None = None,
-              progress: bool = True) -> SweepResult:
-    """Run every (point, replication) and compute the sensitivity indices."""
+              progress: bool = True, journal: Journal | None = None) -> SweepResult:
+    """Run every (point, replication) not yet in ``journal``, and compute the sensitivity
+    indices. Finished runs go to ``journal`` as they come, so a stopped sweep resumes."""
     from tqdm import tqdm
 
     from sim.run import warm_up
 
-    warm_up(sweep.base, notice=progress)  # compile once, before the bar and the workers
+    done = journal.load() if journal else {}
     jobs = jobs_of(sweep, points)
+    if done and progress:
+        print(f"navsim: resuming: {len(done)} of {len(jobs)} runs were done before", file=sys.stderr)
+    warm_up(sweep.base, notice=progress)  # compile once, before the bar and the workers
     with executor_for(workers, dask, quiet=not progress) as executor, \
-            tqdm(total=len(jobs), desc=sweep.name, unit="run", disable=not progress, file=sys.stderr,
-                 mininterval=0.5) as bar:
-        runs = run_jobs(jobs, executor, progress=lambda: bar.update(1))
+            tqdm(total=len(jobs), initial=len(done), desc=sweep.name, unit="run", disable=not progress,
+                 file=sys.stderr, mininterval=0.5) as bar:
+
+        def finished(job: Job, values: dict[str, float]) -> None:
+            if journal:
+                journal.append(job.point, job.rep, values)
+            bar.update(1)
+
+        try:
+            runs = run_jobs(jobs, executor, done=done, on_result=finished)
+        finally:
+            if journal:
+                journal.close()
     means = runs.groupby("point", sort=True)[list(sweep.outcomes)].mean()
     return SweepResult(sweep, points, runs, sensitivity(sweep, points, means))
 
@@ -68,12 +84,23 @@ def sweep_command(args: argparse.Namespace) -> int:
         raise InputError(out, None, "output directory exists and is not empty")
     if not args.quiet:
         print(plan_text(sweep, points), file=sys.stderr)
+    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    description = sweep_json(sweep, points, created)
+    journal = Journal(journal_path(out), fingerprint(description))
+    resume = f"run the same command with --out {out} to go on where it stopped"
     try:
-        result = run_sweep(sweep, points, workers=args.workers, dask=args.dask, progress=not args.quiet)
+        result = run_sweep(sweep, points, workers=args.workers, dask=args.dask, progress=not args.quiet,
+                           journal=journal)
     except SweepError as exc:
-        print(f"navsim: sweep failed, nothing written: {exc}", file=sys.stderr)
+        print(f"navsim: sweep failed, nothing written: {exc}; the runs that finished are kept: "
+              f"{resume}", file=sys.stderr)
         return EXIT_FAILED
-    write_sweep(out, sweep, points, result.runs, result.sensitivity, plots=not args.no_plots)
+    except KeyboardInterrupt:
+        print(f"navsim: interrupted; the runs that finished are kept: {resume}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    write_sweep(out, sweep, points, result.runs, result.sensitivity, plots=not args.no_plots,
+                description=description)
+    journal.remove()
     print(stdout_summary(sweep, points, result.runs, result.sensitivity))
     print(f"wrote {out}")
     return 0

@@ -18,7 +18,7 @@ import datetime as dt
 import logging
 import math
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -79,29 +79,37 @@ def _describe(job: Job, exc: BaseException) -> str:
 
 
 def run_jobs(jobs: Sequence[Job], executor: Executor | None = None,
-             progress: Callable[[], None] | None = None) -> pd.DataFrame:
-    """Run every job (in this process without ``executor``); one row per job, in job order,
-    columns ``point``, ``rep`` and the outcomes."""
-    results: list[dict[str, float] | None] = [None] * len(jobs)
+             done: Mapping[tuple[int, int], dict[str, float]] | None = None,
+             on_result: Callable[[Job, dict[str, float]], None] | None = None) -> pd.DataFrame:
+    """Run every job not in ``done`` (keyed by (point, replication): results of an earlier,
+    interrupted run), in this process without ``executor``, calling ``on_result`` as each
+    finishes. One row per job, in job order: ``point``, ``rep`` and the outcomes."""
+    done = done or {}
+    results: list[dict[str, float] | None] = [done.get((j.point, j.rep)) for j in jobs]
+    todo = [i for i, r in enumerate(results) if r is None]
+
+    def finished(i: int, values: dict[str, float]) -> None:
+        results[i] = values
+        if on_result:
+            on_result(jobs[i], values)
+
     if executor is None:
-        for i, job in enumerate(jobs):
+        for i in todo:
             try:
-                results[i] = run_job(job)
+                values = run_job(jobs[i])
             except Exception as exc:
-                raise SweepError(_describe(job, exc)) from exc
-            if progress:
-                progress()
+                raise SweepError(_describe(jobs[i], exc)) from exc
+            finished(i, values)
     else:
-        futures = {executor.submit(run_job, job): i for i, job in enumerate(jobs)}
+        futures = {executor.submit(run_job, jobs[i]): i for i in todo}
         try:
             for future in as_completed(futures):
                 i = futures[future]
                 try:
-                    results[i] = future.result()
+                    values = future.result()
                 except Exception as exc:  # a worker's failure, reported as one line
                     raise SweepError(_describe(jobs[i], exc)) from exc
-                if progress:
-                    progress()
+                finished(i, values)
         finally:
             for future in futures:
                 future.cancel()

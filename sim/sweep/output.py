@@ -104,11 +104,15 @@ def sweep_json(sweep: Sweep, points: Points, created: str) -> dict[str, Any]:
 
 
 def write_sweep(out: Path, sweep: Sweep, points: Points, runs: pd.DataFrame,
-                sensitivity: pd.DataFrame, plots: bool = True) -> Path:
-    created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+                sensitivity: pd.DataFrame, plots: bool = True,
+                description: dict[str, Any] | None = None) -> Path:
+    """Write the result directory at once; ``description`` is sweep.json's content (made now
+    if not given)."""
+    if description is None:
+        description = sweep_json(sweep, points, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
 
     def fill(tmp: Path) -> None:
-        atomic_write_json(tmp / "sweep.json", sweep_json(sweep, points, created))
+        atomic_write_json(tmp / "sweep.json", description)
         points.table.to_csv(tmp / "points.csv")
         runs_table(points, runs).to_csv(tmp / "runs.csv", index=False)
         summary_table(points, runs, sweep.outcomes).to_csv(tmp / "summary.csv", index=False)
