@@ -204,7 +204,7 @@ def test_a_failing_run_stops_the_sweep_and_the_next_run_resumes_it(folder: Path,
     assert main(["sweep", str(sweep_file), "--out", str(out), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith(
-        "navsim: sweep failed, nothing written: point 1, replication 0 failed: RuntimeError: disk full;")
+        "navsim: sweep failed, no results written: point 1, replication 0 failed: RuntimeError: disk full;")
     assert f"--out {out}" in err and not out.exists()
     assert (folder / ".out.journal.jsonl").exists()
 
@@ -251,6 +251,15 @@ def test_dry_run_plans_without_running(folder: Path, capsys) -> None:
     printed = capsys.readouterr().out
     assert "2 points x 2 replication(s) = 4 runs" in printed
     assert not (folder / "results").exists() and not Path("results", "sweep-test_sweep").exists()
+
+
+def test_a_bad_dask_address_is_one_line_exit_2(folder: Path, capsys) -> None:
+    out = folder / "out"
+    assert main(["sweep", str(_sweep_file(folder)), "--dask", "not an address", "--quiet",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("navsim: error: --dask: cannot reach the scheduler")
+    assert not out.exists()
 
 
 def test_short_names_are_unique_tails() -> None:

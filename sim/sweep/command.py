@@ -42,6 +42,8 @@ def run_sweep(sweep: Sweep, points: Points, *, workers: int = 1, dask: str | Non
     if done and progress:
         print(f"navsim: resuming: {len(done)} of {len(jobs)} runs were done before", file=sys.stderr)
     warm_up(sweep.base, notice=progress)  # compile once, before the bar and the workers
+    if len(done) >= len(jobs):  # all ran before: no workers or cluster to start
+        workers, dask = 1, None
     with executor_for(workers, dask, quiet=not progress) as executor, \
             tqdm(total=len(jobs), initial=len(done), desc=sweep.name, unit="run", disable=not progress,
                  file=sys.stderr, mininterval=0.5) as bar:
@@ -61,9 +63,8 @@ def run_sweep(sweep: Sweep, points: Points, *, workers: int = 1, dask: str | Non
 
 
 def plan_text(sweep: Sweep, points: Points) -> str:
-    per_point = sweep.replications
     return (f"{sweep.name}: design {sweep.design}, {len(sweep.parameters)} parameter(s), "
-            f"{len(points)} points x {per_point} replication(s) = {run_count(sweep, points)} runs "
+            f"{len(points)} points x {sweep.replications} replication(s) = {run_count(sweep, points)} runs "
             f"at scale {sweep.base.scale}, {sweep.base.period.start} to {sweep.base.period.end}")
 
 
@@ -92,8 +93,8 @@ def sweep_command(args: argparse.Namespace) -> int:
         result = run_sweep(sweep, points, workers=args.workers, dask=args.dask, progress=not args.quiet,
                            journal=journal)
     except SweepError as exc:
-        print(f"navsim: sweep failed, nothing written: {exc}; the runs that finished are kept: "
-              f"{resume}", file=sys.stderr)
+        print(f"navsim: sweep failed, no results written: {exc}; the runs that finished are "
+              f"kept: {resume}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print(f"navsim: interrupted; the runs that finished are kept: {resume}", file=sys.stderr)

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.rng import rep_seed
+from sim.scenario.loader import InputError
 from sim.scenario.schema import Scenario
 from sim.sweep.design import Points
 from sim.sweep.spec import Sweep
@@ -146,9 +147,7 @@ def executor_for(workers: int, dask: str | None, quiet: bool = False) -> Iterato
         return
     try:
         client = Client(dask, timeout="10s")
-    except OSError as exc:
-        from sim.scenario.loader import InputError
-
+    except (OSError, ValueError) as exc:  # unreachable, or not an address
         raise InputError(None, "--dask", f"cannot reach the scheduler at {dask}: {exc}") from None
     with client:
         if not quiet:
