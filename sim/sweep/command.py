@@ -14,7 +14,7 @@ from sim.scenario.loader import InputError
 from sim.sweep.design import Points, design_points, run_count, sensitivity
 from sim.sweep.execute import Job, SweepError, executor_for, jobs_of, run_jobs
 from sim.sweep.journal import Journal, fingerprint, journal_path
-from sim.sweep.output import stdout_summary, sweep_json, write_sweep
+from sim.sweep.output import point_means, stdout_summary, sweep_json, write_sweep
 from sim.sweep.spec import Sweep, load_sweep
 
 EXIT_FAILED = 1
@@ -58,8 +58,7 @@ def run_sweep(sweep: Sweep, points: Points, *, workers: int = 1, dask: str | Non
         finally:
             if journal:
                 journal.close()
-    means = runs.groupby("point", sort=True)[list(sweep.outcomes)].mean()
-    return SweepResult(sweep, points, runs, sensitivity(sweep, points, means))
+    return SweepResult(sweep, points, runs, sensitivity(sweep, points, point_means(runs, sweep.outcomes)))
 
 
 def plan_text(sweep: Sweep, points: Points) -> str:

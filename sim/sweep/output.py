@@ -115,13 +115,14 @@ def write_sweep(out: Path, sweep: Sweep, points: Points, runs: pd.DataFrame,
         atomic_write_json(tmp / "sweep.json", description)
         points.table.to_csv(tmp / "points.csv")
         runs_table(points, runs).to_csv(tmp / "runs.csv", index=False)
-        summary_table(points, runs, sweep.outcomes).to_csv(tmp / "summary.csv", index=False)
+        summary = summary_table(points, runs, sweep.outcomes)
+        summary.to_csv(tmp / "summary.csv", index=False)
         if not sensitivity.empty:
             sensitivity.to_csv(tmp / "sensitivity.csv", index=False)
         if plots:
             from sim.sweep.plots import plot_sweep
 
-            plot_sweep(sweep, points, runs, sensitivity, tmp / "plots")
+            plot_sweep(sweep, points, summary, sensitivity, tmp / "plots")
 
     return write_dir_atomically(out, fill)
 

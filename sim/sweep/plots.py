@@ -19,7 +19,7 @@ import pandas as pd
 from sim.outcomes import OUTCOMES
 from sim.plots import display_unit, new_figure, save_figure
 from sim.sweep.design import Points
-from sim.sweep.output import BAND, point_means, short_names
+from sim.sweep.output import short_names
 from sim.sweep.spec import Sweep
 
 #: Lines in one panel of the grid figure before the other parameters are left out of it.
@@ -44,22 +44,21 @@ def _numeric(values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
-def plot_grid(sweep: Sweep, points: Points, runs: pd.DataFrame, path: Path) -> Path:
+def plot_grid(sweep: Sweep, points: Points, summary: pd.DataFrame, path: Path) -> Path:
     table = points.table
     x_name, others = table.columns[0], list(table.columns[1:])
     groups = [((), table)] if not others else list(table.groupby(others, sort=False, dropna=False))
     groups = groups[:MAX_LINES]
     fig, axes = _panels(len(sweep.outcomes))
-    grouped = runs.groupby("point")
+    stats = summary.set_index(["outcome", "point"])[["mean", "low", "high"]]
     short = short_names(sweep.paths)
     for ax, outcome in zip(axes, sweep.outcomes, strict=False):
         label, unit, factor = _label(outcome)
         for key, part in groups:
             xs = part[x_name]
             pos = xs.to_numpy(dtype=np.float64) if _numeric(xs) else np.arange(len(xs))
-            stats = grouped[outcome].agg(["mean", lambda v: v.quantile(BAND[0]),
-                                          lambda v: v.quantile(BAND[1])]).loc[part.index]
-            mean, lo, hi = (stats.iloc[:, i].to_numpy(dtype=np.float64) / factor for i in range(3))
+            rows = stats.loc[outcome].loc[part.index]
+            mean, lo, hi = (rows[c].to_numpy(dtype=np.float64) / factor for c in ("mean", "low", "high"))
             name = ", ".join(f"{short[o]}={v}" for o, v in zip(others, np.atleast_1d(key),
                                                                strict=False)) or None
             ax.plot(pos, mean, marker="o", label=name)
@@ -116,8 +115,8 @@ def plot_morris(sweep: Sweep, sensitivity: pd.DataFrame, path: Path) -> Path:
     return save_figure(fig, path)
 
 
-def plot_scatter(sweep: Sweep, points: Points, runs: pd.DataFrame, path: Path) -> Path:
-    means = point_means(runs, sweep.outcomes)
+def plot_scatter(sweep: Sweep, points: Points, summary: pd.DataFrame, path: Path) -> Path:
+    means = summary.pivot(index="point", columns="outcome", values="mean")
     k, n = len(sweep.paths), len(sweep.outcomes)
     fig, axes = new_figure(n, k, size=(2.6 * k + 1, 2.2 * n + 0.8))
     axes = axes.reshape(n, k)
@@ -135,10 +134,11 @@ def plot_scatter(sweep: Sweep, points: Points, runs: pd.DataFrame, path: Path) -
     return save_figure(fig, path)
 
 
-def plot_sweep(sweep: Sweep, points: Points, runs: pd.DataFrame, sensitivity: pd.DataFrame,
+def plot_sweep(sweep: Sweep, points: Points, summary: pd.DataFrame, sensitivity: pd.DataFrame,
                directory: Path) -> list[Path]:
+    """Every figure of the sweep; ``summary`` is summary.csv's table (:func:`summary_table`)."""
     if sweep.design == "grid":
-        return [plot_grid(sweep, points, runs, directory / "response.png")]
+        return [plot_grid(sweep, points, summary, directory / "response.png")]
     first = (plot_sobol if sweep.design == "sobol" else plot_morris)(
         sweep, sensitivity, directory / f"{sweep.design}.png")
-    return [first, plot_scatter(sweep, points, runs, directory / "scatter.png")]
+    return [first, plot_scatter(sweep, points, summary, directory / "scatter.png")]
