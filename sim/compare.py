@@ -20,7 +20,7 @@ import datetime as dt
 import json
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from sim.calendar import Calendar
 from sim.outcomes import OUTCOMES, outcomes
 from sim.plots import COMPARE_STOCKS
 from sim.results import RunResult, write_dir_atomically
+from sim.scenario.changes import Change, scenario_changes
 from sim.scenario.loader import load_scenario, scenario_to_jsonable
 from sim.scenario.schema import Scenario
 
@@ -56,26 +57,8 @@ KEY_OUTCOMES = (
     "aap_stock_end",
     "cost_total",
 )
-#: Keys that name or describe a scenario rather than change it.
-IDENTITY_KEYS = ("name", "description", "extends")
 EFFECT_COLUMNS = ["scenario", "outcome", "baseline_mean", "scenario_mean", "effect_mean",
                   "effect_low", "effect_high", "unit", "excludes_zero", "replications"]
-
-
-@dataclass(frozen=True)
-class Change:
-    """One resolved scenario key that differs from the baseline, and from when it acts.
-
-    ``start`` is the ``start`` date of the lever block holding the key (e.g.
-    ``policy.portfolio_cap.start``); None when the block has no start date or leaves it
-    empty, i.e. the change acts from the start of the simulation.
-    """
-
-    key: str
-    before: Any
-    after: Any
-    start: str | None
-    has_start: bool
 
 
 @dataclass
@@ -164,41 +147,6 @@ def cost_per_extra_person(effects: pd.DataFrame) -> float | None:
     if not np.isfinite(persons) or not np.isfinite(cost) or persons <= 0:
         return None
     return cost / persons
-
-
-# --------------------------------------------------------------------------- what changed
-
-def flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Nested mapping -> ``{"a.b.c": leaf}``."""
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        path = f"{prefix}.{key}" if prefix else str(key)
-        if isinstance(value, Mapping) and value:
-            out.update(flatten(value, path))
-        else:
-            out[path] = value
-    return out
-
-
-def scenario_changes(base: Mapping[str, Any], scen: Mapping[str, Any]) -> list[Change]:
-    """Resolved keys where ``scen`` differs from ``base``, each with the start of its lever."""
-    flat_b, flat_s = flatten(base), flatten(scen)
-    changes = []
-    for key in sorted(set(flat_b) | set(flat_s)):
-        if key.split(".")[0] in IDENTITY_KEYS:
-            continue
-        before, after = flat_b.get(key), flat_s.get(key)
-        if before == after:
-            continue
-        parts = key.split(".")
-        start, has_start = None, False
-        for depth in range(len(parts) - 1, 0, -1):
-            candidate = ".".join([*parts[:depth], "start"])
-            if candidate in flat_s:
-                start, has_start = flat_s[candidate], True
-                break
-        changes.append(Change(key, before, after, None if start is None else str(start), has_start))
-    return changes
 
 
 # --------------------------------------------------------------------------- running

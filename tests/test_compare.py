@@ -26,10 +26,10 @@ from sim.compare import (
     cost_per_extra_person,
     load_scenarios,
     paired_effects,
-    scenario_changes,
     write_comparison,
 )
 from sim.results import RunResult
+from sim.scenario.changes import scenario_changes
 from sim.scenario.schema import Scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"

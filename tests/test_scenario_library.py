@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.compare import scenario_changes
+from sim.scenario.changes import scenario_changes
 from sim.scenario.loader import load_scenario, scenario_to_jsonable
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
