@@ -8,6 +8,7 @@ status 2, never a traceback, and nothing written.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,6 +29,7 @@ examples:
   navsim validate --json validation.json
   navsim calibrate --trials 160 --workers 2
   navsim sweep scenarios/sweeps/cap_levels.yaml --workers 2
+  navsim show scenarios/cap50_hire.yaml --diff scenarios/baseline.yaml
   navsim bench --json bench.json"""
 
 
@@ -189,6 +191,29 @@ def build_parser() -> argparse.ArgumentParser:
     swp.add_argument("--no-plots", action="store_true", help="skip the plots")
     swp.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    show = sub.add_parser(
+        "show", help="show what a scenario sets and where each value comes from",
+        description="Show a scenario without running it. Without KEY: its layers (the files "
+        "it extends), how many keys each decides, and what its own file changes. With KEY: "
+        "the value of every key under KEY and every file that sets it, with the line and the "
+        "note (source or assumption) written there. With --diff: the keys in which it differs "
+        "from another scenario.",
+        epilog="examples:\n"
+        "  navsim show scenarios/cap50_hire.yaml\n"
+        "  navsim show scenarios/baseline.yaml youth_time_weight\n"
+        "  navsim show scenarios/baseline.yaml policy.portfolio_cap\n"
+        "  navsim show scenarios/cap50_hire.yaml --diff scenarios/baseline.yaml",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    show.add_argument("scenario", type=Path, help="scenario YAML file, e.g. scenarios/baseline.yaml")
+    show.add_argument("keys", nargs="*", metavar="KEY",
+                      help="a key (policy.portfolio_cap.youth), a group of keys (policy) or the "
+                      "end of a key (youth_time_weight)")
+    show.add_argument("--diff", type=Path, default=None, metavar="FILE",
+                      help="list the keys in which the scenario differs from the scenario FILE "
+                      "(only those under KEY, if given)")
+    show.add_argument("--all", action="store_true",
+                      help="list every key with its value and the file and line that set it")
+
     bench = sub.add_parser(
         "bench", help="measure the speed of both engines",
         description="Run the mesa and numba engines in one process on the same population "
@@ -229,7 +254,11 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "show" and not any(e.startswith("-") for e in extra):
+        args.keys += extra  # keys after --diff FILE: argparse cannot place them itself
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT
@@ -254,6 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from sim.sweep.command import sweep_command
 
             return sweep_command(args)
+        if args.command == "show":
+            from sim.scenario.show import show_command
+
+            return show_command(args)
         if args.command == "bench":
             from sim.bench import bench_command
 
@@ -264,6 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("navsim: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (``navsim show ... | head``): stop quietly, as other tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     parser.error(f"unknown command {args.command!r}")
     return EXIT_INPUT
 

@@ -117,6 +117,11 @@ def _record(value: Any, prov: dict, source: str, path: str) -> None:
         prov[path] = source
 
 
+def parent_file(path: Path, extends: str) -> Path:
+    """The file that ``path``'s ``extends: <extends>`` names (relative to ``path``)."""
+    return Path(os.path.normpath(path.parent / extends))
+
+
 def resolve_layers(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple[dict, dict[str, str]]:
     """Read ``path`` and everything it ``extends``; return the merged mapping and provenance."""
     path = Path(path)
@@ -134,7 +139,7 @@ def resolve_layers(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple[dic
     if parent is not None:
         if not isinstance(parent, str) or not parent.strip():
             raise InputError(path, "extends", "must be a file path (relative to this file)")
-        parent_path = Path(os.path.normpath(path.parent / parent))
+        parent_path = parent_file(path, parent)
         if not parent_path.exists():
             raise InputError(path, "extends", f"extended file {parent!r} not found")
         merged, prov = resolve_layers(parent_path, (*_chain, real))
