@@ -5,8 +5,9 @@ Every behavioural number lives in a scenario or calibration file with its source
 word *assumption*, written next to it as a YAML comment. Loading a file drops comments, so
 they are read back from the file's text at the positions the YAML composer reports. A key's
 note is the comment at the end of its line (or at the end of the flow collection it sits
-in), else the block of comment lines just above it, else its parent key's note: the way the
-files are written, a comment above a group of keys speaks for all of them.
+in), else the comment block that heads its group of keys (above it or above the siblings
+before it, with no blank line between), else its parent key's note: the way the files are
+written, a comment above a group of keys speaks for all of them.
 """
 
 from __future__ import annotations
