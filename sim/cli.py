@@ -210,7 +210,7 @@ def build_parser() -> argparse.ArgumentParser:
                       "end of a key (youth_time_weight)")
     show.add_argument("--diff", type=Path, default=None, metavar="FILE",
                       help="list the keys in which the scenario differs from the scenario FILE "
-                      "(only those under KEY, if given)")
+                      "(only those under KEY, if given: KEY goes before --diff)")
     show.add_argument("--all", action="store_true",
                       help="list every key with its value and the file and line that set it")
 
@@ -254,11 +254,7 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command == "show" and not any(e.startswith("-") for e in extra):
-        args.keys += extra  # keys after --diff FILE: argparse cannot place them itself
-    elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT

@@ -14,6 +14,7 @@ import pytest
 
 from sim.cli import main
 from sim.scenario.changes import scenario_changes
+from sim.scenario.loader import read_yaml
 from sim.scenario.show import SCHEMA_DEFAULT, Stack
 from sim.scenario.sources import read_layer
 
@@ -44,7 +45,7 @@ other: 5
 def test_notes_follow_the_comment_conventions(tmp_path: Path) -> None:
     path = tmp_path / "t.yaml"
     path.write_text(COMMENTED)
-    layer = read_layer(path)
+    layer = read_layer(path, read_yaml(path))
     notes = {k: s.note for k, s in layer.sites.items()}
     lines = {k: s.line for k, s in layer.sites.items()}
     assert notes == {
@@ -127,7 +128,7 @@ def test_diff_lists_the_changed_keys_with_their_files(capsys: pytest.CaptureFixt
     for key in expected:
         assert f"\n{key}\n" in out
     assert "tiltak_plus25.yaml:" in out
-    assert main(["show", str(SCENARIOS / "cap_never_binds.yaml"), "--diff", str(base), "tiltak"]) == 0
+    assert main(["show", str(SCENARIOS / "cap_never_binds.yaml"), "tiltak", "--diff", str(base)]) == 0
     assert "0 keys differ" in capsys.readouterr().out
 
 

@@ -117,33 +117,43 @@ def _record(value: Any, prov: dict, source: str, path: str) -> None:
         prov[path] = source
 
 
-def parent_file(path: Path, extends: str) -> Path:
-    """The file that ``path``'s ``extends: <extends>`` names (relative to ``path``)."""
-    return Path(os.path.normpath(path.parent / extends))
+def extends_chain(path: str | Path) -> list[tuple[Path, dict]]:
+    """``path`` and every file it ``extends``, each with its data, the bottom layer first.
 
-
-def resolve_layers(path: str | Path, _chain: tuple[Path, ...] = ()) -> tuple[dict, dict[str, str]]:
-    """Read ``path`` and everything it ``extends``; return the merged mapping and provenance."""
+    Each file is checked on the way: a mapping, finite numbers, an ``extends`` that names
+    an existing file, and no file twice.
+    """
+    chain: list[tuple[Path, dict]] = []
+    seen: list[Path] = []
     path = Path(path)
-    real = path.resolve()
-    if real in _chain:
-        cycle = " -> ".join(p.name for p in (*_chain, real))
-        raise InputError(path, "extends", f"circular extends: {cycle}")
-    data = read_yaml(path)
-    if not isinstance(data, Mapping):
-        raise InputError(path, None, f"top level must be a mapping of keys, not {type(data).__name__}")
-    _check_finite(data, path)
-    parent = data.get("extends")
-    merged: dict = {}
-    prov: dict[str, str] = {}
-    if parent is not None:
+    while True:
+        real = path.resolve()
+        if real in seen:
+            cycle = " -> ".join(p.name for p in (*seen, real))
+            raise InputError(path, "extends", f"circular extends: {cycle}")
+        data = read_yaml(path)
+        if not isinstance(data, Mapping):
+            raise InputError(path, None, f"top level must be a mapping of keys, not {type(data).__name__}")
+        _check_finite(data, path)
+        chain.append((path, data))
+        seen.append(real)
+        parent = data.get("extends")
+        if parent is None:
+            return chain[::-1]
         if not isinstance(parent, str) or not parent.strip():
             raise InputError(path, "extends", "must be a file path (relative to this file)")
-        parent_path = parent_file(path, parent)
+        parent_path = Path(os.path.normpath(path.parent / parent))
         if not parent_path.exists():
             raise InputError(path, "extends", f"extended file {parent!r} not found")
-        merged, prov = resolve_layers(parent_path, (*_chain, real))
-    _merge(merged, data, prov, str(path))
+        path = parent_path
+
+
+def resolve_layers(path: str | Path) -> tuple[dict, dict[str, str]]:
+    """Read ``path`` and everything it ``extends``; return the merged mapping and provenance."""
+    merged: dict = {}
+    prov: dict[str, str] = {}
+    for layer, data in extends_chain(path):
+        _merge(merged, data, prov, str(layer))
     return merged, prov
 
 

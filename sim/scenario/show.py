@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.scenario.changes import IDENTITY_KEYS, flatten, scenario_changes
-from sim.scenario.loader import InputError, load_scenario, scenario_to_jsonable
-from sim.scenario.sources import Layer, Site, layer_chain, read_layer, sites_of
+from sim.scenario.loader import InputError, extends_chain, load_scenario, scenario_to_jsonable
+from sim.scenario.sources import Layer, Site, read_layer, sites_of
 
 SCHEMA_DEFAULT = "schema default (sim/scenario/schema.py)"
 #: The overview lists what the scenario's own file sets when it sets at most this many keys.
@@ -37,7 +37,8 @@ class Stack:
         self.resolved = scenario_to_jsonable(self.scenario)
         self.leaves = {k: v for k, v in flatten(self.resolved).items()
                        if k.split(".")[0] not in IDENTITY_KEYS}
-        self.layers: list[Layer] = [read_layer(p) for p in layer_chain(path)]
+        self.layers: list[Layer] = [read_layer(p, data) for p, data in extends_chain(path)]
+        self._sites = {k: sites_of(k, self.layers) for k in self.leaves}
 
     @property
     def label(self) -> str:
@@ -45,7 +46,7 @@ class Stack:
 
     def sites(self, key: str) -> list[Site]:
         """The files that set ``key``, the one that decides first."""
-        return sites_of(key, self.layers)
+        return self._sites[key] if key in self._sites else sites_of(key, self.layers)
 
     def where(self, key: str) -> str:
         sites = self.sites(key)
@@ -123,7 +124,7 @@ def overview(stack: Stack) -> list[str]:
     lines += ["", f"period {s.period.start} to {s.period.end}, scale {s.scale}, seed {s.seed}, "
               f"{s.replications} {reps}, engine {s.engine}", ""]
     top = stack.layers[-1]
-    own = [k for k in stack.leaves if stack.sites(k) and stack.sites(k)[0].file == top.file]
+    own = [k for k in stack.leaves if stack.where(k).startswith(f"{top.file}:")]
     if not own:
         lines.append(f"{top.file} changes no key of the layers below it.")
     elif len(stack.layers) == 1 or len(own) > OVERVIEW_KEYS:
@@ -183,7 +184,8 @@ def difference(stack: Stack, other: Stack, keys: Sequence[str] | None) -> list[s
     """The keys in which ``stack`` differs from ``other``, each side with the file that set it."""
     changes = scenario_changes(other.resolved, stack.resolved)
     if keys is not None:
-        changes = [c for c in changes if c.key in set(keys)]
+        wanted = set(keys)
+        changes = [c for c in changes if c.key in wanted]
     a, b = (other.label, stack.label) if other.label != stack.label else (str(other.path), str(stack.path))
     n = len(changes)
     lines = [f"{stack.path} ({stack.label}) against {other.path} ({other.label}): "

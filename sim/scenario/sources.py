@@ -20,7 +20,6 @@ from typing import Any
 import yaml
 
 from sim.scenario.changes import flatten
-from sim.scenario.loader import InputError, parent_file, read_yaml
 
 #: Characters that may stand between a value and the comment that ends its line.
 _CLOSERS = " \t,]}"
@@ -39,43 +38,21 @@ class Site:
 
 @dataclass(frozen=True)
 class Layer:
-    """One file of a scenario's ``extends`` chain: its keys as written and their sites."""
+    """One file of a scenario's ``extends`` chain: where it sets each of its keys."""
 
     file: str
-    values: dict[str, Any]
     sites: dict[str, Site]
 
 
-def layer_chain(path: str | Path) -> list[Path]:
-    """The files of ``path``'s ``extends`` chain, the bottom layer first.
-
-    Call it on a scenario that has loaded; the chain's problems are reported by the loader.
-    """
-    chain = [Path(path)]
-    while True:
-        data = read_yaml(chain[-1])
-        parent = data.get("extends") if isinstance(data, Mapping) else None
-        if not isinstance(parent, str) or not parent.strip():
-            return chain[::-1]
-        nxt = parent_file(chain[-1], parent)
-        if nxt.resolve() in {p.resolve() for p in chain}:
-            raise InputError(chain[-1], "extends", "circular extends")
-        chain.append(nxt)
-
-
-def read_layer(path: Path) -> Layer:
-    """The keys ``path`` sets, each with its line and note."""
+def read_layer(path: Path, data: Mapping[str, Any]) -> Layer:
+    """The keys ``path`` sets (``data``, as read by the loader), each with its line and note."""
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    values = flatten(read_yaml(path))
     nodes: dict[str, tuple[yaml.Node, yaml.Node, bool]] = {}
     _collect(yaml.compose(text, Loader=yaml.SafeLoader), "", nodes)
-    sites = {}
-    for key, value in values.items():
-        if key in nodes:
-            sites[key] = Site(str(path), nodes[key][0].start_mark.line + 1, value,
-                              _note(key, nodes, lines))
-    return Layer(str(path), values, sites)
+    sites = {key: Site(str(path), nodes[key][0].start_mark.line + 1, value, _note(key, nodes, lines))
+             for key, value in flatten(data).items() if key in nodes}
+    return Layer(str(path), sites)
 
 
 def _collect(node: yaml.Node | None, prefix: str, out: dict) -> None:
