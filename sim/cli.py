@@ -30,7 +30,8 @@ examples:
   navsim calibrate --trials 160 --workers 2
   navsim sweep scenarios/sweeps/cap_levels.yaml --workers 2
   navsim show scenarios/cap50_hire.yaml --diff scenarios/baseline.yaml
-  navsim bench --json bench.json"""
+  navsim bench --json bench.json
+  navsim dashboard --port 8765"""
 
 
 def _whole_number(minimum: int):
@@ -240,6 +241,16 @@ def build_parser() -> argparse.ArgumentParser:
                        "working directory: run from the project root)")
     bench.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
 
+    dash = sub.add_parser(
+        "dashboard", help="a browser page to run and compare scenarios and read results",
+        description="Serve the navsim dashboard: pick a scenario, change its levers, run it or "
+        "compare it with the baseline, browse earlier results and download tables. "
+        "See docs/DASHBOARD.md.")
+    dash.add_argument("--port", type=_positive_int, default=8765, help="port (default 8765)")
+    dash.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    dash.add_argument("--results", type=Path, default=Path("results"),
+                      help="folder of result folders, where new results go too (default: results)")
+
     return parser
 
 
@@ -283,6 +294,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from sim.scenario.show import show_command
 
             return show_command(args)
+        if args.command == "dashboard":
+            from sim.dashboard.server import dashboard_command
+
+            return dashboard_command(args)
         if args.command == "bench":
             from sim.bench import bench_command
 
