@@ -60,6 +60,15 @@ def test_xlsx_download_holds_every_table():
     assert book["effects"]["effect_mean"].tolist() == [1.5]
 
 
+def test_shown_effects_put_costs_in_mnok_and_percent_in_points():
+    effects = pd.DataFrame({"scenario": ["s", "s"], "label": ["Cost", "Share"], "effect_mean": [2e6, 1.5],
+                            "effect_low": [1e6, 1.0], "effect_high": [3e6, 2.0],
+                            "unit": ["NOK per year", "percent"], "baseline_mean": [5e6, 40.0]})
+    shown = api.shown_effects(effects)
+    assert shown["effect"].tolist() == [2.0, 1.5]
+    assert shown["unit"].tolist() == ["MNOK per year", "percentage points"]
+
+
 def _chromium() -> str | None:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         found = shutil.which(name)

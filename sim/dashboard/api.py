@@ -256,6 +256,20 @@ def _effects_table(effects: pd.DataFrame) -> pd.DataFrame:
     return table[[c for c in cols if c in table.columns]].reset_index(drop=True)
 
 
+def shown_effects(effects: pd.DataFrame) -> pd.DataFrame:
+    """Effects as a reader takes them in: costs in MNOK, percent differences in points, 4 digits."""
+    from sim.plots import display_unit, effect_unit
+
+    rows = []
+    for _, row in effects.iterrows():
+        _, factor = display_unit(str(row["unit"]))
+        rows.append({"scenario": row["scenario"], "outcome": row["label"],
+                     "effect": row["effect_mean"] / factor, "low (5 %)": row["effect_low"] / factor,
+                     "high (95 %)": row["effect_high"] / factor, "unit": effect_unit(str(row["unit"])),
+                     "baseline": row["baseline_mean"] / factor})
+    return pd.DataFrame(rows).round(4)
+
+
 def open_result(folder: str | Path) -> Result:
     """Read a result folder; an :class:`InputError` if it is not one navsim wrote."""
     folder = Path(folder)

@@ -6,6 +6,7 @@ knows about navsim comes through ``sim.dashboard.api``.
 
 from __future__ import annotations
 
+import html
 import os
 import time
 from pathlib import Path
@@ -93,6 +94,11 @@ def start(kind: str) -> None:
     opened.set(str(out))
 
 
+def heading(text: str, tag: str = "h4") -> None:
+    """A heading as plain HTML (solara's Markdown would load a maths renderer from the web)."""
+    solara.HTML(tag=tag, unsafe_innerHTML=html.escape(text))
+
+
 @solara.component
 def LeverField(key: str, label: str) -> None:
     def change(value: str) -> None:
@@ -109,10 +115,10 @@ def Controls() -> None:
                   on_value=lambda v: (scenario_name.set(v), scenario_file.set(""), reset_levers()))
     solara.InputText("or a scenario file (path)", value=scenario_file.value, continuous_update=False,
                      on_value=lambda v: (scenario_file.set(v), reset_levers()))
-    solara.Markdown("**Levers** (checked by the scenario schema)")
+    heading("Levers (checked by the scenario schema)")
     for key, label in api.LEVERS:
         LeverField(key, label)
-    solara.Markdown("**Size of the run**")
+    heading("Size of the run")
     solara.InputText("scale (share of the national population)", value=scale.value,
                      on_value=lambda v: (scale.set(v), check()), continuous_update=False)
     solara.InputText("replications", value=reps.value, on_value=lambda v: (reps.set(v), check()),
@@ -147,7 +153,7 @@ def ResultView(folder: str) -> None:
     except InputError as exc:
         solara.Error(str(exc))
         return
-    solara.Markdown(f"### {result.title}")
+    heading(result.title, "h3")
     for note in result.notes:
         solara.Text(note)
     main = result.tables.get("effects", result.tables.get("outcomes"))
@@ -158,10 +164,8 @@ def ResultView(folder: str) -> None:
                             label="all tables (XLSX)")
     if result.kind == "compare":
         shown = main[main["outcome"].isin(api.KEY_OUTCOMES)]
-        columns = ["scenario", "label", "effect_mean", "effect_low", "effect_high", "unit", "baseline_mean"]
-        shown = shown[columns]
-        solara.Markdown("**Effects** (scenario − baseline, mean and 90 % interval of paired replications)")
-        solara.DataFrame(shown.round(4), items_per_page=20)
+        heading("Effects (scenario − baseline, mean and 90 % interval of paired replications)")
+        solara.DataFrame(api.shown_effects(shown), items_per_page=20)
     else:
         solara.DataFrame(main.round(4), items_per_page=20)
     for key, image in result.images.items():
@@ -172,13 +176,14 @@ def ResultView(folder: str) -> None:
 def Page() -> None:
     solara.Title("navsim dashboard")
     solara.use_effect(reset_levers, [])
-    with solara.Sidebar():
-        solara.Markdown("## navsim")
-        Controls()
-    with solara.Column():
-        Browse()
-        if opened.value:
-            ResultView(opened.value)
-        else:
-            solara.Info("Choose a scenario, change a lever and compare it with the baseline; "
-                        "or reopen an earlier result above.")
+    with solara.Columns([1, 3]):
+        with solara.Column():
+            heading("navsim", "h2")
+            Controls()
+        with solara.Column():
+            Browse()
+            if opened.value:
+                ResultView(opened.value)
+            else:
+                solara.Info("Choose a scenario, change a lever and compare it with the baseline; "
+                            "or reopen an earlier result above.")
