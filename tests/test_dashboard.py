@@ -145,3 +145,15 @@ def test_browser_changes_a_lever_and_reads_an_effect(tmp_path):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     assert proc.poll() is not None
+
+
+def test_a_port_in_use_is_one_line_and_status_2(capsys):
+    from sim.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert main(["dashboard", "--port", str(port)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"127.0.0.1:{port}" in err and "in use" in err

@@ -146,6 +146,22 @@ def size_overrides(settings: Settings) -> dict[str, Any]:
             "period": {"end": str(settings.end).strip()}}
 
 
+def _leaves(data: Mapping[str, Any], prefix: str = "") -> list[str]:
+    keys = []
+    for k, v in data.items():
+        key = f"{prefix}.{k}" if prefix else str(k)
+        keys += _leaves(v, key) if isinstance(v, Mapping) and v else [key]
+    return keys
+
+
+def _provenance(path: str | Path, overrides: Mapping[str, Any]) -> dict[str, str]:
+    """Which file set each key, as a run's manifest records it; the page's changes are its own."""
+    _, prov = load_scenario(path)
+    for key in _leaves(overrides):
+        prov[key] = SOURCE
+    return prov
+
+
 def _write_scenario_file(folder: Path, name: str, path: Path, overrides: Mapping[str, Any]) -> Path:
     """A scenario file that extends ``path`` with ``overrides``: what the page ran, rerunnable."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -208,14 +224,14 @@ def run_single(path: str | Path, texts: Mapping[str, str], settings: Settings, r
     """Run one scenario (levers applied) and write it as ``navsim run`` does; returns the folder."""
     from sim.run import run_scenario, warm_up, write_run
 
-    scenario, _ = build(path, texts, settings)
+    scenario, overrides = build(path, texts, settings)
     out = _free(results, f"{scenario.name}-{_stamp()}")
     progress(0.02, "compiling the engine if needed (first run only)")
     warm_up(scenario, notice=False)
     progress(0.1, f"running {scenario.name} ({scenario.replications} replications)")
     result = run_scenario(scenario, workers=min(scenario.replications, 2))
     progress(0.9, "writing the results")
-    write_run(result, scenario, {"*": SOURCE}, out)
+    write_run(result, scenario, _provenance(path, overrides), out)
     progress(1.0, "done")
     return out
 

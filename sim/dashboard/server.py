@@ -9,10 +9,24 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 from pathlib import Path
 
 
+def _check_free(host: str, port: int) -> None:
+    """Fail with one line, before anything starts, when the address cannot be listened on."""
+    from sim.scenario.loader import InputError
+
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        reason = os.strerror(exc.errno) if exc.errno else str(exc)
+        raise InputError(None, "--port", f"cannot listen on {host}:{port}: {reason}") from None
+
+
 def serve(host: str, port: int, results: Path) -> int:
+    _check_free(host, port)
     os.environ["SOLARA_APP"] = "sim.dashboard.app"
     os.environ.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
     os.environ.setdefault("SOLARA_MODE", "production")
