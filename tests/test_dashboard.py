@@ -157,3 +157,29 @@ def test_a_port_in_use_is_one_line_and_status_2(capsys):
         assert main(["dashboard", "--port", str(port)]) == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and f"127.0.0.1:{port}" in err and "in use" in err
+
+
+def test_earlier_comparisons_are_listed_newest_first_and_reopen(tmp_path):
+    effects = pd.DataFrame({"scenario": ["cap"], "outcome": ["portefolje_mean_youth"],
+                            "baseline_mean": [60.0], "scenario_mean": [50.0],
+                            "effect_mean": [-10.0], "effect_low": [-12.0],
+                            "effect_high": [-8.0], "unit": ["users"], "excludes_zero": [True],
+                            "replications": [2]})
+    for i, name in enumerate(("compare-old", "compare-new")):
+        folder = tmp_path / name
+        folder.mkdir()
+        effects.to_csv(folder / "effects.csv", index=False)
+        (folder / "comparison.json").write_text(
+            '{"replications": 2, "scale": 0.002, "baseline": {"name": "baseline"}, "scenarios": '
+            '[{"name": "cap", "changes": [{"key": "policy.portfolio_cap.youth", "baseline": null, '
+            '"scenario": 30, "start": null}], "cost_per_extra_person_nok": 1234567.0}]}')
+        os.utime(folder, (1_000_000 + i, 1_000_000 + i))
+    (tmp_path / "not-a-result").mkdir()
+    assert [p.name for p in api.list_results(tmp_path)] == ["compare-new", "compare-old"]
+    result = api.open_result(tmp_path / "compare-new")
+    assert result.kind == "compare"
+    assert result.tables["effects"]["effect_mean"].tolist() == [-10.0]
+    assert any("policy.portfolio_cap.youth None → 30" in n for n in result.notes)
+    assert any("NOK 1 234 567" in n for n in result.notes)
+    with pytest.raises(InputError):
+        api.open_result(tmp_path / "not-a-result")
