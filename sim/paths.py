@@ -106,7 +106,7 @@ def library_file(text: str | Path, folder: str = SCENARIOS, what: str = "scenari
                 log.info("%s %s: library file %s", what, text, candidate.resolve())
                 return candidate
         names = library_names(folder)
-        raise InputError(text, None, f"no such file, nor a library {what} of that name"
+        raise InputError(text, None, f"not found: no such file, nor a library {what} of that name"
                          f"{did_you_mean(name, names)}; the library has: {', '.join(names)}")
     return path  # not a file: reading it says what is wrong (not found, a directory)
 
