@@ -87,7 +87,8 @@ def _mark_levers(ax, levers: Sequence[tuple[dt.date, str]], first: np.datetime64
             continue
         ax.axvline(x, color="dimgrey", linestyle=":", linewidth=1.2)
         ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
-                    textcoords="offset points", fontsize=7, color="dimgrey", va="top", rotation=90)
+                    textcoords="offset points", fontsize=7, color="dimgrey", va="top", rotation=90,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
 
 
 def replication_note(reps: int) -> str:
