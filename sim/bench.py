@@ -327,6 +327,7 @@ def bench_command(args: argparse.Namespace) -> int:
     print(table(result))
     if args.json:
         atomic_write_json(args.json, result)
+        print(f"wrote {args.json}")
     return 0
 
 

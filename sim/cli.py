@@ -8,8 +8,10 @@ status 2, never a traceback, and nothing written.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -21,15 +23,17 @@ DESCRIPTION = """\
 navsim simulates young people's (16-29) pathways through Nav: assessment into an
 innsatsgruppe, follow-up by advisors (veiledere) with portfolios, tiltak, medical
 treatment, benefits (AAP, uføretrygd), and exits to work or education. Scenarios are YAML
-files (see scenarios/ and `navsim run --help`).
+files; a scenario is named by its file, or by its name in the library installed with
+navsim (baseline, cap50_hard, ...; `navsim init DIR` copies the library to edit).
+Every command works from any folder and prints what it wrote; --verbose logs what it does.
 
 examples:
-  navsim run scenarios/baseline.yaml
-  navsim compare scenarios/baseline.yaml scenarios/cap50_hard.yaml scenarios/cap50_hire.yaml
+  navsim run baseline --scale 0.01
+  navsim compare baseline cap50_hard cap50_hire
   navsim validate --json validation.json
-  navsim calibrate --trials 160 --workers 2
-  navsim sweep scenarios/sweeps/cap_levels.yaml --workers 2
-  navsim show scenarios/cap50_hire.yaml --diff scenarios/baseline.yaml
+  navsim sweep cap_levels --workers 2
+  navsim show cap50_hire --diff baseline
+  navsim init my-scenarios
   navsim bench --json bench.json
   navsim dashboard --port 8765"""
 
@@ -79,21 +83,39 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_INPUT, f"navsim: error: {message}\n")
 
 
+SCENARIO_HELP = "scenario: a YAML file, or the name of a library scenario (baseline, cap50_hard, ...)"
+
+
+def _verbosity(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument("-v", "--verbose", action="count", default=default,
+                        help="log what the command does on stderr (-vv: in more detail)")
+
+
+class _CommandParser(_Parser):
+    """A command's parser: every command takes -v as well (``navsim run X -v``)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # SUPPRESS: no default, so `navsim -v run X` keeps the -v given before the command.
+        _verbosity(self, argparse.SUPPRESS)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="navsim", description=DESCRIPTION,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=_version())
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    _verbosity(parser, 0)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_CommandParser)
 
     run = sub.add_parser(
         "run", help="run a scenario and write results and plots",
         description="Run SCENARIO and write manifest.json, weekly.parquet, events.parquet, "
         "youths.parquet, advisors.parquet, summary.json and plots/ into --out. The files "
         "are described in docs/OUTPUTS.md. The same seed gives identical output.")
-    run.add_argument("scenario", type=Path, help="scenario YAML file, e.g. scenarios/baseline.yaml")
+    run.add_argument("scenario", type=Path, help=SCENARIO_HELP)
     run.add_argument("--out", type=Path, default=None,
-                     help="output directory (default: results/<name>-<timestamp>); "
-                     "must not exist or be empty")
+                     help="output directory (default: results/<name>-<timestamp> in the working "
+                     "folder, announced before the run); must not exist or be empty")
     run.add_argument("--seed", type=_non_negative_int, help="override the scenario's seed")
     run.add_argument("--reps", type=_positive_int, help="override the number of replications")
     run.add_argument("--scale", type=_positive_float,
@@ -106,12 +128,13 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser(
         "validate", help="compare a scenario's statistics with observed targets",
         description="Run the scenario and compute every target exactly as defined in the "
-        "targets format (shared/calibration/SCHEMA.md): same population, window and "
+        "targets format (docs/TARGETS.md): same population, window and "
         "counting. Prints a pass/fail table; writes a table and plots with --out.")
     val.add_argument("--targets", type=Path, nargs="+", default=None,
-                     help="targets files (default: calibration/targets.yaml)")
+                     help="targets files (default: calibration/targets.yaml of the working "
+                     "folder's library, else the installed one)")
     val.add_argument("--scenario", type=Path, default=None,
-                     help="scenario (default: scenarios/baseline.yaml, the calibrated baseline)")
+                     help="scenario file or library name (default: baseline, the calibrated baseline)")
     val.add_argument("--reps", type=_positive_int, default=None,
                      help="replications (default: the scenario's, at least 3)")
     val.add_argument("--seed", type=_non_negative_int, help="override the scenario's seed")
@@ -147,8 +170,9 @@ def build_parser() -> argparse.ArgumentParser:
         "compare", help="compare policy scenarios with a baseline (paired replications)",
         description="Run BASE and each SCEN with the same seeds (common random numbers), so "
         "differences are policy, not noise. Writes effects.csv, report.md and report.html.")
-    cmp_.add_argument("base", type=Path, help="baseline scenario")
-    cmp_.add_argument("scenarios", type=Path, nargs="+", help="scenarios to compare with BASE")
+    cmp_.add_argument("base", type=Path, help="baseline scenario (file or library name)")
+    cmp_.add_argument("scenarios", type=Path, nargs="+",
+                      help="scenarios to compare with BASE (files or library names)")
     cmp_.add_argument("--reps", type=_positive_int, default=None,
                       help="paired replications (default: 10)")
     cmp_.add_argument("--seed", type=_non_negative_int, help="override the seed of all scenarios")
@@ -174,7 +198,8 @@ def build_parser() -> argparse.ArgumentParser:
         "  navsim sweep scenarios/sweeps/cap_levels.yaml --workers 2\n"
         "  navsim sweep scenarios/sweeps/contact_sobol.yaml --dask tcp://scheduler:8786",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    swp.add_argument("sweep", type=Path, help="sweep YAML file, e.g. scenarios/sweeps/cap_levels.yaml")
+    swp.add_argument("sweep", type=Path,
+                     help="sweep YAML file, or the name of a library sweep (cap_levels, ...)")
     swp.add_argument("--reps", type=_positive_int, default=None,
                      help="replications per point (default: the sweep file's, else 2)")
     swp.add_argument("--seed", type=_non_negative_int, help="override the seed of every point")
@@ -205,12 +230,12 @@ def build_parser() -> argparse.ArgumentParser:
         "  navsim show scenarios/baseline.yaml policy.portfolio_cap\n"
         "  navsim show scenarios/cap50_hire.yaml --diff scenarios/baseline.yaml",
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    show.add_argument("scenario", type=Path, help="scenario YAML file, e.g. scenarios/baseline.yaml")
+    show.add_argument("scenario", type=Path, help=SCENARIO_HELP)
     show.add_argument("keys", nargs="*", metavar="KEY",
                       help="a key (policy.portfolio_cap.youth), a group of keys (policy) or the "
                       "end of a key (youth_time_weight)")
     show.add_argument("--diff", type=Path, default=None, metavar="FILE",
-                      help="list the keys in which the scenario differs from the scenario FILE "
+                      help="list the keys in which the scenario differs from the scenario FILE (or name) "
                       "(only those under KEY, if given: KEY goes before --diff)")
     show.add_argument("--all", action="store_true",
                       help="list every key with its value and the file and line that set it")
@@ -236,9 +261,8 @@ def build_parser() -> argparse.ArgumentParser:
                        "each followed by a run of the bare loop; the rates are the median runs; "
                        "as many more runs time each step of the week (default 5)")
     bench.add_argument("--scenario", type=Path, default=None,
-                       help="the scenario whose population is benched, at the scale that puts "
-                       "--youths youths in it (default scenarios/baseline.yaml, from the "
-                       "working directory: run from the project root)")
+                       help="the scenario (file or library name) whose population is benched, at "
+                       "the scale that puts --youths youths in it (default: baseline)")
     bench.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
 
     dash = sub.add_parser(
@@ -251,7 +275,57 @@ def build_parser() -> argparse.ArgumentParser:
     dash.add_argument("--results", type=Path, default=Path("results"),
                       help="folder of result folders, where new results go too (default: results)")
 
+    init = sub.add_parser(
+        "init", help="copy the scenario library and calibration into a folder to edit",
+        description="Copy the library installed with navsim (scenarios/, scenarios/sweeps/ and "
+        "the calibration files in calibration/) into DIR with a README. Inside DIR, a library "
+        "name (navsim run baseline) and the default targets then mean DIR's own, edited files.")
+    init.add_argument("dir", type=Path, metavar="DIR", help="folder to create (must not exist or be empty)")
+
     return parser
+
+
+#: The arguments that name a scenario or a sweep: (command, attribute, kind).
+NAMED_FILES = (
+    ("run", "scenario", "scenario"), ("show", "scenario", "scenario"), ("show", "diff", "scenario"),
+    ("compare", "base", "scenario"), ("compare", "scenarios", "scenario"),
+    ("validate", "scenario", "scenario"), ("calibrate", "scenario", "scenario"),
+    ("bench", "scenario", "scenario"), ("sweep", "sweep", "sweep"),
+)
+
+
+def resolve_named_files(args: argparse.Namespace) -> None:
+    """Turn library names among the arguments into files (a file the user names is kept)."""
+    from sim.paths import scenario_file, sweep_file
+
+    for command, attribute, kind in NAMED_FILES:
+        value = getattr(args, attribute, None)
+        if args.command != command or value is None:
+            continue
+        find = scenario_file if kind == "scenario" else sweep_file
+        setattr(args, attribute, [find(v) for v in value] if isinstance(value, list) else find(value))
+
+
+LOG_HANDLER = "navsim-cli"
+
+
+def configure_logging(verbosity: int) -> None:
+    """``-v``: navsim's steps on stderr; ``-vv``: in detail. Other libraries keep their level.
+
+    Called once per command; a handler from an earlier call in the same process (tests, a
+    notebook) is replaced, never doubled.
+    """
+    logger = logging.getLogger("sim")
+    for old in [h for h in logger.handlers if h.get_name() == LOG_HANDLER]:
+        logger.removeHandler(old)
+    if verbosity <= 0:
+        logger.setLevel(logging.NOTSET)
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.set_name(LOG_HANDLER)
+    handler.setFormatter(logging.Formatter("navsim %(asctime)s %(name)s: %(message)s", "%H:%M:%S"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO if verbosity == 1 else logging.DEBUG)
 
 
 def _version() -> str:
@@ -269,39 +343,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_INPUT
+    configure_logging(getattr(args, "verbose", 0) or 0)
+    log = logging.getLogger("sim.cli")
+    started = time.perf_counter()
     try:
-        if args.command == "run":
-            from sim.run import run_command
+        log.debug("arguments: %s", vars(args))
+        resolve_named_files(args)
+        from tqdm.contrib.logging import logging_redirect_tqdm
 
-            return run_command(args)
-        if args.command == "validate":
-            from sim.validate import validate_command
-
-            return validate_command(args)
-        if args.command == "calibrate":
-            from sim.calibrate import calibrate_command
-
-            return calibrate_command(args)
-        if args.command == "compare":
-            from sim.compare import compare_command
-
-            return compare_command(args)
-        if args.command == "sweep":
-            from sim.sweep.command import sweep_command
-
-            return sweep_command(args)
-        if args.command == "show":
-            from sim.scenario.show import show_command
-
-            return show_command(args)
-        if args.command == "dashboard":
-            from sim.dashboard.server import dashboard_command
-
-            return dashboard_command(args)
-        if args.command == "bench":
-            from sim.bench import bench_command
-
-            return bench_command(args)
+        # Log lines are written above a progress bar rather than through it.
+        with logging_redirect_tqdm([logging.getLogger("sim")]):
+            return _dispatch(args, parser)
     except InputError as exc:
         print(f"navsim: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
@@ -312,6 +364,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``navsim show ... | head``): stop quietly, as other tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    finally:
+        log.info("%s took %.1f s", args.command, time.perf_counter() - started)
+
+
+def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command == "run":
+        from sim.run import run_command
+
+        return run_command(args)
+    if args.command == "validate":
+        from sim.validate import validate_command
+
+        return validate_command(args)
+    if args.command == "calibrate":
+        from sim.calibrate import calibrate_command
+
+        return calibrate_command(args)
+    if args.command == "compare":
+        from sim.compare import compare_command
+
+        return compare_command(args)
+    if args.command == "sweep":
+        from sim.sweep.command import sweep_command
+
+        return sweep_command(args)
+    if args.command == "show":
+        from sim.scenario.show import show_command
+
+        return show_command(args)
+    if args.command == "bench":
+        from sim.bench import bench_command
+
+        return bench_command(args)
+    if args.command == "dashboard":
+        from sim.dashboard.server import dashboard_command
+
+        return dashboard_command(args)
+    if args.command == "init":
+        from sim.init import init_command
+
+        return init_command(args)
     parser.error(f"unknown command {args.command!r}")
     return EXIT_INPUT
 

@@ -4,7 +4,13 @@ A reader should see the shape of a run without opening the tables: the stocks ov
 what the youths do, where they go, how full portfolios are and how contacts per user fall
 as portfolios grow. Every figure shows the period only, national counts (simulated ÷ scale)
 unless it says otherwise, the mean over replications and, where there are several, the
-band between their 5th and 95th percentiles.
+band between their 5th and 95th percentiles; a run of one replication says that it has no
+band. The date a policy lever starts is marked on every time axis, and a portfolio cap is
+drawn at the value the scenario sets.
+
+Labels are English, except Nav's own terms, which stay Norwegian as in the rest of the
+output: innsatsgruppe and its groups, tiltak, veileder, portefølje, AAP, uføretrygd,
+dagpenger, tiltakspenger, sosialhjelp, ungdomsgaranti (:data:`LABELS`).
 """
 
 from __future__ import annotations
@@ -22,11 +28,74 @@ from matplotlib.figure import Figure
 from sim import codes
 from sim.calendar import WEEKS_PER_MONTH, Calendar
 from sim.results import RunResult
+from sim.scenario.schema import Scenario
 
-#: The steering letter's "about 50 users" per youth advisor (BRIEF section 6).
+#: The 2024 steering letter's goal of about 50 users per youth veileder (Nav's
+#: tildelingsbrev 2024), drawn as a reference when the scenario sets no cap.
 PORTFOLIO_GOAL = 50
 BAND = (0.05, 0.95)
 DPI = 110
+
+#: How a code is written on a figure (other codes: underscores become spaces).
+LABELS: dict[str, str] = {
+    "aap": "AAP", "ufore": "uføretrygd", "ips": "IPS", "email_sms": "e-mail/SMS",
+}
+#: Veileder roles as panel titles.
+ROLE_LABELS = {"youth": "youth veiledere (young users)", "older": "veiledere for older users",
+               "both": "veiledere for all ages"}
+
+
+def label(code: str) -> str:
+    """A category code as a reader sees it (``ufore`` -> ``uføretrygd``)."""
+    return LABELS.get(code, code.replace("_", " "))
+
+
+def lever_starts(scenario: Scenario | None) -> list[tuple[dt.date, str]]:
+    """The dated policy levers the scenario sets away from their neutral value, each with a
+    short label: the dates a reader should see marked on a time axis.
+
+    A lever without a start date acts from the first week and is not marked. The
+    ungdomsgaranti is marked whenever it is on (its start is a date in the history).
+    """
+    if scenario is None:
+        return []
+    out: list[tuple[dt.date, str]] = []
+    cap = scenario.policy.portfolio_cap
+    if cap.youth is not None and cap.start is not None:
+        out.append((cap.start, f"cap {cap.youth} ({cap.mode})"))
+    levers = ((scenario.staffing.youth_advisors, "youth veiledere ×{0.multiplier:g}"),
+              (scenario.staffing.both_advisors, "all-age veiledere ×{0.multiplier:g}"),
+              (scenario.tiltak, "tiltak places ×{0.places_multiplier:g}"),
+              (scenario.ips, "IPS places ×{0.capacity_multiplier:g}"),
+              (scenario.health, "treatment policy"),
+              (scenario.contacts, "digital contacts to meetings"))
+    for block, text in levers:
+        neutral = type(block)(start=block.start)  # the block's defaults are its neutral values
+        if block.start is not None and block != neutral:
+            out.append((block.start, text.format(block)))
+    if scenario.ungdomsgaranti.enabled:
+        out.append((scenario.ungdomsgaranti.start, "ungdomsgaranti"))
+    return sorted(out)
+
+
+def _mark_levers(ax, levers: Sequence[tuple[dt.date, str]], first: np.datetime64,  # noqa: ANN001
+                 last: np.datetime64) -> None:
+    """Dotted vertical lines at the levers' starts inside the shown period, labelled at the top."""
+    for when, text in levers:
+        x = np.datetime64(when, "D")
+        if not first <= x <= last:
+            continue
+        ax.axvline(x, color="dimgrey", linestyle=":", linewidth=1.2)
+        ax.annotate(text, (x, 1.0), xycoords=("data", "axes fraction"), xytext=(3, -3),
+                    textcoords="offset points", fontsize=7, color="dimgrey", va="top", rotation=90,
+                    bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.8, "pad": 1})
+
+
+def replication_note(reps: int) -> str:
+    """What the lines and bands of a figure are, for a subtitle."""
+    if reps > 1:
+        return f"mean of {reps} replications, band: 5th-95th percentile"
+    return "one replication, so no band (--reps N draws one)"
 
 
 def display_unit(unit: str) -> tuple[str, float]:
@@ -109,28 +178,33 @@ def _ordered(series: Mapping[str, pd.DataFrame], order: Sequence[str]) -> list[s
 
 
 def _stock_plot(result: RunResult, variable: str, order: Sequence[str], title: str, ylabel: str,
-                path: Path) -> Path:
+                path: Path, levers: Sequence[tuple[dt.date, str]] = ()) -> Path:
     cal = result.calendar
     series = weekly_series(result.weekly, variable, cal.first_week)
     fig, (ax,) = new_figure()
     for category in _ordered(series, order):
         table = series[category]
-        _plot_band(ax, _dates(cal, table.index.to_numpy()), table, category.replace("_", " "), result.scale)
-    return _finish_time_plot(fig, ax, title, ylabel, bool(series), path)
+        _plot_band(ax, _dates(cal, table.index.to_numpy()), table, label(category), result.scale)
+    return _finish_time_plot(fig, ax, result, title, ylabel, bool(series), path, levers)
 
 
-def _finish_time_plot(fig, ax, title: str, ylabel: str, legend: bool, path: Path) -> Path:
-    """Title, labels, date axis and legend of a time-series figure; saves it."""
-    ax.set_title(title)
+def _finish_time_plot(fig, ax, result: RunResult, title: str, ylabel: str, legend: bool,  # noqa: ANN001
+                      path: Path, levers: Sequence[tuple[dt.date, str]] = ()) -> Path:
+    """Title, labels, date axis, lever starts and legend of a time-series figure; saves it."""
+    cal = result.calendar
+    period = _dates(cal, np.array([cal.first_week, cal.n_weeks - 1]))
+    ax.set_xlim(period[0], period[1])
+    ax.set_title(f"{title}\n{replication_note(result.replications)}", fontsize=11)
     ax.set_ylabel(ylabel)
     _date_axis(ax)
     if legend:
-        ax.legend(fontsize=8, ncols=2)
-    ax.set_ylim(bottom=0)
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside, not over, the lines
+    ax.set_ylim(bottom=0, top=ax.get_ylim()[1] * 1.08)  # room for the lever labels
+    _mark_levers(ax, levers, period[0], period[1])
     return save_figure(fig, path)
 
 
-def _exits_plot(result: RunResult, path: Path) -> Path:
+def _exits_plot(result: RunResult, path: Path, levers: Sequence[tuple[dt.date, str]] = ()) -> Path:
     """Exits per month by type, from each calendar month's mean weekly count × 52/12.
 
     Weekly counts are too noisy to read, and plain monthly sums jump with the number of
@@ -144,31 +218,44 @@ def _exits_plot(result: RunResult, path: Path) -> Path:
         months = pd.DatetimeIndex(_dates(cal, table.index.to_numpy())).to_period("M")
         monthly = table.groupby(months).mean() * WEEKS_PER_MONTH
         x = monthly.index.to_timestamp().to_numpy()
-        _plot_band(ax, x, monthly, category.replace("_", " "), result.scale)
-    return _finish_time_plot(fig, ax, "Exits from follow-up per month by type",
-                             "exits per month (national)", bool(series), path)
+        _plot_band(ax, x, monthly, label(category), result.scale)
+    return _finish_time_plot(fig, ax, result, "Exits from follow-up per month by type",
+                             "exits per month (national)", bool(series), path, levers)
 
 
-def _portfolio_plot(result: RunResult, path: Path) -> Path:
-    """Histogram of portfolio sizes by role in the last week, with the 50-user goal."""
+def _portfolio_plot(result: RunResult, path: Path, scenario: Scenario | None = None) -> Path:
+    """Histogram of portefølje sizes by veileder role in the last week, with the cap the
+    scenario sets (on the youth veiledere it binds), or else the 2024 goal for reference."""
     adv = result.advisors
-    fig, axes = new_figure(1, len(codes.ROLE), size=(11, 4))
+    fig, axes = new_figure(1, len(codes.ROLE), size=(12, 4.2))
     last = adv[adv["week"] == adv["week"].max()] if len(adv) else adv
     role = last["role"].astype(str).to_numpy() if len(last) else np.array([])
     when = result.calendar.date_of(int(last["week"].max())) if len(last) else None
+    cap = scenario.policy.portfolio_cap if scenario is not None else None
+    line = cap.youth if cap is not None and cap.youth is not None else PORTFOLIO_GOAL
     top = float(last["portfolio"].max()) if len(last) else 100.0
-    bins = np.arange(0, max(top, PORTFOLIO_GOAL) + 10, 5)
+    # Portfolios are whole numbers: edges at k*5 + 0.5 put a portfolio at the cap left of it.
+    bins = np.arange(0, max(top, line) + 10, 5) + 0.5
     for ax, r in zip(axes, codes.ROLE, strict=True):
         values = last["portfolio"].to_numpy()[role == r] if len(last) else np.array([])
         ax.hist(values, bins=bins, color="tab:blue", alpha=0.8)
-        ax.axvline(PORTFOLIO_GOAL, color="tab:red", linestyle="--", label=f"{PORTFOLIO_GOAL} users")
+        if cap is not None and cap.youth is not None:
+            if r == "youth":
+                since = f", from {cap.start.isoformat()}" if cap.start else ""
+                ax.axvline(cap.youth, color="tab:red", linewidth=1.6,
+                           label=f"cap: {cap.youth} users ({cap.mode}{since})")
+        else:
+            ax.axvline(PORTFOLIO_GOAL, color="grey", linestyle="--",
+                       label=f"2024 goal: about {PORTFOLIO_GOAL} users")
         mean = f", mean {values.mean():.0f}" if len(values) else ""
-        ax.set_title(f"{r} advisors (n = {len(values)}{mean})", fontsize=10)
-        ax.set_xlabel("portefølje (users: youths + older)")
-        ax.set_ylabel("advisors (simulated, all replications)")
-        ax.legend(fontsize=8)
+        ax.set_title(f"{ROLE_LABELS.get(r, r)}\n(n = {len(values)}{mean})", fontsize=10)
+        ax.set_xlabel("portefølje (users: youths and older)")
+        ax.set_ylabel("veiledere (simulated, all replications)")
+        if ax.get_legend_handles_labels()[0]:
+            ax.set_ylim(top=ax.get_ylim()[1] * 1.15)  # room for the legend above the bars
+            ax.legend(fontsize=8, loc="upper right")
     suffix = f" in the week of {when.isoformat()}" if when is not None else ""
-    fig.suptitle(f"Portfolio size by advisor role{suffix}")
+    fig.suptitle(f"Portefølje size by veileder role{suffix}")
     return save_figure(fig, path)
 
 
@@ -198,31 +285,36 @@ def _contacts_plot(result: RunResult, path: Path) -> Path:
             sums = np.bincount(which, weights=per_user, minlength=len(centre))[: len(centre)]
             means = np.divide(sums, counts, out=np.full(len(centre), np.nan), where=counts > 0)
             line = ax.plot(centre[shown], means[shown], marker="o", markersize=3,
-                           label=channel.replace("_", " "))[0]
+                           label=label(channel))[0]
             k = weekly_contacts.mean() * WEEKS_PER_MONTH
             ax.plot(grid, k / grid, linestyle="--", linewidth=0.8, color=line.get_color())
         ax.set_yscale("log")
         ax.legend(fontsize=8, title="channel (dashed: k / N)", title_fontsize=8)
-    ax.set_title("Contacts per user per month against portfolio size (advisor-weeks)")
+    ax.set_title("Contacts per user per month against portefølje size (veileder-weeks)")
     ax.set_xlabel("portefølje N (users)")
     ax.set_ylabel("contacts per user per month (log scale)")
     return save_figure(fig, path)
 
 
-def plot_run(result: RunResult, directory: Path) -> list[Path]:
-    """Write the run's figures into ``directory`` and return their paths."""
+def plot_run(result: RunResult, directory: Path, scenario: Scenario | None = None) -> list[Path]:
+    """Write the run's figures into ``directory`` and return their paths.
+
+    With the ``scenario`` that was run, its levers' start dates are marked and its
+    portfolio cap is drawn at its value.
+    """
     directory = Path(directory)
+    levers = lever_starts(scenario)
     return [
         _stock_plot(result, "stock_innsatsgruppe", codes.INNSATSGRUPPE,
                     "Youths in follow-up by innsatsgruppe", "youths (national)",
-                    directory / "stocks_by_innsatsgruppe.png"),
+                    directory / "stocks_by_innsatsgruppe.png", levers),
         _stock_plot(result, "stock_activity", codes.ACTIVITY, "Youths in follow-up by primary activity",
-                    "youths (national)", directory / "activities.png"),
-        _exits_plot(result, directory / "exits_by_type.png"),
-        _portfolio_plot(result, directory / "portfolio_by_role.png"),
+                    "youths (national)", directory / "activities.png", levers),
+        _exits_plot(result, directory / "exits_by_type.png", levers),
+        _portfolio_plot(result, directory / "portfolio_by_role.png", scenario),
         _contacts_plot(result, directory / "contacts_per_user_vs_portfolio.png"),
-        _stock_plot(result, "stock_benefit", codes.BENEFIT, "Youths by benefit (uføre: all on uføretrygd)",
-                    "youths (national)", directory / "benefits.png"),
+        _stock_plot(result, "stock_benefit", codes.BENEFIT, "Youths by benefit (uføretrygd: all on it)",
+                    "youths (national)", directory / "benefits.png", levers),
     ]
 
 
@@ -234,7 +326,7 @@ COMPARE_STOCKS: tuple[tuple[str, str, str, bool], ...] = (
     ("tiltak_in", "", "Youths in tiltak", True),
     ("stock_benefit", "aap", "Youths on AAP", True),
     ("advisor_waiting", "", "Youths waiting for a veileder", True),
-    ("portfolio_mean", "youth", "Portefølje mean, youth advisors (users)", False),
+    ("portfolio_mean", "youth", "Portefølje mean, youth veiledere (users)", False),
     ("tiltak_waiting", "", "Youths waiting for tiltak", True),
 )
 
@@ -264,7 +356,7 @@ def plot_stock_comparison(weeklies: Mapping[str, pd.DataFrame], calendar: Calend
         for start in sorted(set(starts)):
             ax.axvline(np.datetime64(start, "D"), color="grey", linestyle=":", linewidth=1)
         ax.set_title(title, fontsize=10)
-        ax.set_ylabel("users per advisor" if not national else "youths (national)")
+        ax.set_ylabel("users per veileder" if not national else "youths (national)")
         _date_axis(ax)
     axes[0].legend(fontsize=8)
     fig.suptitle("Key stocks by scenario (mean and 5-95 % band over replications; dotted: policy start)")

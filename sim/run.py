@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import platform
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
@@ -24,6 +26,9 @@ from sim.rng import rep_seed
 from sim.scenario.loader import InputError, apply_overrides, load_scenario, scenario_to_jsonable
 from sim.scenario.schema import Scenario
 
+log = logging.getLogger(__name__)
+
+#: Where results go when a command is given no ``--out``: under the working folder.
 RESULTS_ROOT = Path("results")
 
 
@@ -74,6 +79,7 @@ def warm_up(scenario: Scenario, engine: str | None = None, *, notice: bool = Tru
 
     if is_cached(step_weeks) is not False:
         return False
+    log.info("the numba engine's cache is cold: compiling it")
     if notice:
         print("navsim: compiling the numba engine (first run after installing or changing it; "
               "1-3 minutes, then cached) ...", file=sys.stderr, flush=True)
@@ -111,9 +117,12 @@ def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | Non
                    file=sys.stderr, mininterval=0.5)
     try:
         if workers == 1:
-            for s in seeds:
+            for i, s in enumerate(seeds):
+                started = time.perf_counter()
                 out, calendar = run_replication(scenario, s, engine, bar.update if bar else None)
                 outputs.append(out)
+                log.info("%s: replication %d of %d (seed %d) took %.1f s", scenario.name, i + 1, reps,
+                         s, time.perf_counter() - started)
         else:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
@@ -128,6 +137,7 @@ def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | Non
     finally:
         if bar is not None:
             bar.close()
+    log.debug("collecting the output tables of %d replication(s)", len(outputs))
     frames = to_frames(outputs, calendar, release_events=True)  # the raw logs are not needed again
     return RunResult(name=scenario.name, calendar=calendar, scale=scenario.scale, seeds=seeds,
                      **frames)
@@ -188,8 +198,9 @@ def write_run(result: RunResult, scenario: Scenario, provenance: dict[str, str],
         if plots:
             from sim.plots import plot_run
 
-            plot_run(result, tmp / "plots")
+            plot_run(result, tmp / "plots", scenario)
 
+    log.info("writing %s", out)
     return write_dir_atomically(out, fill)
 
 
@@ -228,16 +239,25 @@ def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def run_command(args: argparse.Namespace) -> int:
-    """``navsim run``: validate everything first, then run, then write all files at once."""
+    """``navsim run``: validate everything first, then run, then write all files at once.
+
+    Without ``--out`` the results go to ``results/<name>-<timestamp>`` in the working folder,
+    and the command says so before it starts, so a folder never appears unannounced. It
+    always ends by printing where it wrote (``--quiet`` keeps only that line).
+    """
     scenario, provenance = load_scenario(args.scenario, overrides_from_args(args))
     out = args.out or default_out(scenario.name)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise InputError(out, None, "output directory exists and is not empty")
+    if args.out is None and not args.quiet:
+        print(f"navsim: results will go to {out} (--out chooses the folder)", file=sys.stderr)
+    log.info("running %s from %s: %d replication(s), seed %d, scale %g, engine %s", scenario.name,
+             args.scenario, scenario.replications, scenario.seed, scenario.scale, scenario.engine)
     result = run_scenario(scenario, progress=not args.quiet)
     write_run(result, scenario, provenance, out, plots=not args.no_plots)
     if not args.quiet:
         print(f"{scenario.name}: {result.replications} replication(s), "
               f"{scenario.period.start} to {scenario.period.end}, scale {scenario.scale}")
         print(headline_table(result.summary))
-        print(f"wrote {out}")
+    print(f"wrote {out}")
     return 0

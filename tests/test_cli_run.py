@@ -90,3 +90,20 @@ def test_replications_are_distinct_and_labelled(small_scenario: Path, tmp_path: 
     a = follow[follow["rep"] == 0]["value"].to_numpy()
     b = follow[follow["rep"] == 1]["value"].to_numpy()
     assert len(a) == len(b) and (a != b).any()
+
+
+def test_without_out_the_folder_is_announced_and_made_under_the_working_folder(
+        small_scenario: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(small_scenario), "--no-plots", "--reps", "1"]) == 0
+    made = list((tmp_path / "results").iterdir())
+    assert len(made) == 1 and made[0].name.startswith("small-")
+    captured = capsys.readouterr()
+    assert f"results will go to results/{made[0].name}" in captured.err
+    assert f"wrote results/{made[0].name}" in captured.out
+
+
+def test_quiet_still_says_where_it_wrote(small_scenario: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "q"
+    assert main(["run", str(small_scenario), "--out", str(out), "--quiet", "--no-plots", "--reps", "1"]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote {out}"

@@ -88,3 +88,52 @@ def test_comparison_figures(tmp_path: Path) -> None:
     bars = plot_effects(effects, ["x", "y"], {"x": "Outcome x"}, tmp_path / "effects.png")
     for path in (stocks, bars):
         assert imread(path).std() > 0.01
+
+
+def _figures(monkeypatch: pytest.MonkeyPatch, result: RunResult, scenario) -> dict[str, object]:
+    """The run's figures by file name, kept instead of saved."""
+    import sim.plots as plots
+
+    kept: dict[str, object] = {}
+    monkeypatch.setattr(plots, "save_figure", lambda fig, path: kept.setdefault(path.name, fig) and path)
+    plot_run(result, Path("unused"), scenario)
+    return kept
+
+
+def test_the_cap_is_drawn_at_its_value_and_the_lever_start_is_marked(
+        monkeypatch: pytest.MonkeyPatch, tiny_with) -> None:
+    from sim.plots import lever_starts
+
+    scenario = tiny_with({"policy": {"portfolio_cap": {"youth": 40, "mode": "hard", "start": "2022-06-01"}}})
+    assert (dt.date(2022, 6, 1), "cap 40 (hard)") in lever_starts(scenario)
+    figures = _figures(monkeypatch, synthetic_run(), scenario)
+    youth_panel = figures["portfolio_by_role.png"].axes[0]
+    labels = [t.get_text() for t in youth_panel.get_legend().get_texts()]
+    assert labels == ["cap: 40 users (hard, from 2022-06-01)"]
+    assert [line.get_xdata()[0] for line in youth_panel.get_lines()] == [40]
+    assert not any("50" in t for ax in figures["portfolio_by_role.png"].axes[1:]
+                   for t in (ax.get_legend().get_texts() if ax.get_legend() else []))
+    stocks = figures["stocks_by_innsatsgruppe.png"].axes[0]
+    marked = [t.get_text() for t in stocks.texts]
+    assert "cap 40 (hard)" in marked  # the lever's start, labelled on the time axis
+
+
+def test_without_a_cap_the_goal_is_a_reference_and_one_replication_says_it_has_no_band(
+        monkeypatch: pytest.MonkeyPatch, tiny_scenario) -> None:
+    figures = _figures(monkeypatch, synthetic_run(reps=1), tiny_scenario)
+    youth_panel = figures["portfolio_by_role.png"].axes[0]
+    assert [t.get_text() for t in youth_panel.get_legend().get_texts()] == ["2024 goal: about 50 users"]
+    title = figures["activities.png"].axes[0].get_title()
+    assert "one replication, so no band" in title
+    banded = _figures(monkeypatch, synthetic_run(reps=3), tiny_scenario)["activities.png"].axes[0]
+    assert "mean of 3 replications" in banded.get_title() and banded.collections  # the bands
+
+
+def test_labels_use_nav_terms_in_norwegian_and_english_elsewhere(
+        monkeypatch: pytest.MonkeyPatch, tiny_scenario) -> None:
+    figures = _figures(monkeypatch, synthetic_run(), tiny_scenario)
+    benefits = [t.get_text() for t in figures["benefits.png"].axes[0].get_legend().get_texts()]
+    assert "uføretrygd" in benefits and "AAP" in benefits and "ufore" not in benefits
+    texts = " ".join(ax.get_xlabel() + ax.get_ylabel() + ax.get_title()
+                     for fig in figures.values() for ax in fig.axes)
+    assert "advisor" not in texts and "portfolio" not in texts  # veileder, portefølje

@@ -20,8 +20,8 @@ def code_blocks() -> list[str]:
 
 
 def test_the_python_page_runs_and_both_engines_collect_the_same_series(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)  # the page's paths are from the project root
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # the page works from any folder, not only the project root
     blocks = code_blocks()
     assert len(blocks) == 4
     namespace: dict = {}

@@ -160,7 +160,8 @@ def test_sobol_on_the_model_gives_zero_to_a_cap_that_never_binds(folder: Path) -
 
 @pytest.mark.parametrize(("fields", "expected"), [
     ({"parameters": {"policy.portfolio_cap.yuoth": {"values": [1, 2]}}},
-     "sw.yaml: parameters[policy.portfolio_cap.yuoth]: no key 'yuoth' under policy.portfolio_cap"),
+     "sw.yaml: parameters[policy.portfolio_cap.yuoth]: no key 'yuoth' under policy.portfolio_cap in the "
+     "scenario (did you mean youth?)"),
     ({"parameters": {"policy.portfolio_cap.mode": {"values": ["hard", "soft"]}}},
      "sw.yaml: parameters[policy.portfolio_cap.mode].values[1]: 'soft' is not accepted by the "
      "scenario schema"),
@@ -174,8 +175,8 @@ def test_sobol_on_the_model_gives_zero_to_a_cap_that_never_binds(folder: Path) -
       "parameters": {"parameters.contact_effect.work": {"bounds": [0.3, 0.1]}}},
      "sw.yaml: parameters[parameters.contact_effect.work].bounds: low (0.3) must be below high (0.1)"),
     ({"outcomes": ["work_or_education_12"]},
-     "sw.yaml: outcomes[0]: unknown outcome 'work_or_education_12'; did you mean 'work_or_education_12m'?"),
-    ({"replicatons": 3}, "sw.yaml: replicatons: unknown key"),
+     "sw.yaml: outcomes[0]: unknown outcome 'work_or_education_12' (did you mean work_or_education_12m?)"),
+    ({"replicatons": 3}, "sw.yaml: replicatons: unknown key (did you mean replications?)"),
     ({"scenario": "missing.yaml"}, "missing.yaml"),
 ])
 def test_bad_sweep_files_give_one_line_exit_2_and_write_nothing(folder: Path, capsys, fields: dict,

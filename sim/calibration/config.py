@@ -18,6 +18,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.names import did_you_mean
 from sim.scenario.loader import InputError, apply_overrides, entry_key, validate_file
 from sim.scenario.schema import MAX_SCALE, Date, Scenario
 
@@ -157,7 +158,8 @@ def resolve_path(data: Mapping, dotted: str) -> tuple[tuple[str | int, ...], Any
             key = int(segment)
         else:
             where = ".".join(map(str, keys)) or "the top level"
-            raise KeyError(f"no key {segment!r} under {where} in the scenario")
+            raise KeyError(f"no key {segment!r} under {where} in the scenario"
+                           f"{did_you_mean(segment, map(str, node))}")
         keys.append(key)
         node = node[key]
     return tuple(keys), node
@@ -251,4 +253,5 @@ def evidence_warnings(config: CalibrationConfig, evidence_ids: set[str]) -> list
     """Evidence names not found in the targets file: worth a warning, not an error, because
     any targets file may be calibrated against and evidence only documents the priors."""
     return [f"{config.path}: {_key(p.path, 'evidence')}: {p.evidence!r} is not an evidence entry "
-            "of the targets file" for p in config.free if p.evidence and p.evidence not in evidence_ids]
+            f"of the targets file{did_you_mean(p.evidence, evidence_ids)}"
+            for p in config.free if p.evidence and p.evidence not in evidence_ids]

@@ -1,7 +1,7 @@
 """The measurement engine: every metric of the targets format, computed from a run.
 
 Each statistic is computed per replication from the run's tables (docs/OUTPUTS.md)
-exactly as ``shared/calibration/SCHEMA.md`` defines it; the modules document the
+exactly as the targets format (docs/TARGETS.md) defines it; the modules document the
 definitions where the format leaves room:
 
 * :mod:`sim.measure.timeline`: states rebuilt from the event log, and their scoping;

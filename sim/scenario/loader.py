@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import math
 import os
+import typing
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -172,6 +173,24 @@ def entry_key(table: str, name: str, *rest: Any) -> str:
     return _format_loc((f"{table}[{name}]", *rest))
 
 
+def _field_names(model: type[BaseModel]) -> set[str]:
+    """Every field name of ``model`` and of the models inside it: what a key may be called."""
+    names: set[str] = set()
+    todo: list[Any] = [model]
+    seen: set[type] = set()
+    while todo:
+        kind = todo.pop()
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            if kind in seen:
+                continue
+            seen.add(kind)
+            names.update(kind.model_fields)
+            todo.extend(f.annotation for f in kind.model_fields.values())
+        else:
+            todo.extend(typing.get_args(kind))
+    return names
+
+
 def validate_file(path: Path, model: type[M], *, table: str, expected: str, schema: str,
                   tags: tuple[str, ...] = ()) -> M:
     """Read a YAML file of ``model`` (a strict pydantic model); the first problem is a one-line
@@ -188,7 +207,9 @@ def validate_file(path: Path, model: type[M], *, table: str, expected: str, sche
         err = exc.errors()[0]
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
-            msg = f"unknown key (see {schema})"
+            from sim.names import did_you_mean
+
+            msg = f"unknown key{did_you_mean(str(err['loc'][-1]), _field_names(model))} (see {schema})"
         elif err["type"] == "missing":
             msg = "required key is missing"
         elif "input" in err and not isinstance(err["input"], Mapping | list):
@@ -221,7 +242,11 @@ def validate_mapping(data: Mapping, prov: Mapping[str, str], default_file: str) 
         key = _format_loc(loc)
         msg = err["msg"].removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
-            msg = "unknown key (check the spelling; see sim/scenario/schema.py)"
+            from sim.names import did_you_mean
+            from sim.scenario.keys import known_paths
+
+            msg = (f"unknown key{did_you_mean(key, known_paths())} "
+                   "(docs/SCENARIO_KEYS.md lists every key)")
         elif err["type"] == "missing":
             msg = "required key is missing"
         elif "input" in err and err["type"] not in ("missing",) and not isinstance(

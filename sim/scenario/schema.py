@@ -395,23 +395,30 @@ class Costs(Strict):
 
 
 class Scenario(Strict):
-    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
-    extends: str | None = None
-    description: str = ""
-    seed: Annotated[int, Field(ge=0, lt=2**63)]
-    replications: PosInt
-    scale: Annotated[float, Field(gt=0.0, le=MAX_SCALE)]
-    period: Period
-    engine: Literal["numba", "mesa"]
+    name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")] = Field(
+        description="names the results (letters, digits, _ . -)")
+    extends: str | None = Field(
+        default=None, description="the file this one is laid over, relative to this file")
+    description: str = Field(default="", description="what the scenario asks, shown by navsim show")
+    seed: Annotated[int, Field(ge=0, lt=2**63)] = Field(
+        description="replication r runs with a seed derived from (seed, r): same seed, same output")
+    replications: PosInt = Field(description="independent runs, each with its own seed")
+    scale: Annotated[float, Field(gt=0.0, le=MAX_SCALE)] = Field(
+        description="simulated share of the national population (1.0 = national)")
+    period: Period = Field(description="the simulated dates; a burn-in runs before start")
+    engine: Literal["numba", "mesa"] = Field(
+        description="numba (fast) or mesa (every agent in Python, the readable reference)")
     inputs: Inputs
-    parameters: Parameters
-    policy: Policy
-    staffing: Staffing
-    tiltak: TiltakPolicy
-    ips: IpsPolicy = IpsPolicy()
-    health: HealthPolicy = HealthPolicy()
-    contacts: ContactsPolicy = ContactsPolicy()
-    ungdomsgaranti: Ungdomsgaranti
+    parameters: Parameters = Field(description="behaviour: every number with its source in the library")
+    policy: Policy = Field(description="policy levers, neutral unless set")
+    staffing: Staffing = Field(description="more or fewer advisors (multipliers)")
+    tiltak: TiltakPolicy = Field(description="tiltak places (budget)")
+    ips: IpsPolicy = Field(default=IpsPolicy(), description="IPS places for users in mental-health treatment")
+    health: HealthPolicy = Field(default=HealthPolicy(), description="treatment waiting time and "
+                                 "treatment alongside work activity")
+    contacts: ContactsPolicy = Field(default=ContactsPolicy(), description="how advisors' contact "
+                                     "time is split between digital contacts and meetings")
+    ungdomsgaranti: Ungdomsgaranti = Field(description="the youth guarantee")
     costs: Costs
 
     @model_validator(mode="after")

@@ -10,13 +10,13 @@ layer's value and note for chosen keys, or the keys in which two scenarios diffe
 from __future__ import annotations
 
 import argparse
-import difflib
 import shutil
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from sim.names import did_you_mean
 from sim.scenario.changes import IDENTITY_KEYS, flatten, scenario_changes
 from sim.scenario.loader import InputError, extends_chain, load_scenario, scenario_to_jsonable
 from sim.scenario.sources import Layer, Site, read_layer, sites_of
@@ -63,19 +63,9 @@ class Stack:
                 hits = [p for p in self.leaves if f".{key}." in f".{p}."]
             if not hits:
                 raise InputError(self.path, raw, f"no such key in scenario {self.label}"
-                                 f"{_suggest(key, self.leaves)}")
+                                 f"{did_you_mean(key, self.leaves)}")
             out.extend(h for h in hits if h not in out)
         return out
-
-
-def _suggest(key: str, paths: Iterable[str]) -> str:
-    names: set[str] = set()
-    for path in paths:
-        parts = path.split(".")
-        names.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
-        names.update(".".join(parts[i:]) for i in range(1, len(parts)))
-    close = difflib.get_close_matches(key, sorted(names), n=1, cutoff=0.7)
-    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def fmt(value: Any) -> str:

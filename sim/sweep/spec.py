@@ -14,7 +14,6 @@ works from any working directory.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.calibration.config import nested, resolve_path
 from sim.calibration.space import deep_merge
+from sim.names import did_you_mean
 from sim.scenario.loader import InputError, apply_overrides, entry_key, load_scenario, validate_file
 from sim.scenario.schema import MAX_SCALE, Date, Scenario
 
@@ -167,9 +167,8 @@ def _check_outcomes(file: Path, names: list[str]) -> tuple[str, ...]:
 
     for i, name in enumerate(names):
         if name not in OUTCOMES:
-            close = difflib.get_close_matches(name, list(OUTCOMES), n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else " (docs/OUTPUTS.md lists them)"
-            raise InputError(file, f"outcomes[{i}]", f"unknown outcome {name!r}{hint}")
+            raise InputError(file, f"outcomes[{i}]", f"unknown outcome {name!r}"
+                             f"{did_you_mean(name, OUTCOMES)} (docs/OUTCOMES.md lists them)")
     if len(set(names)) != len(names):
         raise InputError(file, "outcomes", "an outcome is named twice")
     return tuple(names)
