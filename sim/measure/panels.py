@@ -4,14 +4,17 @@ Window: ``round(months * 52 / 12)`` weeks from the week containing ``start``. Pa
 in follow-up in every week of the window, matching ``where`` on the state of the window's
 first week (``new_entrant``: registered or returned within the window).
 
-Weekly activities (from the state that week; a youth can be in several at once):
+Weekly activities: one definition, :func:`sim.measure.timeline.activity_flags` (the
+weekly stocks' primary activity follows from the same flags). A youth can be in several
+at once:
 
 * ``tiltak``: in a tiltak (tiltak state ``in``, not waiting);
 * ``treatment``: in medical treatment (treatment state ``in``);
 * ``treatment_and_work_activity``: in treatment and, the same week, in tiltak or partly working;
 * ``partial_work``: labour attachment ``partly_working``;
-* ``job_search``: actively seeking work and neither in tiltak nor in treatment;
+* ``job_search``: actively seeking work and in none of tiltak, treatment, partial work;
 * ``no_activity``: in follow-up and none of tiltak, treatment, partly working, job search;
+* ``ips``: in IPS or IPS ung;
 * ``digital_dialogue``: a contact in the activity plan's dialogue that week (either side);
 * ``meeting``: a scheduled meeting or an unscheduled conversation with the advisor that week.
 
@@ -55,21 +58,9 @@ def work_activity(tl: Timeline) -> np.ndarray:
 
 def activity_condition(tl: Timeline, activity: str) -> np.ndarray:
     """Per timeline segment: is the youth in ``activity`` (state-based activities only)."""
-    tiltak, treatment, partly = in_tiltak(tl), in_treatment(tl), partly_working(tl)
-    seeking = tl.job_search == 1
-    if activity == "tiltak":
-        return tiltak
-    if activity == "treatment":
-        return treatment
-    if activity == "treatment_and_work_activity":
-        return treatment & (tiltak | partly)
-    if activity == "partial_work":
-        return partly
-    if activity == "job_search":
-        return seeking & ~tiltak & ~treatment
-    if activity == "no_activity":
-        return tl.in_follow_up() & ~tiltak & ~treatment & ~partly & ~seeking
-    raise KeyError(activity)
+    if activity == "ips":
+        return tl.in_follow_up() & (tl.ips == 1)
+    return tl.in_activity(activity)
 
 
 def panel(rd: RepData, m: Measure) -> tuple[np.ndarray, int, int]:
