@@ -105,10 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser(
         "validate", help="compare a scenario's statistics with observed targets",
         description="Run the scenario and compute every target exactly as defined in the "
-        "targets format (shared/calibration/SCHEMA.md): same population, window and "
+        "targets format (docs/TARGETS.md): same population, window and "
         "counting. Prints a pass/fail table; writes a table and plots with --out.")
     val.add_argument("--targets", type=Path, nargs="+", default=None,
-                     help="targets files (default: calibration/targets.yaml)")
+                     help="targets files (default: calibration/targets.yaml, "
+                          "calibration/targets_dynamics.yaml and calibration/targets_experiments.yaml "
+                          "if it exists)")
     val.add_argument("--scenario", type=Path, default=None,
                      help="scenario (default: scenarios/baseline.yaml, the calibrated baseline)")
     val.add_argument("--reps", type=_positive_int, default=None,
@@ -124,8 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fit the free parameters declared in calibration/config.yaml to the "
         "targets. The study is kept in a journal file in --out, so a killed calibration "
         "resumes where it stopped when run again with the same --out.")
-    cal.add_argument("--targets", type=Path, default=None,
-                     help="targets file (default: calibration/targets.yaml)")
+    cal.add_argument("--targets", type=Path, nargs="+", default=None,
+                     help="targets files (default: calibration/targets.yaml, "
+                          "calibration/targets_dynamics.yaml and calibration/targets_experiments.yaml "
+                          "if it exists)")
     cal.add_argument("--config", type=Path, default=None,
                      help="free parameters, bounds and priors (default: calibration/config.yaml)")
     cal.add_argument("--scenario", type=Path, default=None,

@@ -18,6 +18,10 @@ _CHECKOUT = Path(__file__).resolve().parents[1]
 #: The project's files that commands use when given none.
 BASELINE = "scenarios/baseline.yaml"
 TARGETS = "calibration/targets.yaml"
+#: The targets ``validate`` and ``calibrate`` compare with when given none: the first and
+#: second round, and the experiments' targets when that file exists.
+TARGETS_FILES = ("calibration/targets.yaml", "calibration/targets_dynamics.yaml")
+TARGETS_OPTIONAL = ("calibration/targets_experiments.yaml",)
 
 
 def project_file(relative: str | Path, *, to_write: bool = False) -> Path:
@@ -34,3 +38,11 @@ def project_file(relative: str | Path, *, to_write: bool = False) -> Path:
         return path
     beside_package = _CHECKOUT / path
     return beside_package if found(beside_package) else path
+
+
+def default_targets() -> list[Path]:
+    """The project's targets files (:data:`TARGETS_FILES`, and any of :data:`TARGETS_OPTIONAL`
+    that exists), found as :func:`project_file` finds them."""
+    files = [project_file(f) for f in TARGETS_FILES]
+    files += [path for path in (project_file(f) for f in TARGETS_OPTIONAL) if path.exists()]
+    return files

@@ -1,4 +1,5 @@
-"""Panel statistics over a window: ``panel_ever_share`` and ``panel_pattern_share``.
+"""Panel statistics over a window: ``panel_ever_share``, ``panel_pattern_share``,
+``panel_count`` and ``panel_months_share``.
 
 Window: ``round(months * 52 / 12)`` weeks from the week containing ``start``. Panel: youths
 in follow-up in every week of the window, matching ``where`` on the state of the window's
@@ -28,9 +29,9 @@ import numpy as np
 from sim import codes
 from sim.calendar import months_to_weeks
 from sim.measure.base import metric, require_weeks, share
-from sim.measure.population import RepData
+from sim.measure.population import RepData, check_in_model
 from sim.measure.timeline import Timeline
-from sim.targets import Measure
+from sim.targets import ATTRIBUTES, Measure
 
 #: Contact channels that make up the contact-based activities.
 CONTACT_ACTIVITIES: dict[str, tuple[int, ...]] = {
@@ -110,3 +111,33 @@ def panel_pattern_share(rd: RepData, m: Measure) -> float:
         "neither": ~treated & ~working,
     }[m.params["pattern"]]
     return share(hits, np.ones(len(youth), dtype=bool))
+
+
+@metric("panel_count")
+def panel_count(rd: RepData, m: Measure) -> float:
+    """National number of panel members (in follow-up every week of the window, matching
+    ``where`` in its first week); with ``attribute``, those with ``category`` in the first week."""
+    youth, start, _ = panel(rd, m)
+    attribute = m.params.get("attribute")
+    if attribute is not None:
+        check_in_model(m.where, attribute, m.params["category"])
+        state = rd.at(youth, np.full(len(youth), start))
+        youth = youth[rd.attribute(attribute, state) == ATTRIBUTES[attribute].index(m.params["category"])]
+    return float(len(youth)) / rd.scale
+
+
+def month_bounds(start: int, months: int) -> list[tuple[int, int]]:
+    """Weeks ``[round((k-1)*52/12), round(k*52/12))`` of the window, month k = 1..months."""
+    return [(start + months_to_weeks(k - 1), start + months_to_weeks(k)) for k in range(1, months + 1)]
+
+
+@metric("panel_months_share")
+def panel_months_share(rd: RepData, m: Measure) -> float:
+    """Among panel members in ``activity`` in at least one month of the window, the share in
+    it in exactly ``count`` months (a month counts when the activity holds in one of its weeks)."""
+    youth, start, _ = panel(rd, m)
+    months = int(m.params["months"])
+    active = np.zeros(len(youth), dtype=np.int64)
+    for lo, hi in month_bounds(start, months):
+        active += ever(rd, m.params["activity"], youth, lo, hi)
+    return share(active == int(m.params["count"]), active > 0)
