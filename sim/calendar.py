@@ -1,6 +1,6 @@
 """Weeks and dates: the one place where the model's weekly clock meets the calendar.
 
-SCHEMA.md fixes the conventions the reports' statistics need: a month is 52/12 weeks, a
+The targets format (docs/TARGETS.md) fixes the conventions the reports' statistics need: a month is 52/12 weeks, a
 window of ``m`` months covers ``round(m * 52 / 12)`` weeks, and dates are ISO days.
 """
 
@@ -15,7 +15,7 @@ WEEKS_PER_MONTH = 52 / 12
 
 
 def months_to_weeks(months: float) -> int:
-    """Weeks covered by a window of ``months`` months (SCHEMA.md: round(m * 52 / 12))."""
+    """Weeks covered by a window of ``months`` months (docs/TARGETS.md: round(m * 52 / 12))."""
     return int(round(months * WEEKS_PER_MONTH))
 
 

@@ -2,7 +2,7 @@
 
 Both engines store categories as small integers (struct-of-arrays, numba-friendly); every
 output file and every message uses the names below, which are the field's own words
-(see ``shared/domain/BRIEF.md``). The order of each tuple *is* the code: index 0 is code 0.
+(the reports' terms). The order of each tuple *is* the code: index 0 is code 0.
 Changing an order changes the meaning of stored results, so append, never reorder.
 """
 
@@ -144,7 +144,7 @@ EVENT_VALUE_LABELS: dict[str, tuple[str, ...] | None] = {
 }
 
 #: Weeks per year used for ages (age = (week - birth_week) // WEEKS_PER_YEAR). Calendar
-#: convention, not behaviour: SCHEMA.md defines a month as 52/12 weeks.
+#: convention, not behaviour: the targets format (docs/TARGETS.md) defines a month as 52/12 weeks.
 WEEKS_PER_YEAR = 52
 
 

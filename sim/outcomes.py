@@ -15,7 +15,7 @@ Definitions (the ``OUTCOMES`` registry below carries the same text for reports):
 * *Entry cohort* for the 6- and 12-month shares: each youth's first entry (registration or
   return) inside the period, kept when the run goes on at least the horizon after it.
 * *Follow-up youth-weeks*: weeks inside the period with status ``follow_up``; a month is
-  52/12 weeks (SCHEMA.md).
+  52/12 weeks (docs/TARGETS.md).
 * National figures divide simulated counts by ``result.scale``.
 
 Shares are in percent, so an effect on a share reads in percentage points.

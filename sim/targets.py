@@ -1,6 +1,6 @@
 """Reading targets files: observed statistics with the exact way they were measured.
 
-The format is a contract (``shared/calibration/SCHEMA.md``): ``validate`` and ``calibrate``
+The format is a contract (docs/TARGETS.md): ``validate`` and ``calibrate``
 must accept *any* file written in it, so this reader knows the format, not our file. It is
 strict because a silently skipped or misread target would make a fit look better or worse
 than it is: unknown keys, metrics, filters and filter values, missing or malformed params,
@@ -196,7 +196,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Tolerance:
-    """How far the simulated value may be from the observed one (SCHEMA.md)."""
+    """How far the simulated value may be from the observed one (docs/TARGETS.md)."""
 
     kind: str  # abs | rel | se
     amount: float
