@@ -1,7 +1,8 @@
 """Weeks and dates: the one place where the model's weekly clock meets the calendar.
 
-The targets format (docs/TARGETS.md) fixes the conventions the reports' statistics need: a month is 52/12 weeks, a
-window of ``m`` months covers ``round(m * 52 / 12)`` weeks, and dates are ISO days.
+The targets format (docs/TARGETS.md) fixes the conventions the reports' statistics need: a
+month is 52/12 weeks, a window of ``m`` months covers ``round(m * 52 / 12)`` weeks, and
+dates are ISO days.
 """
 
 from __future__ import annotations
