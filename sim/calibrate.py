@@ -83,6 +83,8 @@ class Summary:
 def _paths(args: argparse.Namespace) -> Paths:
     given = {k: getattr(args, k, None) for k in DEFAULTS}
     targets = given.pop("targets")
+    if isinstance(targets, list) and len(targets) == 1:
+        targets = targets[0]  # one file: as before, so a study's fingerprint stays the same
     targets = [Path(f) for f in targets] if isinstance(targets, list) else Path(targets) if targets \
         else default_targets()
     rest = {k: Path(given[k]) if given[k] else

@@ -314,6 +314,17 @@ def to_json(table: pd.DataFrame, evidence: Iterable[Evidence] = ()) -> dict[str,
 
 # --- the command --------------------------------------------------------------------------
 
+def attach_scenario(run: Any, scenario: Any) -> Any:
+    """Give an in-memory run the scenario it ran, as a written run's manifest holds it:
+    some statistics read scenario inputs (population_share reads inputs.population_by_age)."""
+    manifest = getattr(run, "manifest", None)
+    if isinstance(manifest, dict) and "scenario" not in manifest:
+        from sim.scenario.loader import scenario_to_jsonable
+
+        manifest["scenario"] = scenario_to_jsonable(scenario)
+    return run
+
+
 def _check_interventions(targets: TargetSet, scenario: Any) -> None:
     """Fail before running if an experiment's intervention is not a valid scenario change."""
     for t in targets.targets:
@@ -346,11 +357,12 @@ def validate_command(args: argparse.Namespace) -> int:
 
     from sim.run import run_scenario
 
-    run = run_scenario(scenario, reps=reps, progress=progress, workers=os.cpu_count() or 1)
+    workers = os.cpu_count() or 1
+    run = attach_scenario(run_scenario(scenario, reps=reps, progress=progress, workers=workers), scenario)
 
     def runner(intervention: Mapping[str, Any]) -> RunResult:
         treated = apply_overrides(scenario, intervention, "experiment intervention")
-        return run_scenario(treated, reps=reps, progress=progress, workers=os.cpu_count() or 1)
+        return attach_scenario(run_scenario(treated, reps=reps, progress=progress, workers=workers), treated)
 
     table = evaluate(run, targets, runner)
     title = f"{scenario.name}, {reps} replications, scale {scenario.scale:g}, seed {scenario.seed}"
