@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from pydantic.functional_validators import BeforeValidator
+
+from sim.strict import Strict
 
 #: Largest simulated population share; 1.0 is the national scale (about 100 000 youths in
 #: follow-up). The state tables take about 100 bytes a youth, but a full event log takes
@@ -37,12 +39,6 @@ Date = Annotated[dt.date, BeforeValidator(_date)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Rate = Annotated[float, Field(ge=0.0)]  # a weekly hazard, a count or a multiplier
 PosInt = Annotated[int, Field(ge=1)]
-
-
-class Strict(BaseModel):
-    """Base for every block: unknown keys are errors, types are strict, NaN is rejected."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
 
 
 class PerGroup(Strict):
