@@ -267,11 +267,8 @@ def plot_family(table: pd.DataFrame, family: str, path: Path) -> None:
     ax.hlines(y + 0.12, obs - tol, obs + tol, colors="0.7", linewidth=5, label="observed ± tolerance")
     ax.scatter(obs, y + 0.12, marker="s", color="black", zorder=3, label="observed")
     measured = np.isfinite(sim)
-    ax.hlines(y[measured] - 0.12, group["low"].to_numpy(dtype=float)[measured],
-              group["high"].to_numpy(dtype=float)[measured], colors=np.array(colors)[measured], linewidth=1.5,
-              label="simulated 90 % interval")
-    ax.scatter(sim[measured], y[measured] - 0.12, c=np.array(colors)[measured], zorder=3,
-               label="simulated mean (green: pass)")
+    if measured.any():  # a family none of whose rows could be measured has nothing to draw
+        _plot_simulated(ax, group, y, sim, measured, colors)
     ax.set_yticks(y)
     ax.set_yticklabels(group["id"], fontsize=7)
     ax.set_title(family)
@@ -280,6 +277,15 @@ def plot_family(table: pd.DataFrame, family: str, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def _plot_simulated(ax: Any, group: pd.DataFrame, y: np.ndarray, sim: np.ndarray, measured: np.ndarray,
+                    colors: list[str]) -> None:
+    ax.hlines(y[measured] - 0.12, group["low"].to_numpy(dtype=float)[measured],
+              group["high"].to_numpy(dtype=float)[measured], colors=np.array(colors)[measured], linewidth=1.5,
+              label="simulated 90 % interval")
+    ax.scatter(sim[measured], y[measured] - 0.12, c=np.array(colors)[measured], zorder=3,
+               label="simulated mean (green: pass)")
 
 
 def write_report(directory: Path, table: pd.DataFrame, evidence: Iterable[Evidence] = (),
