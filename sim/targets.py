@@ -8,6 +8,12 @@ values and tolerances, duplicate ids, bad dates and NaN are all errors, each rep
 line naming the file, the entry (``targets[<index>] (<id>)``) and the field
 (:class:`sim.scenario.loader.InputError`).
 
+The file's layout and each entry's keys and plain fields are pydantic models on the strict
+base of every input file (:class:`TargetsFile`, :class:`TargetEntry`,
+:class:`EvidenceEntry`, on :class:`sim.strict.Strict`); the metric-dependent parts
+(``where``, ``params``, ``value``, ``tolerance``) are read against the metric's spec below,
+since which keys and values are allowed depends on the metric.
+
 The vocabularies below (metrics, their params, filters, activities, outcomes, ...) are the
 format's words; :mod:`sim.measure` computes each of them.
 """
@@ -21,10 +27,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Field, ValidationError
 
 from sim import codes
 from sim.scenario.loader import InputError, plain, read_yaml
+from sim.strict import Strict
 
 # --- the format's vocabulary --------------------------------------------------------------
 
@@ -357,23 +366,25 @@ def parse_targets(data: Any, file: str | Path) -> TargetSet:
     if not isinstance(data, Mapping):
         raise InputError(file, None,
                          f"top level must be a mapping with 'targets:', not {type(data).__name__}")
-    unknown = [k for k in data if k not in ("meta", "targets")]
-    if unknown:
-        raise InputError(file, str(unknown[0]), "unknown key (a targets file has 'meta' and 'targets')")
-    meta = data.get("meta", {})
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, Mapping):
-        raise InputError(file, "meta", "must be a mapping")
-    _check_finite(meta, file, "meta")
-    description = meta.get("description", "")
-    if not isinstance(description, str):
-        raise InputError(file, "meta.description", "must be text")
-    entries = data.get("targets")
-    if entries is None:
-        raise InputError(file, "targets", "required key is missing")
-    if not isinstance(entries, list):
-        raise InputError(file, "targets", f"must be a list of targets, not {type(entries).__name__}")
+    _check_finite(data.get("meta"), file, "meta")
+    try:
+        layout = TargetsFile.model_validate(dict(data))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"][:2])
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            raise InputError(file, key, "unknown key (a targets file has 'meta' and 'targets')") from None
+        if kind == "missing":
+            raise InputError(file, key, "required key is missing") from None
+        if key == "targets":
+            raise InputError(file, key, f"must be a list of targets, not {type(data['targets']).__name__}") \
+                from None
+        if key == "meta":
+            raise InputError(file, key, "must be a mapping") from None
+        raise InputError(file, key, "must be text") from None
+    description = layout.meta.description if layout.meta is not None else None
+    entries = layout.targets
     targets: list[Target] = []
     evidence: list[Evidence] = []
     ids: set[str] = set()
@@ -383,7 +394,7 @@ def parse_targets(data: Any, file: str | Path) -> TargetSet:
             raise _Where(file, index, parsed.id).error("id", "duplicate id")
         ids.add(parsed.id)
         (evidence if isinstance(parsed, Evidence) else targets).append(parsed)
-    return TargetSet(tuple(targets), tuple(evidence), (file,), description)
+    return TargetSet(tuple(targets), tuple(evidence), (file,), description or "")
 
 
 def _check_finite(value: Any, file: str, key: str, where: _Where | None = None) -> None:
@@ -418,36 +429,81 @@ def _parse_entry(entry: Any, index: int, file: str) -> Target | Evidence:
     if not isinstance(metric, str) or metric not in METRICS:
         raise w.error("metric",
                       f"unknown metric {metric!r}; expected one of {', '.join([*METRICS, EVIDENCE])}")
-    _no_unknown_keys(entry, TARGET_KEYS, w, "")
-    for key in ("params", "value"):
-        if key not in entry:
-            raise w.error(key, "required key is missing")
-    measure = _parse_measure(metric, entry.get("where"), entry["params"], w, "")
-    value = _parse_value(entry["value"], measure, w)
-    tolerance = _parse_tolerance(entry.get("tolerance"), w)
-    weight = entry.get("weight", 1.0)
-    if not _is_number(weight) or weight < 0:
-        raise w.error("weight", f"must be a number >= 0, got {weight!r}")
+    envelope = _validated(TargetEntry, entry, w, f"allowed: {', '.join(TARGET_KEYS)}")
+    measure = _parse_measure(metric, envelope.where, envelope.params, w, "")
+    value = _parse_value(envelope.value, measure, w)
+    tolerance = _parse_tolerance(envelope.tolerance, w)
     return Target(
-        id=raw_id, index=index, measure=measure, value=value, tolerance=tolerance, weight=float(weight),
-        source=_text(entry, "source", w), note=_text(entry, "note", w), file=file)
+        id=raw_id, index=index, measure=measure, value=value, tolerance=tolerance, weight=envelope.weight,
+        source=envelope.source or "", note=envelope.note or "", file=file)
 
 
 def _parse_evidence(entry: Mapping, index: int, file: str, w: _Where) -> Evidence:
-    _no_unknown_keys(entry, EVIDENCE_KEYS, w, "", "evidence entries have id, metric, source, note, value")
-    if "value" not in entry:
-        raise w.error("value", "required key is missing")
-    return Evidence(id=entry["id"], index=index, value=entry["value"], source=_text(entry, "source", w),
-                    note=_text(entry, "note", w), file=file)
+    envelope = _validated(EvidenceEntry, entry, w, "evidence entries have id, metric, source, note, value")
+    return Evidence(id=envelope.id, index=index, value=envelope.value, source=envelope.source or "",
+                    note=envelope.note or "", file=file)
 
 
-def _text(entry: Mapping, key: str, w: _Where) -> str:
-    value = entry.get(key, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise w.error(key, f"must be text, got {value!r}")
-    return value
+# --- the entries' keys and plain fields, on the strict base of every input file ------------
+
+class Meta(Strict):
+    """A file's ``meta``: a description, and any other notes its authors keep."""
+
+    model_config = ConfigDict(extra="allow")
+    description: str | None = None
+
+
+class TargetsFile(Strict):
+    """A targets file: ``meta`` (optional) and the list of ``targets`` (each entry is read by
+    :class:`TargetEntry` or :class:`EvidenceEntry` with its position in the list)."""
+
+    meta: Meta | None = None
+    targets: list[Any]
+
+
+class TargetEntry(Strict):
+    """One target's keys and its plain fields. ``where``, ``params``, ``value`` and
+    ``tolerance`` depend on the metric: :func:`_parse_measure` and friends read them."""
+
+    id: str
+    metric: str
+    where: Any = None
+    params: Any
+    value: Any
+    tolerance: Any = None
+    weight: Annotated[float, Field(ge=0.0)] = 1.0
+    source: str | None = None
+    note: str | None = None
+
+
+class EvidenceEntry(Strict):
+    """An evidence entry: published coefficients, carried and never compared."""
+
+    id: str
+    metric: Literal["evidence"]
+    value: Any
+    source: str | None = None
+    note: str | None = None
+
+
+def _validated(model: type[Strict], entry: Mapping, w: _Where, allowed: str) -> Any:
+    """``model`` validated from ``entry``; the first problem as one line naming its key."""
+    try:
+        return model.model_validate(dict(entry))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"])
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            raise w.error(key, f"unknown key ({allowed})") from None
+        if kind == "missing":
+            raise w.error(key, "required key is missing") from None
+        got = entry.get(key)
+        if key == "weight":
+            raise w.error(key, f"must be a number >= 0, got {got!r}") from None
+        if key in ("source", "note"):
+            raise w.error(key, f"must be text, got {got!r}") from None
+        raise w.error(key, error["msg"]) from None
 
 
 def _no_unknown_keys(entry: Mapping, allowed: Iterable[str], w: _Where, prefix: str, hint: str = "") -> None:
