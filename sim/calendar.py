@@ -16,7 +16,7 @@ WEEKS_PER_MONTH = 52 / 12
 
 
 def months_to_weeks(months: float) -> int:
-    """Weeks covered by a window of ``months`` months (the targets format: round(m * 52 / 12))."""
+    """Weeks covered by a window of ``months`` months (docs/TARGETS.md: round(m * 52 / 12))."""
     return int(round(months * WEEKS_PER_MONTH))
 
 

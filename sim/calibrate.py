@@ -38,11 +38,11 @@ from sim.calibration.study import (
     prepare,
     run_workers,
 )
-from sim.paths import TARGETS, project_file
+from sim.paths import default_targets, project_file
 from sim.scenario.loader import apply_overrides, load_scenario
 
 DEFAULTS = {
-    "targets": Path(TARGETS),
+    "targets": None,  # the project's targets files (sim.paths.default_targets)
     "config": Path("calibration/config.yaml"),
     "scenario": Path("scenarios/priors.yaml"),
     "out": Path("results/calibration"),
@@ -52,7 +52,7 @@ DEFAULTS = {
 
 @dataclass
 class Paths:
-    targets: Path
+    targets: Path | list[Path]
     config: Path
     scenario: Path
     out: Path
@@ -82,9 +82,15 @@ class Summary:
 
 def _paths(args: argparse.Namespace) -> Paths:
     given = {k: getattr(args, k, None) for k in DEFAULTS}
-    return Paths(**{k: Path(given[k]) if given[k] else
-                    (default if k == "out" else project_file(default, to_write=k == "write"))
-                    for k, default in DEFAULTS.items()})
+    targets = given.pop("targets")
+    if isinstance(targets, list) and len(targets) == 1:
+        targets = targets[0]  # one file: as before, so a study's fingerprint stays the same
+    targets = [Path(f) for f in targets] if isinstance(targets, list) else Path(targets) if targets \
+        else default_targets()
+    rest = {k: Path(given[k]) if given[k] else
+            (default if k == "out" else project_file(default, to_write=k == "write"))
+            for k, default in DEFAULTS.items() if k != "targets"}
+    return Paths(targets=targets, **rest)
 
 
 def setup(paths: Paths, reps: int | None = None, scale: float | None = None,

@@ -131,8 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
         "targets format (docs/TARGETS.md): same population, window and "
         "counting. Prints a pass/fail table; writes a table and plots with --out.")
     val.add_argument("--targets", type=Path, nargs="+", default=None,
-                     help="targets files (default: calibration/targets.yaml of the working "
-                     "folder's library, else the installed one)")
+                     help="targets files (default: calibration/targets.yaml, "
+                          "calibration/targets_dynamics.yaml and calibration/targets_experiments.yaml "
+                          "if it exists, from the working folder's library, else the installed one)")
     val.add_argument("--scenario", type=Path, default=None,
                      help="scenario file or library name (default: baseline, the calibrated baseline)")
     val.add_argument("--reps", type=_positive_int, default=None,
@@ -148,8 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Fit the free parameters declared in calibration/config.yaml to the "
         "targets. The study is kept in a journal file in --out, so a killed calibration "
         "resumes where it stopped when run again with the same --out.")
-    cal.add_argument("--targets", type=Path, default=None,
-                     help="targets file (default: calibration/targets.yaml)")
+    cal.add_argument("--targets", type=Path, nargs="+", default=None,
+                     help="targets files (default: calibration/targets.yaml, "
+                          "calibration/targets_dynamics.yaml and calibration/targets_experiments.yaml "
+                          "if it exists)")
     cal.add_argument("--config", type=Path, default=None,
                      help="free parameters, bounds and priors (default: calibration/config.yaml)")
     cal.add_argument("--scenario", type=Path, default=None,

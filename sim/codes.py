@@ -144,7 +144,7 @@ EVENT_VALUE_LABELS: dict[str, tuple[str, ...] | None] = {
 }
 
 #: Weeks per year used for ages (age = (week - birth_week) // WEEKS_PER_YEAR). Calendar
-#: convention, not behaviour: the targets format defines a month as 52/12 weeks.
+#: convention, not behaviour: the targets format (docs/TARGETS.md) defines a month as 52/12 weeks.
 WEEKS_PER_YEAR = 52
 
 

@@ -78,7 +78,7 @@ def quantities_per_year(result: RunResult, timeline: pd.DataFrame, reps: int) ->
 
     Columns: ``advisor_fte_years``, ``tiltak_place_months``, ``ips_place_months`` and
     ``<benefit>_months`` for each of :data:`BENEFIT_UNIT`. ``timeline`` is
-    ``sim.outcomes.build_timeline(result.events, n_weeks)``.
+    ``sim.outcomes.build_timeline(result.events, n_weeks)`` (the one timeline, :mod:`sim.measure.timeline`).
     """
     cal = result.calendar
     weeks_in_period = max(cal.n_weeks - cal.first_week, 1)

@@ -9,6 +9,7 @@ sums and look-ups on it, never Python loops over youths.
 
 Definitions (the ``OUTCOMES`` registry below carries the same text for reports):
 
+* *States* come from the one timeline of the event log, :mod:`sim.measure.timeline`.
 * *Status* comes from ``registration``/``return`` (follow-up), ``exit`` (its value) and
   ``ufore_direct`` (uføre). "In work or education" is ``work``, ``education`` or
   ``work_and_education``.
@@ -46,8 +47,6 @@ WORK_HORIZON_WEEKS = 2 * codes.WEEKS_PER_YEAR
 FIRST_CONTACT_MIN_WEEKS = months_to_weeks(6)
 #: Advisor value meaning "no advisor" (waiting for a place or after churn).
 NO_ADVISOR = -1
-#: Advisor state before a youth's first advisor event: unknown, never counted as waiting.
-ADVISOR_UNKNOWN = -2
 
 #: State kinds carried on the timeline besides status.
 TIMELINE_STATES: dict[str, int] = {
@@ -56,9 +55,6 @@ TIMELINE_STATES: dict[str, int] = {
     "benefit": codes.EV_BENEFIT,
     "ips": codes.EV_IPS,
 }
-_STATE_DEFAULT = {"tiltak": 0, "advisor": ADVISOR_UNKNOWN, "benefit": codes.B_NONE, "ips": 0}
-#: States a new spell in follow-up starts from (until an event in the log sets them).
-_RESET_AT_SPELL_START = {"advisor": NO_ADVISOR, "tiltak": codes.Q_NONE, "ips": 0}
 _STATUS_KINDS = (codes.EV_REGISTRATION, codes.EV_RETURN, codes.EV_EXIT, codes.EV_UFORE_DIRECT)
 
 
@@ -185,16 +181,6 @@ def _stride(events: pd.DataFrame) -> int:
     return int(events["youth"].max()) + 1 if len(events) else 1
 
 
-def _ffill_within(values: np.ndarray, valid: np.ndarray, group_first: np.ndarray,
-                  default: int) -> np.ndarray:
-    """Carry the last valid value forward inside each group (rows sorted by group)."""
-    n = len(values)
-    idx = np.where(valid, np.arange(n), -1)
-    np.maximum.accumulate(idx, out=idx)
-    found = idx >= group_first
-    return np.where(found, values[np.maximum(idx, 0)], default)
-
-
 def _overlap(start: np.ndarray, end: np.ndarray, lo: np.ndarray | int, hi: np.ndarray | int) -> np.ndarray:
     """Weeks of [start, end) inside [lo, hi)."""
     return np.maximum(np.minimum(end, hi) - np.maximum(start, lo), 0)
@@ -203,72 +189,32 @@ def _overlap(start: np.ndarray, end: np.ndarray, lo: np.ndarray | int, hi: np.nd
 # --------------------------------------------------------------------------- timeline
 
 def build_timeline(events: pd.DataFrame, n_weeks: int) -> pd.DataFrame:
-    """Fold the state events into segments ``[start, end)`` of constant state per youth.
+    """The state timeline of every replication as segments ``[start, end)`` of constant state.
 
     Columns: ``key`` (rep and youth in one int64), ``rep``, ``youth``, ``start``, ``end``,
     ``status`` (a ``codes.STATUS`` code) and one column per :data:`TIMELINE_STATES` kind.
-    A state holds from its event's week until the next change (the state *during* week w
-    is the last event with week <= w); the last segment runs to the end of the run. Several
-    events of one youth in one week leave the state of the last one, in log order. Every
-    registration or return starts a spell with no advisor (-1), no tiltak and no IPS, so a
-    youth waits for a veileder from entry until an ``advisor`` event assigns one.
+    The states are the project's one reconstruction, :class:`sim.measure.timeline.Timeline`
+    (the one the targets are measured on), run over all replications at once with one id
+    per (replication, youth): a state holds from its event's week until the next change,
+    and tiltak, IPS, the advisor and the benefit belong to the current spell in follow-up
+    (a new spell starts without advisor, so a youth waits for a veileder from entry until an
+    ``advisor`` event assigns one).
     """
-    # At national scale the state events are some 40 million rows, and every int64 column
-    # of them is 0.3 GB: select before widening, sort with one index array, and keep of
-    # each state column only the rows that become segments.
+    from sim.measure.timeline import STATE_KINDS, Timeline
+
+    # At national scale the events are tens of millions of rows: select the state kinds
+    # before widening any column.
     kinds = kind_codes(events["kind"])
-    wanted = one_of(kinds, (*_STATUS_KINDS, *TIMELINE_STATES.values()))
-    kinds = kinds[wanted]
+    wanted = one_of(kinds, STATE_KINDS)
     stride = _stride(events)
-    rep = events["rep"].to_numpy()[wanted]
-    youth = events["youth"].to_numpy()[wanted]
-    week = events["week"].to_numpy()[wanted]
-    value = events["value"].to_numpy()[wanted]
-    del wanted
-    key = _youth_key(rep, youth, stride)
-    # One stable sort of (youth, week) as a single int64, twice as fast as lexsort of the
-    # two: one youth's events in a week stay in log order.
-    by_youth_week = key * (int(week.max()) + 1 if len(week) else 1)
-    by_youth_week += week
-    order = np.argsort(by_youth_week, kind="stable")
-    del by_youth_week
-    key, week, value, kinds, rep, youth = (a[order] for a in (key, week, value, kinds, rep, youth))
-    del order
-    n = len(key)
-    if n == 0:
-        empty = {c: np.zeros(0, dtype=np.int64) for c in
-                 ("key", "rep", "youth", "start", "end", "status", *TIMELINE_STATES)}
-        return pd.DataFrame(empty)
-
-    first = np.r_[True, key[1:] != key[:-1]]
-    group_first = np.maximum.accumulate(np.where(first, np.arange(n), 0))
-    del first
-    # One segment per (youth, week): the state after the week's last event.
-    last_in_week = np.r_[(key[1:] != key[:-1]) | (week[1:] != week[:-1]), True]
-
-    def segments(values: np.ndarray, valid: np.ndarray, default: int) -> np.ndarray:
-        return _ffill_within(values, valid, group_first, default)[last_in_week].astype(np.int64)
-
-    status_value = np.where(one_of(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN)), codes.S_FOLLOW_UP,
-                            np.where(kinds == codes.EV_UFORE_DIRECT, codes.S_UFORE, value))
-    columns = {"status": segments(status_value, one_of(kinds, _STATUS_KINDS), codes.S_NOT_ENTERED)}
-    del status_value
-    # A spell (registration or return) starts without advisor, tiltak or IPS until an event
-    # says otherwise: the engine assigns advisors after the entry, often in the same week.
-    spell_start = one_of(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN))
-    for name, kind in TIMELINE_STATES.items():
-        if name in _RESET_AT_SPELL_START:
-            reset = np.where(spell_start, _RESET_AT_SPELL_START[name], value)
-            columns[name] = segments(reset, (kinds == kind) | spell_start, _STATE_DEFAULT[name])
-        else:
-            columns[name] = segments(value, kinds == kind, _STATE_DEFAULT[name])
-
-    key, week, rep, youth = key[last_in_week], week[last_in_week], rep[last_in_week], youth[last_in_week]
-    week = week.astype(np.int64)
-    same_next = np.r_[key[1:] == key[:-1], False]
-    end = np.where(same_next, np.r_[week[1:], 0], n_weeks)
-    frame = {"key": key, "rep": rep.astype(np.int64), "youth": youth, "start": week, "end": end}
-    frame.update(columns)
+    key = _youth_key(events["rep"].to_numpy()[wanted], events["youth"].to_numpy()[wanted], stride)
+    tl = Timeline(key, events["week"].to_numpy()[wanted], kinds[wanted], events["value"].to_numpy()[wanted],
+                  n_weeks)
+    del key, kinds, wanted
+    frame = {"key": tl.youth, "rep": tl.youth // stride, "youth": tl.youth % stride,
+             "start": tl.start.astype(np.int64), "end": tl.stop.astype(np.int64),
+             "status": tl.status.astype(np.int64)}
+    frame.update({name: getattr(tl, name).astype(np.int64) for name in TIMELINE_STATES})
     return pd.DataFrame(frame)
 
 

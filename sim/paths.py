@@ -37,6 +37,10 @@ BASELINE = "scenarios/baseline.yaml"
 TARGETS = "calibration/targets.yaml"
 CALIBRATION_CONFIG = "calibration/config.yaml"
 PRIORS = "scenarios/priors.yaml"
+#: The targets ``validate`` and ``calibrate`` compare with when given none: the first and
+#: second round, and the experiments' targets when that file exists.
+TARGETS_FILES = ("calibration/targets.yaml", "calibration/targets_dynamics.yaml")
+TARGETS_OPTIONAL = ("calibration/targets_experiments.yaml",)
 
 SCENARIOS = "scenarios"
 SWEEPS = "scenarios/sweeps"
@@ -119,3 +123,11 @@ def scenario_file(text: str | Path) -> Path:
 def sweep_file(text: str | Path) -> Path:
     """A sweep argument: a file, or a library sweep's name (``cap_levels``)."""
     return library_file(text, SWEEPS, "sweep")
+
+
+def default_targets() -> list[Path]:
+    """The project's targets files (:data:`TARGETS_FILES`, and any of :data:`TARGETS_OPTIONAL`
+    that exists), found as :func:`project_file` finds them."""
+    files = [project_file(f) for f in TARGETS_FILES]
+    files += [path for path in (project_file(f) for f in TARGETS_OPTIONAL) if path.exists()]
+    return files

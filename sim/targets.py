@@ -1,12 +1,18 @@
 """Reading targets files: observed statistics with the exact way they were measured.
 
-The format is a contract (``shared/calibration/SCHEMA.md``): ``validate`` and ``calibrate``
+The format is a contract (docs/TARGETS.md): ``validate`` and ``calibrate``
 must accept *any* file written in it, so this reader knows the format, not our file. It is
 strict because a silently skipped or misread target would make a fit look better or worse
 than it is: unknown keys, metrics, filters and filter values, missing or malformed params,
 values and tolerances, duplicate ids, bad dates and NaN are all errors, each reported as one
 line naming the file, the entry (``targets[<index>] (<id>)``) and the field
 (:class:`sim.scenario.loader.InputError`).
+
+The file's layout and each entry's keys and plain fields are pydantic models on the strict
+base of every input file (:class:`TargetsFile`, :class:`TargetEntry`,
+:class:`EvidenceEntry`, on :class:`sim.strict.Strict`); the metric-dependent parts
+(``where``, ``params``, ``value``, ``tolerance``) are read against the metric's spec below,
+since which keys and values are allowed depends on the metric.
 
 The vocabularies below (metrics, their params, filters, activities, outcomes, ...) are the
 format's words; :mod:`sim.measure` computes each of them.
@@ -21,16 +27,19 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import ConfigDict, Field, ValidationError
 
 from sim import codes
 from sim.scenario.loader import InputError, plain, read_yaml
+from sim.strict import Strict
 
 # --- the format's vocabulary --------------------------------------------------------------
 
 ACTIVITIES: tuple[str, ...] = (
     "job_search", "tiltak", "treatment", "treatment_and_work_activity", "partial_work",
-    "no_activity", "digital_dialogue", "meeting",
+    "no_activity", "digital_dialogue", "meeting", "ips",
 )
 OUTCOMES: tuple[str, ...] = (
     "work", "education", "work_or_education", "work_only", "education_only",
@@ -44,16 +53,28 @@ COHORT_EVENTS: tuple[str, ...] = (
 DURATION_STATES: tuple[str, ...] = ("aap", "tiltak")
 DAYS_STATES: tuple[str, ...] = ("work", "follow_up", "outside")
 REGISTERED_MONTHS_BAND: tuple[str, ...] = ("0-3", "4-7", "8-11", "12-23", "24-35", "36-47", "48+")
+#: Benefit values of the format: the model's benefits and ``kvp`` (kvalifiseringsprogram),
+#: which the model does not simulate (a statistic on it is reported as not in the model).
+BENEFITS: tuple[str, ...] = (*codes.BENEFIT, "kvp")
+#: Format values of each filter or attribute that no state of the model takes.
+NOT_IN_MODEL: dict[str, tuple[str, ...]] = {"benefit": ("kvp",)}
+#: Names of a boolean attribute's categories (``mental_health``).
+BOOL_NAMES: tuple[str, ...] = ("false", "true")
+#: Usual-delay bands of ``advisor_first_contact_share``.
+DELAY_BANDS: tuple[str, ...] = ("le_1w", "w2", "ge_3w")
+#: Number of distinct tiltak spells of ``cohort_tiltak_count_share``.
+SPELL_COUNTS: tuple[str, ...] = ("one", "two", "three_plus")
 
-#: ``stock_share`` attributes and their categories.
+#: Attributes (``stock_share``, ``period_share``, and the counts' ``attribute``) and their categories.
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
     "innsatsgruppe": codes.INNSATSGRUPPE,
-    "benefit": codes.BENEFIT,
+    "benefit": BENEFITS,
     "age_band": codes.AGE_BAND,
     "sex": codes.SEX,
     "education": codes.EDUCATION,
     "registered_months_band": REGISTERED_MONTHS_BAND,
     "labour_attachment": codes.LABOUR_ATTACHMENT,
+    "mental_health": BOOL_NAMES,
 }
 
 #: Filters on youths (``age`` is a range, the booleans take true/false, the rest names).
@@ -62,12 +83,14 @@ YOUTH_FILTERS: dict[str, tuple[str, ...] | str] = {
     "innsatsgruppe": codes.INNSATSGRUPPE,
     "age_band": codes.AGE_BAND,
     "sex": codes.SEX,
-    "benefit": codes.BENEFIT,
+    "benefit": BENEFITS,
     "education": codes.EDUCATION,
     "mental_health": "bool",
     "new_entrant": "bool",
     "registered_months_band": REGISTERED_MONTHS_BAND,
     "labour_attachment": codes.LABOUR_ATTACHMENT,
+    "fully_unemployed": "bool",
+    "ips": "bool",
 }
 #: Filters on advisors.
 ADVISOR_FILTERS: dict[str, tuple[str, ...] | str] = {"role": codes.ROLE, "employer": codes.EMPLOYER}
@@ -80,7 +103,8 @@ EXPERIMENT = "experiment_effect"
 class ParamSpec:
     """One metric param: its kind (how it is parsed) and, for names, the allowed values."""
 
-    kind: str  # date | years | positive | non_negative | whole_positive | name | band | mapping | measure
+    kind: str  # date | years | positive | non_negative | whole_positive | name | band | month_range
+    #            | mapping | measure | category | count_key
     choices: tuple[str, ...] = ()
 
 
@@ -89,7 +113,9 @@ class MetricSpec:
     """What a metric takes: its params, which filters apply, and how its value reads.
 
     ``category_param`` is the param that a distribution (a mapping ``value``) replaces: each
-    key of the mapping is one value of that param, compared on its own.
+    key of the mapping is one value of that param, compared on its own. ``internal`` params
+    are never written in a file: they only carry a distribution's category (a count per
+    attribute category, a months or spells distribution), so such a value must be a mapping.
     """
 
     params: dict[str, ParamSpec]
@@ -97,17 +123,20 @@ class MetricSpec:
     category_param: str | None = None
     share: bool = True  # value is a fraction in [0, 1]
     optional: tuple[str, ...] = ()
+    count: bool = False  # value is a count: never negative
+    internal: tuple[str, ...] = ()
 
 
 _DATE = ParamSpec("date")
 _YEARS = ParamSpec("years")
 _MONTHS = ParamSpec("positive")
+_ATTRIBUTE = ParamSpec("name", tuple(ATTRIBUTES))
+_CATEGORY = ParamSpec("category")
 
 METRICS: dict[str, MetricSpec] = {
     "stock_share": MetricSpec(
-        {"date": _DATE, "attribute": ParamSpec("name", tuple(ATTRIBUTES)), "category": ParamSpec("category")},
-        ("youth",), "category"),
-    "stock_count": MetricSpec({"date": _DATE}, ("youth",), share=False),
+        {"date": _DATE, "attribute": _ATTRIBUTE, "category": _CATEGORY}, ("youth",), "category"),
+    "stock_count": MetricSpec({"date": _DATE}, ("youth",), share=False, count=True),
     "panel_ever_share": MetricSpec(
         {"start": _DATE, "months": _MONTHS, "activity": ParamSpec("name", ACTIVITIES)},
         ("youth",), "activity"),
@@ -133,6 +162,33 @@ METRICS: dict[str, MetricSpec] = {
         {"year": _YEARS, "channel": ParamSpec("name", codes.CHANNEL)}, ("advisor",), "channel", share=False),
     "first_contact_share": MetricSpec(
         {"year": _YEARS, "within_weeks": ParamSpec("whole_positive")}, ("youth", "advisor")),
+    # --- second round ---
+    "annual_count": MetricSpec(
+        {"year": _YEARS, "attribute": _ATTRIBUTE, "category": _CATEGORY}, ("youth",), "category",
+        share=False, optional=("attribute",), count=True, internal=("category",)),
+    "vedtak_person_count": MetricSpec({"year": _YEARS}, ("youth",), share=False, count=True),
+    "vedtak_count": MetricSpec(
+        {"year": _YEARS, "attribute": ParamSpec("name", ("innsatsgruppe",)), "category": _CATEGORY},
+        ("youth",), "category", share=False, optional=("attribute",), count=True, internal=("category",)),
+    "population_share": MetricSpec({"date": _DATE}, ("youth",)),
+    "mean_stock_count": MetricSpec(
+        {"year": _YEARS, "months": ParamSpec("month_range")}, ("youth",), share=False, optional=("months",),
+        count=True),
+    "period_share": MetricSpec(
+        {"start": _DATE, "end": _DATE, "attribute": _ATTRIBUTE, "category": _CATEGORY}, ("youth",),
+        "category"),
+    "advisor_first_contact_share": MetricSpec(
+        {"year": _YEARS, "band": ParamSpec("name", DELAY_BANDS)}, ("advisor",), "band"),
+    "panel_count": MetricSpec(
+        {"start": _DATE, "months": _MONTHS, "attribute": _ATTRIBUTE, "category": _CATEGORY}, ("youth",),
+        "category", share=False, optional=("attribute",), count=True, internal=("category",)),
+    "panel_months_share": MetricSpec(
+        {"start": _DATE, "months": ParamSpec("whole_positive"), "activity": ParamSpec("name", ACTIVITIES),
+         "count": ParamSpec("count_key")}, ("youth",), "count", internal=("count",)),
+    "cohort_count": MetricSpec({"cohort_year": _YEARS}, ("youth",), share=False, count=True),
+    "cohort_tiltak_count_share": MetricSpec(
+        {"cohort_year": _YEARS, "horizon_months": _MONTHS, "count": ParamSpec("name", SPELL_COUNTS)},
+        ("youth",), "count", internal=("count",)),
     EXPERIMENT: MetricSpec(
         {"intervention": ParamSpec("mapping"), "measure": ParamSpec("measure")}, ("youth", "advisor"),
         share=False),
@@ -149,7 +205,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 
 @dataclass(frozen=True)
 class Tolerance:
-    """How far the simulated value may be from the observed one (SCHEMA.md)."""
+    """How far the simulated value may be from the observed one (docs/TARGETS.md)."""
 
     kind: str  # abs | rel | se
     amount: float
@@ -310,23 +366,25 @@ def parse_targets(data: Any, file: str | Path) -> TargetSet:
     if not isinstance(data, Mapping):
         raise InputError(file, None,
                          f"top level must be a mapping with 'targets:', not {type(data).__name__}")
-    unknown = [k for k in data if k not in ("meta", "targets")]
-    if unknown:
-        raise InputError(file, str(unknown[0]), "unknown key (a targets file has 'meta' and 'targets')")
-    meta = data.get("meta", {})
-    if meta is None:
-        meta = {}
-    if not isinstance(meta, Mapping):
-        raise InputError(file, "meta", "must be a mapping")
-    _check_finite(meta, file, "meta")
-    description = meta.get("description", "")
-    if not isinstance(description, str):
-        raise InputError(file, "meta.description", "must be text")
-    entries = data.get("targets")
-    if entries is None:
-        raise InputError(file, "targets", "required key is missing")
-    if not isinstance(entries, list):
-        raise InputError(file, "targets", f"must be a list of targets, not {type(entries).__name__}")
+    _check_finite(data.get("meta"), file, "meta")
+    try:
+        layout = TargetsFile.model_validate(dict(data))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"][:2])
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            raise InputError(file, key, "unknown key (a targets file has 'meta' and 'targets')") from None
+        if kind == "missing":
+            raise InputError(file, key, "required key is missing") from None
+        if key == "targets":
+            raise InputError(file, key, f"must be a list of targets, not {type(data['targets']).__name__}") \
+                from None
+        if key == "meta":
+            raise InputError(file, key, "must be a mapping") from None
+        raise InputError(file, key, "must be text") from None
+    description = layout.meta.description if layout.meta is not None else None
+    entries = layout.targets
     targets: list[Target] = []
     evidence: list[Evidence] = []
     ids: set[str] = set()
@@ -336,7 +394,7 @@ def parse_targets(data: Any, file: str | Path) -> TargetSet:
             raise _Where(file, index, parsed.id).error("id", "duplicate id")
         ids.add(parsed.id)
         (evidence if isinstance(parsed, Evidence) else targets).append(parsed)
-    return TargetSet(tuple(targets), tuple(evidence), (file,), description)
+    return TargetSet(tuple(targets), tuple(evidence), (file,), description or "")
 
 
 def _check_finite(value: Any, file: str, key: str, where: _Where | None = None) -> None:
@@ -371,36 +429,81 @@ def _parse_entry(entry: Any, index: int, file: str) -> Target | Evidence:
     if not isinstance(metric, str) or metric not in METRICS:
         raise w.error("metric",
                       f"unknown metric {metric!r}; expected one of {', '.join([*METRICS, EVIDENCE])}")
-    _no_unknown_keys(entry, TARGET_KEYS, w, "")
-    for key in ("params", "value"):
-        if key not in entry:
-            raise w.error(key, "required key is missing")
-    measure = _parse_measure(metric, entry.get("where"), entry["params"], w, "")
-    value = _parse_value(entry["value"], measure, w)
-    tolerance = _parse_tolerance(entry.get("tolerance"), w)
-    weight = entry.get("weight", 1.0)
-    if not _is_number(weight) or weight < 0:
-        raise w.error("weight", f"must be a number >= 0, got {weight!r}")
+    envelope = _validated(TargetEntry, entry, w, f"allowed: {', '.join(TARGET_KEYS)}")
+    measure = _parse_measure(metric, envelope.where, envelope.params, w, "")
+    value = _parse_value(envelope.value, measure, w)
+    tolerance = _parse_tolerance(envelope.tolerance, w)
     return Target(
-        id=raw_id, index=index, measure=measure, value=value, tolerance=tolerance, weight=float(weight),
-        source=_text(entry, "source", w), note=_text(entry, "note", w), file=file)
+        id=raw_id, index=index, measure=measure, value=value, tolerance=tolerance, weight=envelope.weight,
+        source=envelope.source or "", note=envelope.note or "", file=file)
 
 
 def _parse_evidence(entry: Mapping, index: int, file: str, w: _Where) -> Evidence:
-    _no_unknown_keys(entry, EVIDENCE_KEYS, w, "", "evidence entries have id, metric, source, note, value")
-    if "value" not in entry:
-        raise w.error("value", "required key is missing")
-    return Evidence(id=entry["id"], index=index, value=entry["value"], source=_text(entry, "source", w),
-                    note=_text(entry, "note", w), file=file)
+    envelope = _validated(EvidenceEntry, entry, w, "evidence entries have id, metric, source, note, value")
+    return Evidence(id=envelope.id, index=index, value=envelope.value, source=envelope.source or "",
+                    note=envelope.note or "", file=file)
 
 
-def _text(entry: Mapping, key: str, w: _Where) -> str:
-    value = entry.get(key, "")
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        raise w.error(key, f"must be text, got {value!r}")
-    return value
+# --- the entries' keys and plain fields, on the strict base of every input file ------------
+
+class Meta(Strict):
+    """A file's ``meta``: a description, and any other notes its authors keep."""
+
+    model_config = ConfigDict(extra="allow")
+    description: str | None = None
+
+
+class TargetsFile(Strict):
+    """A targets file: ``meta`` (optional) and the list of ``targets`` (each entry is read by
+    :class:`TargetEntry` or :class:`EvidenceEntry` with its position in the list)."""
+
+    meta: Meta | None = None
+    targets: list[Any]
+
+
+class TargetEntry(Strict):
+    """One target's keys and its plain fields. ``where``, ``params``, ``value`` and
+    ``tolerance`` depend on the metric: :func:`_parse_measure` and friends read them."""
+
+    id: str
+    metric: str
+    where: Any = None
+    params: Any
+    value: Any
+    tolerance: Any = None
+    weight: Annotated[float, Field(ge=0.0)] = 1.0
+    source: str | None = None
+    note: str | None = None
+
+
+class EvidenceEntry(Strict):
+    """An evidence entry: published coefficients, carried and never compared."""
+
+    id: str
+    metric: Literal["evidence"]
+    value: Any
+    source: str | None = None
+    note: str | None = None
+
+
+def _validated(model: type[Strict], entry: Mapping, w: _Where, allowed: str) -> Any:
+    """``model`` validated from ``entry``; the first problem as one line naming its key."""
+    try:
+        return model.model_validate(dict(entry))
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"])
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            raise w.error(key, f"unknown key ({allowed})") from None
+        if kind == "missing":
+            raise w.error(key, "required key is missing") from None
+        got = entry.get(key)
+        if key == "weight":
+            raise w.error(key, f"must be a number >= 0, got {got!r}") from None
+        if key in ("source", "note"):
+            raise w.error(key, f"must be text, got {got!r}") from None
+        raise w.error(key, error["msg"]) from None
 
 
 def _no_unknown_keys(entry: Mapping, allowed: Iterable[str], w: _Where, prefix: str, hint: str = "") -> None:
@@ -419,19 +522,25 @@ def _parse_measure(metric: str, where: Any, params: Any, w: _Where, prefix: str)
     spec = METRICS[metric]
     if params is None or not isinstance(params, Mapping):
         raise w.error(f"{prefix}params", "must be a mapping of the metric's params")
-    _no_unknown_keys(params, spec.params, w, f"{prefix}params.", f"{metric} takes {', '.join(spec.params)}")
+    written = [n for n in spec.params if n not in spec.internal]
+    _no_unknown_keys(params, written, w, f"{prefix}params.", f"{metric} takes {', '.join(written)}")
     parsed: dict[str, Any] = {}
     for name, pspec in spec.params.items():
         if name not in params:
             continue
         parsed[name] = _parse_param(name, pspec, params[name], parsed, w, f"{prefix}params.{name}")
-    missing = [n for n in spec.params
+    missing = [n for n in written
                if n not in parsed and n != spec.category_param and n not in spec.optional]
     if missing:
         raise w.error(f"{prefix}params.{missing[0]}", f"required param is missing ({metric} takes "
-                      f"{', '.join(spec.params)})")
+                      f"{', '.join(written)})")
+    if "start" in parsed and "end" in parsed and parsed["end"] <= parsed["start"]:
+        raise w.error(f"{prefix}params.end", f"must be after start ({parsed['start'].isoformat()})")
     filters = _parse_where(where, spec.filters if metric != EXPERIMENT else ("youth", "advisor"), metric, w,
                            f"{prefix}where")
+    if metric == "population_share" and "age" not in filters:
+        raise w.error(f"{prefix}where.age", "population_share divides by the population of the ages in "
+                      "where.age: give them (e.g. age: [18, 29])")
     if metric == EXPERIMENT:
         inner: Measure = parsed["measure"]
         clash = set(filters) & set(inner.where)
@@ -482,10 +591,17 @@ def _parse_param(name: str, spec: ParamSpec, value: Any, parsed: dict, w: _Where
     if kind == "category":
         attribute = parsed.get("attribute")
         choices = ATTRIBUTES.get(attribute, ()) if isinstance(attribute, str) else ()
-        if not isinstance(value, str) or value not in choices:
+        name = category_name(value)
+        if name not in choices:
             raise w.error(key, f"unknown category {value!r} of {attribute}; "
                           f"expected one of {', '.join(choices)}")
-        return value
+        return name
+    if kind == "month_range":
+        if (not isinstance(value, list) or len(value) != 2
+                or not all(isinstance(x, int) and not isinstance(x, bool) and 1 <= x <= 12 for x in value)
+                or value[0] > value[1]):
+            raise w.error(key, f"must be [first, last] calendar months (1-12, first <= last), got {value!r}")
+        return (int(value[0]), int(value[1]))
     if kind == "band":
         if not isinstance(value, list) or len(value) != 2:
             raise w.error(key, f"must be [lo, hi] in months (hi may be null), got {value!r}")
@@ -503,6 +619,16 @@ def _parse_param(name: str, spec: ParamSpec, value: Any, parsed: dict, w: _Where
     if kind == "measure":
         return _parse_nested(value, w, key)
     raise AssertionError(kind)
+
+
+def category_name(value: Any) -> str | None:
+    """A category as written in a file, as its name: ``true``/``false`` for a boolean
+    attribute (YAML reads them as booleans), digits for a whole number, text as is."""
+    if isinstance(value, bool):
+        return BOOL_NAMES[int(value)]
+    if isinstance(value, int):
+        return str(value)
+    return value if isinstance(value, str) else None
 
 
 def _plain(value: Any) -> Any:
@@ -610,14 +736,18 @@ def _parse_value(value: Any, measure: Measure, w: _Where) -> float | dict[str, f
             raise w.error(key, f"must be a finite number, got {v!r}")
         if share and not 0 <= v <= 1:
             raise w.error(key, f"{metric} is a share: a fraction in [0, 1], not percent (got {v!r})")
-        if metric == "stock_count" and v < 0:
+        if spec.count and v < 0:
             raise w.error(key, f"a count cannot be negative (got {v!r})")
         return float(v)
 
+    where_param = "params.measure.params" if metric == EXPERIMENT else "params"
+    internal = cat_param is not None and cat_param in inner_spec.internal
+    # Counts per category need the attribute that names the categories.
+    by_attribute = internal and "attribute" in inner_spec.params
     if isinstance(value, Mapping):
-        where_param = "params.measure.params" if metric == EXPERIMENT else "params"
-        if cat_param is None:
-            raise w.error("value", f"{inner.metric} has no categories: value must be a number")
+        if cat_param is None or (by_attribute and "attribute" not in inner.params):
+            why = " without params.attribute" if cat_param is not None else ""
+            raise w.error("value", f"{inner.metric} has no categories{why}: value must be a number")
         if cat_param in inner.params:
             raise w.error(f"{where_param}.{cat_param}", "value is a distribution, so its keys are the "
                           f"{cat_param} values: remove this param")
@@ -626,13 +756,18 @@ def _parse_value(value: Any, measure: Measure, w: _Where) -> float | dict[str, f
         choices = _category_choices(inner)
         out: dict[str, float] = {}
         for cat, v in value.items():
-            if str(cat) not in choices:
+            name = category_name(cat)
+            if name not in choices:
                 raise w.error(f"value.{cat}",
                               f"unknown {cat_param} {cat!r}; expected one of {', '.join(choices)}")
-            out[str(cat)] = number(v, f"value.{cat}")
+            out[name] = number(v, f"value.{name}")
         return out
-    if cat_param is not None and cat_param not in inner.params:
-        where_param = "params.measure.params" if metric == EXPERIMENT else "params"
+    if internal and (not by_attribute or "attribute" in inner.params):
+        what = (f"a count per {inner.params['attribute']}" if by_attribute
+                else f"a distribution over {cat_param}")
+        raise w.error("value", f"{inner.metric} gives {what}: value must be a mapping "
+                      f"{{{cat_param}: value}} of the categories to compare")
+    if cat_param is not None and not internal and cat_param not in inner.params:
         raise w.error(f"{where_param}.{cat_param}", "required param is missing (or give value as a "
                       f"mapping {{{cat_param}: value}} for a distribution)")
     return number(value, "value")
@@ -641,9 +776,12 @@ def _parse_value(value: Any, measure: Measure, w: _Where) -> float | dict[str, f
 def _category_choices(measure: Measure) -> tuple[str, ...]:
     """The names a distribution's keys may take: the category param's choices."""
     spec = METRICS[measure.metric]
-    if measure.metric == "stock_share":
-        return ATTRIBUTES[measure.params["attribute"]]
     assert spec.category_param is not None
+    kind = spec.params[spec.category_param].kind
+    if kind == "category":
+        return ATTRIBUTES[measure.params["attribute"]]
+    if kind == "count_key":
+        return tuple(str(m) for m in range(1, int(measure.params["months"]) + 1))
     return spec.params[spec.category_param].choices
 
 

@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.measure import Measurer, NotMeasurable
-from sim.paths import BASELINE, TARGETS, project_file
+from sim.measure import Measurer, NotInModel, NotMeasurable
+from sim.paths import BASELINE, default_targets, project_file
 from sim.results import RunResult, atomic_write_json, write_dir_atomically
 from sim.scenario.loader import InputError, apply_overrides, load_scenario
 from sim.targets import EXPERIMENT, Evidence, Measure, Target, TargetSet, canonical, load_targets
@@ -34,8 +34,10 @@ Runner = Callable[[Mapping[str, Any]], RunResult]
 
 COLUMNS = ["id", "target_id", "category", "metric", "family", "observed", "simulated", "low", "high",
            "tol_abs", "tolerance", "pass", "weight", "status", "reason", "source"]
-#: ``status`` values: computed, or why not.
+#: ``status`` values: computed, or why not. ``not_in_model``: the statistic needs a state or
+#: event the model does not simulate (e.g. benefit kvp), so no value is made up.
 OK, EMPTY, NOT_MEASURABLE, NOT_COMPUTED = "ok", "empty", "not_measurable", "not_computed"
+NOT_IN_MODEL = "not_in_model"
 #: Largest standardised distance a row contributes to :func:`loss` (and the distance of a
 #: row that could not be measured), so one wild statistic cannot swamp the others.
 #: Distances beyond this many tolerances all count the same. A low cap makes the calibration
@@ -126,7 +128,9 @@ def _row(t: Target, category: str | None, observed: float, result: np.ndarray | 
         "status": OK, "reason": "", "source": t.source,
     }
     if isinstance(result, NotMeasurable):
-        row.update(status=NOT_COMPUTED if not_computed else NOT_MEASURABLE, reason=str(result))
+        status = NOT_COMPUTED if not_computed else NOT_IN_MODEL if isinstance(result, NotInModel) \
+            else NOT_MEASURABLE
+        row.update(status=status, reason=str(result))
         return row
     values = np.asarray(result, dtype=float)
     values = values[np.isfinite(values)]
@@ -191,7 +195,7 @@ def _interval(row: Mapping) -> str:
 def _verdict(row: Mapping) -> str:
     if row["status"] == OK:
         return "pass" if row["pass"] else "FAIL"
-    return "n/a"
+    return "not in model" if row["status"] == NOT_IN_MODEL else "n/a"
 
 
 def format_table(table: pd.DataFrame, evidence: Iterable[Evidence] = ()) -> str:
@@ -215,6 +219,9 @@ def format_table(table: pd.DataFrame, evidence: Iterable[Evidence] = ()) -> str:
         lines += [f"  {e.id}: {e.source}" if e.source else f"  {e.id}" for e in evidence]
     n_pass = int(table["pass"].sum())
     lines += ["", f"pass share: {n_pass}/{len(table)} = {pass_share(table):.2f}"]
+    absent = int((table["status"] == NOT_IN_MODEL).sum())
+    if absent:
+        lines.append(f"not in model (counted as not passing): {absent}")
     return "\n".join(lines).lstrip("\n")
 
 
@@ -260,11 +267,8 @@ def plot_family(table: pd.DataFrame, family: str, path: Path) -> None:
     ax.hlines(y + 0.12, obs - tol, obs + tol, colors="0.7", linewidth=5, label="observed ± tolerance")
     ax.scatter(obs, y + 0.12, marker="s", color="black", zorder=3, label="observed")
     measured = np.isfinite(sim)
-    ax.hlines(y[measured] - 0.12, group["low"].to_numpy(dtype=float)[measured],
-              group["high"].to_numpy(dtype=float)[measured], colors=np.array(colors)[measured], linewidth=1.5,
-              label="simulated 90 % interval")
-    ax.scatter(sim[measured], y[measured] - 0.12, c=np.array(colors)[measured], zorder=3,
-               label="simulated mean (green: pass)")
+    if measured.any():  # a family none of whose rows could be measured has nothing to draw
+        _plot_simulated(ax, group, y, sim, measured, colors)
     ax.set_yticks(y)
     ax.set_yticklabels(group["id"], fontsize=7)
     ax.set_title(family)
@@ -273,6 +277,15 @@ def plot_family(table: pd.DataFrame, family: str, path: Path) -> None:
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def _plot_simulated(ax: Any, group: pd.DataFrame, y: np.ndarray, sim: np.ndarray, measured: np.ndarray,
+                    colors: list[str]) -> None:
+    ax.hlines(y[measured] - 0.12, group["low"].to_numpy(dtype=float)[measured],
+              group["high"].to_numpy(dtype=float)[measured], colors=np.array(colors)[measured], linewidth=1.5,
+              label="simulated 90 % interval")
+    ax.scatter(sim[measured], y[measured] - 0.12, c=np.array(colors)[measured], zorder=3,
+               label="simulated mean (green: pass)")
 
 
 def write_report(directory: Path, table: pd.DataFrame, evidence: Iterable[Evidence] = (),
@@ -307,6 +320,17 @@ def to_json(table: pd.DataFrame, evidence: Iterable[Evidence] = ()) -> dict[str,
 
 # --- the command --------------------------------------------------------------------------
 
+def attach_scenario(run: Any, scenario: Any) -> Any:
+    """Give an in-memory run the scenario it ran, as a written run's manifest holds it:
+    some statistics read scenario inputs (population_share reads inputs.population_by_age)."""
+    manifest = getattr(run, "manifest", None)
+    if isinstance(manifest, dict) and "scenario" not in manifest:
+        from sim.scenario.loader import scenario_to_jsonable
+
+        manifest["scenario"] = scenario_to_jsonable(scenario)
+    return run
+
+
 def _check_interventions(targets: TargetSet, scenario: Any) -> None:
     """Fail before running if an experiment's intervention is not a valid scenario change."""
     for t in targets.targets:
@@ -321,7 +345,7 @@ def validate_command(args: argparse.Namespace) -> int:
     Returns 0 when the validation ran, whatever the pass share; bad input raises
     :class:`InputError` before anything is run or written.
     """
-    targets = load_targets(getattr(args, "targets", None) or [project_file(TARGETS)])
+    targets = load_targets(getattr(args, "targets", None) or default_targets())
     scenario_path = getattr(args, "scenario", None) or project_file(BASELINE)
     overrides = {key: value for key, value in (
         ("seed", getattr(args, "seed", None)), ("scale", getattr(args, "scale", None)),
@@ -339,11 +363,12 @@ def validate_command(args: argparse.Namespace) -> int:
 
     from sim.run import run_scenario
 
-    run = run_scenario(scenario, reps=reps, progress=progress, workers=os.cpu_count() or 1)
+    workers = os.cpu_count() or 1
+    run = attach_scenario(run_scenario(scenario, reps=reps, progress=progress, workers=workers), scenario)
 
     def runner(intervention: Mapping[str, Any]) -> RunResult:
         treated = apply_overrides(scenario, intervention, "experiment intervention")
-        return run_scenario(treated, reps=reps, progress=progress, workers=os.cpu_count() or 1)
+        return attach_scenario(run_scenario(treated, reps=reps, progress=progress, workers=workers), treated)
 
     table = evaluate(run, targets, runner)
     title = f"{scenario.name}, {reps} replications, scale {scenario.scale:g}, seed {scenario.seed}"

@@ -237,3 +237,25 @@ def test_experiment_filters_move_into_the_measure(tmp_path):
     inner = comparisons[1][2].params["measure"]
     assert inner.params["activity"] == "meeting"
     assert inner.where == {"innsatsgruppe": ("standard",)}
+
+
+def test_the_project_compares_with_both_rounds_of_targets_by_default():
+    from sim.paths import default_targets
+
+    files = default_targets()
+    assert [f.as_posix().split("calibration/")[-1] for f in files[:2]] == [
+        "targets.yaml", "targets_dynamics.yaml"]
+    loaded = load_targets(files)
+    assert {"ig_persons_2018", "portfolio_older_2024", "cohort2018_tiltak_count_dist"} <= {
+        t.id for t in loaded.targets}
+
+
+def test_the_experiments_targets_join_the_defaults_when_present(tmp_path, monkeypatch):
+    from sim.paths import default_targets
+
+    (tmp_path / "calibration").mkdir()
+    for name in ("targets.yaml", "targets_dynamics.yaml", "targets_experiments.yaml"):
+        (tmp_path / "calibration" / name).write_text("targets: []\n")
+    monkeypatch.chdir(tmp_path)
+    assert [f.name for f in default_targets()] == [
+        "targets.yaml", "targets_dynamics.yaml", "targets_experiments.yaml"]

@@ -213,3 +213,19 @@ def test_end_to_end_with_the_engine(tmp_path):
     # The same scenario re-run with the same seeds is the same run: the effect is exactly 0.
     assert rows["same_scenario_effect"]["simulated"] == 0.0
     assert rows["same_scenario_effect"]["low"] == rows["same_scenario_effect"]["high"] == 0.0
+
+
+def test_a_family_with_no_measured_row_still_gets_its_plot(tmp_path):
+    import pandas as pd
+
+    from sim.validate import COLUMNS, NOT_IN_MODEL, write_report
+
+    row = {c: None for c in COLUMNS}
+    row.update(id="kvp_persons_2022", target_id="kvp_persons_2022", metric="annual_count",
+               family="annual_count", observed=3200.0, simulated=float("nan"), low=float("nan"),
+               high=float("nan"), tol_abs=800.0, tolerance="rel 0.25", weight=1.0, status=NOT_IN_MODEL,
+               reason="the model does not simulate benefit kvp", source="004")
+    row["pass"] = False
+    write_report(tmp_path, pd.DataFrame([row], columns=COLUMNS))
+    assert (tmp_path / "plots" / "annual_count.png").stat().st_size > 0
+    assert "not in model" in (tmp_path / "validation.md").read_text()

@@ -16,22 +16,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from sim.names import did_you_mean
 from sim.scenario.loader import InputError, apply_overrides, entry_key, validate_file
 from sim.scenario.schema import MAX_SCALE, Date, Scenario
+from sim.strict import Strict
 
 #: Top-level scenario blocks a free parameter may live in: behaviour and, if needed, inputs.
 FREE_ROOTS = ("parameters", "inputs")
 _PRIOR_TAGS = ("uniform", "normal", "lognormal")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
-
-
-class Settings(_Strict):
+class Settings(Strict):
     """How each trial runs. Every trial uses the same seed: common random numbers make
     trials differ only by their parameters, not by noise."""
 
@@ -49,17 +46,17 @@ class Settings(_Strict):
     study_name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
 
-class UniformPrior(_Strict):
+class UniformPrior(Strict):
     dist: Literal["uniform"]
 
 
-class NormalPrior(_Strict):
+class NormalPrior(Strict):
     dist: Literal["normal"]
     mean: float | None = Field(default=None, description="default: the scenario's value")
     sd: Annotated[float, Field(gt=0.0)]
 
 
-class LognormalPrior(_Strict):
+class LognormalPrior(Strict):
     dist: Literal["lognormal"]
     median: Annotated[float, Field(gt=0.0)] | None = Field(
         default=None, description="default: the scenario's value")
@@ -69,7 +66,7 @@ class LognormalPrior(_Strict):
 PriorSpec = Annotated[UniformPrior | NormalPrior | LognormalPrior, Field(discriminator="dist")]
 
 
-class FreeSpec(_Strict):
+class FreeSpec(Strict):
     bounds: list[float] = Field(min_length=2, max_length=2)
     prior: PriorSpec
     log: bool = False
@@ -77,7 +74,7 @@ class FreeSpec(_Strict):
     note: str = ""
 
 
-class ConfigFile(_Strict):
+class ConfigFile(Strict):
     settings: Settings
     free: dict[str, FreeSpec] = Field(min_length=1)
 

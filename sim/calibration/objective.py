@@ -87,7 +87,10 @@ class Objective:
         return apply_overrides(self.base, to_overrides(self.config.free, values), "calibration trial")
 
     def _run(self, scenario: Scenario) -> Any:
-        return self.engine.run(scenario, reps=self.base.replications, seed=self.base.seed, progress=False)
+        from sim.validate import attach_scenario
+
+        result = self.engine.run(scenario, reps=self.base.replications, seed=self.base.seed, progress=False)
+        return attach_scenario(result, scenario)
 
     def __call__(self, values: Mapping[str, float]) -> Outcome:
         scenario = self.scenario(values)

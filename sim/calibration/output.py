@@ -24,8 +24,11 @@ def relative_extends(write: Path, scenario: Path) -> str:
     return Path(rel).as_posix()
 
 
-def display_path(path: Path) -> str:
-    """A path for humans and headers: relative to the working directory when inside it."""
+def display_path(path: Path | list[Path]) -> str:
+    """A path for humans and headers: relative to the working directory when inside it
+    (several paths joined with commas)."""
+    if isinstance(path, list):
+        return ", ".join(display_path(p) for p in path)
     path = Path(path)
     try:
         return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
@@ -47,7 +50,8 @@ def calibrated_text(config: CalibrationConfig, values: Mapping[str, float], writ
                                                     allow_unicode=True, width=100)
 
 
-def header_lines(*, targets: Path, config: Path, trials: int, best_number: int, best: Mapping[str, float],
+def header_lines(*, targets: Path | list[Path],
+                 config: Path, trials: int, best_number: int, best: Mapping[str, float],
                  prior: Mapping[str, float] | None, scale: float, reps: int, report: Path) -> list[str]:
     """The header: when, against what, and how good, so the file explains itself."""
     def fit(d: Mapping[str, float]) -> str:

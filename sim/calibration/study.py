@@ -88,14 +88,22 @@ def open_study(out: Path, name: str) -> optuna.Study:
                                load_if_exists=True)
 
 
-def fingerprint(config: CalibrationConfig, base: Scenario, targets_file: Path) -> str:
+def _targets_digest(files: Path | list[Path]) -> str:
+    """One file's digest as before; several files: the digest of their digests, in order."""
+    if not isinstance(files, list):
+        return hashlib.sha256(Path(files).read_bytes()).hexdigest()
+    digests = [hashlib.sha256(Path(f).read_bytes()).hexdigest() for f in files]
+    return digests[0] if len(digests) == 1 else hashlib.sha256("".join(digests).encode()).hexdigest()
+
+
+def fingerprint(config: CalibrationConfig, base: Scenario, targets_file: Path | list[Path]) -> str:
     """What trial values depend on: the free parameters and priors, the trial settings (in
     ``base``), the scenario and the targets. A study may only be resumed with the same."""
     free = [{"path": p.path, "low": p.low, "high": p.high, "log": p.log, "integer": p.integer,
              "prior": [p.prior.dist, p.prior.center, p.prior.spread]} for p in config.free]
     payload = {"free": free, "prior_weight": config.settings.prior_weight,
                "scenario": scenario_to_jsonable(base),
-               "targets": hashlib.sha256(Path(targets_file).read_bytes()).hexdigest()}
+               "targets": _targets_digest(targets_file)}
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
 

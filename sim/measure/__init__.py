@@ -11,7 +11,12 @@ definitions where the format leaves room:
 * :mod:`sim.measure.flows`: ``transition_share``, ``return_share``;
 * :mod:`sim.measure.cohorts`: ``cohort_share``, ``duration_share``, ``days_in_state``;
 * :mod:`sim.measure.advisors`: ``portfolio_mean``, ``portfolio_share_above``,
-  ``contacts_per_advisor_week``, ``first_contact_share``.
+  ``contacts_per_advisor_week``, ``first_contact_share``, ``advisor_first_contact_share``;
+* :mod:`sim.measure.counts`: the second round's counts over weeks and events
+  (``annual_count``, ``vedtak_person_count``, ``vedtak_count``, ``population_share``,
+  ``mean_stock_count``, ``period_share``); ``panel_count`` and ``panel_months_share`` are
+  in :mod:`sim.measure.panels`, ``cohort_count`` and ``cohort_tiltak_count_share`` in
+  :mod:`sim.measure.cohorts`.
 
 ``experiment_effect`` needs a second run and is handled by :mod:`sim.validate`.
 """
@@ -24,13 +29,13 @@ import numpy as np
 import pandas as pd
 
 from sim import codes
-from sim.measure import advisors, cohorts, flows, panels, stocks  # noqa: F401 - register the metrics
-from sim.measure.base import METRIC_FUNCTIONS, NotMeasurable
+from sim.measure import advisors, cohorts, counts, flows, panels, stocks  # noqa: F401 - register the metrics
+from sim.measure.base import METRIC_FUNCTIONS, NotInModel, NotMeasurable
 from sim.measure.population import RepData, category_codes
 from sim.results import RunResult
 from sim.targets import EXPERIMENT, Measure
 
-__all__ = ["Measurer", "NotMeasurable", "measure", "METRIC_FUNCTIONS"]
+__all__ = ["Measurer", "NotInModel", "NotMeasurable", "measure", "METRIC_FUNCTIONS"]
 
 
 class Measurer:
@@ -73,7 +78,9 @@ class Measurer:
         events = {k: v[rows] for k, v in self._ev.items() if k != "rep"}
         youths = _rows(self.run.youths, rep)
         advisors_rep = _rows(self.run.advisors, rep)
-        data = RepData(rep, events, youths, advisors_rep, self.run.calendar, self.run.scale)
+        scenario = (self.run.manifest or {}).get("scenario")
+        data = RepData(rep, events, youths, advisors_rep, self.run.calendar, self.run.scale,
+                       scenario if isinstance(scenario, dict) else None)
         if self.cache:
             self._reps[rep] = data
         return data

@@ -10,10 +10,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.measure.base import in_ranges, metric, require_weeks, share, year_ranges, year_start_of
+from sim.measure.base import NotInModel, in_ranges, metric, require_weeks, share, year_ranges, year_start_of
 from sim.measure.population import RepData
 from sim.measure.timeline import EventIndex, make_keys
-from sim.targets import ADVISOR_FILTERS, Measure
+from sim.targets import ADVISOR_FILTERS, DELAY_BANDS, Measure
 
 
 def _advisors_in_week(rd: RepData, m: Measure) -> pd.DataFrame:
@@ -122,3 +122,59 @@ def first_contact_share(rd: RepData, m: Measure) -> float:
     own_pair = np.searchsorted(pairs, make_keys(youth, advisor))
     contacted = contacts.count(own_pair, week, week + k) > 0
     return share(contacted, population)
+
+
+def delay_bands(advisor: np.ndarray, first_contact_delay: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each advisor's usual band from its new users' delays (weeks, -1 for never).
+
+    Band of a delay: ``le_1w`` (0: contacted in the assignment week), ``w2`` (1), ``ge_3w``
+    (2 or more, or never). The usual band holds the median of the advisor's delays; with an
+    even number of users, the lower of the two middle ones. Returns advisors and band codes.
+    """
+    band = np.where(first_contact_delay < 0, 2, np.minimum(first_contact_delay, 2))
+    order = np.lexsort((band, advisor))
+    advisor, band = advisor[order], band[order]
+    ids, first, n = np.unique(advisor, return_index=True, return_counts=True)
+    return ids, band[first + (n - 1) // 2]
+
+
+@metric("advisor_first_contact_share")
+def advisor_first_contact_share(rd: RepData, m: Measure) -> float:
+    """Share of advisors (matching ``where`` in their row of the assignment week) with new
+    users in ``year`` whose usual delay to first contact is ``band`` (:func:`delay_bands`).
+
+    New users are youths newly assigned (:func:`assignments`) and older users arriving.
+    The delay runs from the assignment week to the first contact by that advisor (any
+    channel); users who leave or change advisor first were never contacted by it. The model
+    holds older users as a static load, with no arrivals and no contacts with them, so
+    when an advisor measured has older users the statistic is not in the model.
+    """
+    ranges = year_ranges(rd, m.params["year"])
+    require_weeks(rd, min(r.start for r in ranges), max(r.stop for r in ranges) + 1,
+                  "assignments and two weeks of contacts", advisors=True)
+    frame = rd.advisors
+    in_year = in_ranges(frame["week"].to_numpy(), ranges) & rd.advisor_mask(m.where, frame)
+    if (frame["older"].to_numpy()[in_year] > 0).any():
+        raise NotInModel("older users are a static load in this model: their arrivals and first "
+                         "contacts are not simulated")
+    youth, week, advisor = assignments(rd)
+    sel = in_ranges(week, ranges) & rd.known(youth)
+    youth, week, advisor = youth[sel], week[sel], advisor[sel]
+    rows = _advisor_rows(rd, advisor, week)
+    ok = rows >= 0
+    ok[ok] = rd.advisor_mask(m.where, frame.iloc[rows[ok]])
+    youth, week, advisor = youth[ok], week[ok], advisor[ok]
+    # Contacts keyed by (youth, advisor) pair, as in first_contact_share.
+    pairs = np.unique(make_keys(youth, advisor))
+    has = rd.contact_advisor >= 0
+    contact_pairs = make_keys(rd.contact_youth[has], rd.contact_advisor[has])
+    pos = np.minimum(np.searchsorted(pairs, contact_pairs), max(len(pairs) - 1, 0))
+    known_pair = (pairs[pos] == contact_pairs) if len(pairs) else np.zeros(len(contact_pairs), bool)
+    contacts = EventIndex(pos[known_pair], rd.contact_week[has][known_pair])
+    own = np.searchsorted(pairs, make_keys(youth, advisor))
+    delay = np.full(len(youth), -1, dtype=np.int64)
+    for d in (1, 0):  # later checks win: a contact in the assignment week is delay 0
+        delay[contacts.count(own, week + d, week + d + 1) > 0] = d
+    ids, band = delay_bands(advisor, np.where(delay >= 0, delay, -1))
+    wanted = DELAY_BANDS.index(m.params["band"])
+    return share(band == wanted, np.ones(len(ids), dtype=bool))

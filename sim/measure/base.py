@@ -7,19 +7,14 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.calendar import months_to_weeks
+from sim.measure.errors import NotInModel, NotMeasurable
 from sim.measure.population import RepData
 from sim.targets import Measure
 
+__all__ = ["METRIC_FUNCTIONS", "NotInModel", "NotMeasurable", "metric", "share"]
+
 MetricFn = Callable[[RepData, Measure], float]
 METRIC_FUNCTIONS: dict[str, MetricFn] = {}
-
-
-class NotMeasurable(Exception):
-    """The run does not cover what the statistic needs (e.g. a window past its end).
-
-    Raised before any value is computed, so a statistic is either measured exactly as
-    defined or reported as not measured, never measured on a truncated window.
-    """
 
 
 def metric(name: str) -> Callable[[MetricFn], MetricFn]:

@@ -14,6 +14,7 @@ import numpy as np
 
 from sim import codes
 from sim.measure.base import (
+    NotMeasurable,
     horizon_weeks,
     in_ranges,
     metric,
@@ -129,3 +130,46 @@ def days_in_state(rd: RepData, m: Measure) -> float:
     tl = rd.timeline
     weeks = tl.weeks_in(tl.status_in(DAYS_STATUSES[m.params["state"]]), youth, week, week + h)
     return float(7.0 * weeks.mean())
+
+
+@metric("cohort_count")
+def cohort_count(rd: RepData, m: Measure) -> float:
+    """National number of youths (matching ``where`` in the assessment week) whose first
+    ever §14a assessment falls in ``cohort_year``. A cohort year that starts with the
+    simulation cannot be measured: its youths' earlier assessments are not in the log."""
+    _require_history(rd, m)
+    youth, _, _ = cohort(rd, m.with_param("horizon_months", 0.0))
+    return float(len(youth)) / rd.scale
+
+
+def _require_history(rd: RepData, m: Measure) -> None:
+    """Youths assessed before the run are never in a cohort, so a cohort year must start
+    after the simulation does (the burn-in's assessments are in the log)."""
+    if min(r.start for r in year_ranges(rd, m.params["cohort_year"])) <= 0:
+        raise NotMeasurable("the cohort year starts with the simulation: whether its youths were "
+                            "assessed before is unknown")
+
+
+def tiltak_spell_starts(rd: RepData) -> EventIndex:
+    """First week of every tiltak spell: a run of consecutive weeks in a tiltak (state
+    ``in`` during follow-up); any week out of it, waiting included, ends the spell."""
+    tl = rd.timeline
+    cond = in_tiltak(tl)
+    same_youth = np.r_[False, tl.youth[1:] == tl.youth[:-1]]
+    continues = same_youth & np.r_[False, cond[:-1]]
+    begins = cond & ~continues
+    return EventIndex(tl.youth[begins], tl.start[begins])
+
+
+@metric("cohort_tiltak_count_share")
+def cohort_tiltak_count_share(rd: RepData, m: Measure) -> float:
+    """Among cohort members with a tiltak spell within the horizon, the share with ``count``
+    distinct spells (``one``, ``two``, ``three_plus``). A spell under way in the assessment
+    week counts as one."""
+    _require_history(rd, m)
+    youth, start, stop = cohort(rd, m)
+    tl = rd.timeline
+    ongoing = tl.weeks_in(in_tiltak(tl), youth, start, start + 1) > 0
+    spells = tiltak_spell_starts(rd).count(youth, start + 1, stop) + ongoing
+    wanted = {"one": spells == 1, "two": spells == 2, "three_plus": spells >= 3}[m.params["count"]]
+    return share(wanted, spells > 0)

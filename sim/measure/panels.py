@@ -1,17 +1,21 @@
-"""Panel statistics over a window: ``panel_ever_share`` and ``panel_pattern_share``.
+"""Panel statistics over a window: ``panel_ever_share``, ``panel_pattern_share``,
+``panel_count`` and ``panel_months_share``.
 
 Window: ``round(months * 52 / 12)`` weeks from the week containing ``start``. Panel: youths
 in follow-up in every week of the window, matching ``where`` on the state of the window's
 first week (``new_entrant``: registered or returned within the window).
 
-Weekly activities (from the state that week; a youth can be in several at once):
+Weekly activities: one definition, :func:`sim.measure.timeline.activity_flags` (the
+weekly stocks' primary activity follows from the same flags). A youth can be in several
+at once:
 
 * ``tiltak``: in a tiltak (tiltak state ``in``, not waiting);
 * ``treatment``: in medical treatment (treatment state ``in``);
 * ``treatment_and_work_activity``: in treatment and, the same week, in tiltak or partly working;
 * ``partial_work``: labour attachment ``partly_working``;
-* ``job_search``: actively seeking work and neither in tiltak nor in treatment;
+* ``job_search``: actively seeking work and in none of tiltak, treatment, partial work;
 * ``no_activity``: in follow-up and none of tiltak, treatment, partly working, job search;
+* ``ips``: in IPS or IPS ung;
 * ``digital_dialogue``: a contact in the activity plan's dialogue that week (either side);
 * ``meeting``: a scheduled meeting or an unscheduled conversation with the advisor that week.
 
@@ -25,9 +29,9 @@ import numpy as np
 from sim import codes
 from sim.calendar import months_to_weeks
 from sim.measure.base import metric, require_weeks, share
-from sim.measure.population import RepData
+from sim.measure.population import RepData, check_in_model
 from sim.measure.timeline import Timeline
-from sim.targets import Measure
+from sim.targets import ATTRIBUTES, Measure
 
 #: Contact channels that make up the contact-based activities.
 CONTACT_ACTIVITIES: dict[str, tuple[int, ...]] = {
@@ -55,21 +59,9 @@ def work_activity(tl: Timeline) -> np.ndarray:
 
 def activity_condition(tl: Timeline, activity: str) -> np.ndarray:
     """Per timeline segment: is the youth in ``activity`` (state-based activities only)."""
-    tiltak, treatment, partly = in_tiltak(tl), in_treatment(tl), partly_working(tl)
-    seeking = tl.job_search == 1
-    if activity == "tiltak":
-        return tiltak
-    if activity == "treatment":
-        return treatment
-    if activity == "treatment_and_work_activity":
-        return treatment & (tiltak | partly)
-    if activity == "partial_work":
-        return partly
-    if activity == "job_search":
-        return seeking & ~tiltak & ~treatment
-    if activity == "no_activity":
-        return tl.in_follow_up() & ~tiltak & ~treatment & ~partly & ~seeking
-    raise KeyError(activity)
+    if activity == "ips":
+        return tl.in_follow_up() & (tl.ips == 1)
+    return tl.in_activity(activity)
 
 
 def panel(rd: RepData, m: Measure) -> tuple[np.ndarray, int, int]:
@@ -119,3 +111,33 @@ def panel_pattern_share(rd: RepData, m: Measure) -> float:
         "neither": ~treated & ~working,
     }[m.params["pattern"]]
     return share(hits, np.ones(len(youth), dtype=bool))
+
+
+@metric("panel_count")
+def panel_count(rd: RepData, m: Measure) -> float:
+    """National number of panel members (in follow-up every week of the window, matching
+    ``where`` in its first week); with ``attribute``, those with ``category`` in the first week."""
+    youth, start, _ = panel(rd, m)
+    attribute = m.params.get("attribute")
+    if attribute is not None:
+        check_in_model(m.where, attribute, m.params["category"])
+        state = rd.at(youth, np.full(len(youth), start))
+        youth = youth[rd.attribute(attribute, state) == ATTRIBUTES[attribute].index(m.params["category"])]
+    return float(len(youth)) / rd.scale
+
+
+def month_bounds(start: int, months: int) -> list[tuple[int, int]]:
+    """Weeks ``[round((k-1)*52/12), round(k*52/12))`` of the window, month k = 1..months."""
+    return [(start + months_to_weeks(k - 1), start + months_to_weeks(k)) for k in range(1, months + 1)]
+
+
+@metric("panel_months_share")
+def panel_months_share(rd: RepData, m: Measure) -> float:
+    """Among panel members in ``activity`` in at least one month of the window, the share in
+    it in exactly ``count`` months (a month counts when the activity holds in one of its weeks)."""
+    youth, start, _ = panel(rd, m)
+    months = int(m.params["months"])
+    active = np.zeros(len(youth), dtype=np.int64)
+    for lo, hi in month_bounds(start, months):
+        active += ever(rd, m.params["activity"], youth, lo, hi)
+    return share(active == int(m.params["count"]), active > 0)

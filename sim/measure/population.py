@@ -25,8 +25,9 @@ import pandas as pd
 
 from sim import codes
 from sim.calendar import Calendar
+from sim.measure.errors import NotInModel
 from sim.measure.timeline import EventIndex, StateAt, Timeline
-from sim.targets import REGISTERED_MONTHS_BAND
+from sim.targets import NOT_IN_MODEL, REGISTERED_MONTHS_BAND
 
 #: Lower bounds (months) of the registered_months_band categories, in their order.
 _MONTH_BAND_LOWER = np.array([0, 4, 8, 12, 24, 36, 48])
@@ -68,8 +69,10 @@ class RepData:
     """Everything the metrics read for one replication."""
 
     def __init__(self, rep: int, events: Mapping[str, np.ndarray], youths: pd.DataFrame,
-                 advisors: pd.DataFrame, calendar: Calendar, scale: float) -> None:
+                 advisors: pd.DataFrame, calendar: Calendar, scale: float,
+                 scenario: Mapping | None = None) -> None:
         self.rep = rep
+        self.scenario = scenario or {}
         self.calendar = calendar
         self.scale = scale
         self.n_weeks = calendar.n_weeks
@@ -183,7 +186,20 @@ class RepData:
             return self.education(state.youth)
         if name == "registered_months_band":
             return registered_months_band_code(state.week, state.spell_start)
+        if name == "mental_health":
+            return self.mental_health(state.youth).astype(np.int64)
         raise KeyError(name)
+
+    def fully_unemployed(self, state: StateAt) -> np.ndarray:
+        """NAV's "helt ledige": in follow-up as a jobseeker (standard, situasjonsbestemt, or
+        awaiting the spell's assessment), no work hours (labour attachment none or laid off;
+        the model's lay-offs are full) and not in a tiltak. Education is an exit in the
+        model, so no youth in follow-up is in education."""
+        follow_up = state.status == codes.S_FOLLOW_UP
+        awaiting = follow_up & (state.group_week < state.spell_start)
+        jobseeker = awaiting | np.isin(state.innsatsgruppe, (codes.STANDARD, codes.SITUASJONSBESTEMT))
+        no_work = np.isin(state.labour_attachment, (codes.LA_NONE, codes.LA_LAID_OFF))
+        return follow_up & jobseeker & no_work & (state.tiltak != codes.Q_IN)
 
     # --- filters -------------------------------------------------------------------------
 
@@ -196,6 +212,7 @@ class RepData:
         """
         from sim.targets import ATTRIBUTES
 
+        check_in_model(where)
         mask = self.known(state.youth)
         for name, accepted in where.items():
             if name == "age":
@@ -211,6 +228,10 @@ class RepData:
                 lo, hi = period
                 entered = self.spells.count(state.youth, lo, np.asarray(hi) + 1) > 0
                 ok = np.isin(entered, accepted)
+            elif name == "fully_unemployed":
+                ok = np.isin(self.fully_unemployed(state), accepted)
+            elif name == "ips":
+                ok = np.isin((state.status == codes.S_FOLLOW_UP) & (state.ips == 1), accepted)
             elif name in ATTRIBUTES:
                 names = ATTRIBUTES[name]
                 ok = np.isin(self.attribute(name, state), [names.index(v) for v in accepted])
@@ -227,6 +248,20 @@ class RepData:
                 col = category_codes(frame[name], names)
                 mask &= np.isin(col, [names.index(v) for v in where[name]])
         return mask
+
+
+def check_in_model(where: Mapping[str, tuple], attribute: str | None = None,
+                   category: str | None = None) -> None:
+    """Raise :class:`NotInModel` when a filter or the measured category takes a format value
+    that no state of the model takes (benefit ``kvp``): a count or share of it would be a
+    made-up zero."""
+    for name, missing in NOT_IN_MODEL.items():
+        asked = set(where.get(name, ()))
+        if attribute == name and category is not None:
+            asked.add(category)
+        lacking = sorted(asked & set(missing))
+        if lacking:
+            raise NotInModel(f"the model does not simulate {name} {', '.join(lacking)}")
 
 
 def _reassessment_directions(youth: np.ndarray, week: np.ndarray, kind: np.ndarray, value: np.ndarray

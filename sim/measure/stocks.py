@@ -11,7 +11,7 @@ import numpy as np
 
 from sim import codes
 from sim.measure.base import metric, require_weeks, share
-from sim.measure.population import RepData
+from sim.measure.population import RepData, check_in_model
 from sim.measure.timeline import StateAt
 from sim.targets import ATTRIBUTES, Measure
 
@@ -30,6 +30,7 @@ def stock_share(rd: RepData, m: Measure) -> float:
     _, state, period = _point(rd, m)
     population = (state.status == codes.S_FOLLOW_UP) & rd.youth_mask(m.where, state, period)
     attribute = m.params["attribute"]
+    check_in_model(m.where, attribute, m.params["category"])
     category = ATTRIBUTES[attribute].index(m.params["category"])
     return share(rd.attribute(attribute, state) == category, population)
 
@@ -43,8 +44,14 @@ def stock_count(rd: RepData, m: Measure) -> float:
     since the reports' stock of uføretrygd recipients under 30 is not in follow-up.
     """
     _, state, period = _point(rd, m)
-    counted = state.status == codes.S_FOLLOW_UP
-    if "ufore" in m.where.get("benefit", ()):
-        counted = counted | (state.status == codes.S_UFORE)
-    n = np.count_nonzero(counted & rd.youth_mask(m.where, state, period))
+    n = np.count_nonzero(counted(m.where, state) & rd.youth_mask(m.where, state, period))
     return float(n) / rd.scale
+
+
+def counted(where: dict, state: StateAt) -> np.ndarray:
+    """Youths a count can include that week: in follow-up, and on uføretrygd when the
+    ``benefit`` filter accepts ``ufore``."""
+    out = state.status == codes.S_FOLLOW_UP
+    if "ufore" in where.get("benefit", ()):
+        out = out | (state.status == codes.S_UFORE)
+    return out

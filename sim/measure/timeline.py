@@ -1,4 +1,10 @@
-"""Per-youth state over time, rebuilt from one replication's event log.
+"""Per-youth state over time, rebuilt from the event log: the one timeline of the project.
+
+Both the targets' statistics (:mod:`sim.measure`) and the policy outcomes
+(:mod:`sim.outcomes`, :mod:`sim.cost`) read youths' states from this module, so a state
+means the same in a validation and in a scenario comparison. The ``youth`` column it is
+given is any non-negative id below 2**31; the outcomes pass one id per (replication,
+youth) to fold every replication into one timeline.
 
 The event log stores changes only (docs/OUTPUTS.md): a state kind holds the value of its
 last event with ``week <= w``. Every statistic needs "the state of these youths in that
@@ -13,15 +19,26 @@ events, so both are answered with sorted integer keys (``youth << 32 | week``) a
   :meth:`Timeline.at` looks states up; :meth:`Timeline.weeks_in` counts the weeks a
   condition holds within a window from a running sum over segments.
 
-Scoping. Follow-up activities (tiltak, treatment, labour attachment, job search) and the
-benefit belong to a spell in follow-up: they count only while the youth's status is
+Scoping. Follow-up activities (tiltak, treatment, labour attachment, job search, IPS), the
+advisor and the benefit belong to a spell in follow-up: they count only while the youth's status is
 ``follow_up`` and only if set during the current spell (on or after the latest
 registration or return). So a value left over from an earlier spell, or a week after an
 exit, never counts as activity, whether or not the engine writes explicit resets. A youth
 whose status is ``ufore`` has benefit ``ufore``; other statuses outside follow-up have
-benefit ``none``. The innsatsgruppe is the last assessment or reassessment, whenever made.
-Within one week, events apply in the log's order (kind, value, aux), so e.g. an ``exit``
-logged in the same week as a ``return`` leaves the youth exited at the end of that week.
+benefit ``none``. Outside the spell, or in it before an ``advisor`` event, the advisor is
+:data:`NO_ADVISOR`. The innsatsgruppe is the last assessment or reassessment, whenever made;
+``group_week`` is the week it was made, so a youth whose current spell has no assessment
+yet (``group_week < spell_start``) is awaiting assessment.
+
+Activity: one definition, :func:`activity_flags`. The targets format's activities
+(job_search, tiltak, treatment, treatment_and_work_activity, partial_work, no_activity) are
+read as the reports read them: a youth in treatment and in a tiltak is in treatment, in a
+tiltak and in treatment_and_work_activity that week (the activity-plan study's patterns
+count 40 % with both). ``job_search`` and ``no_activity`` are what is left: seeking work
+with no tiltak, treatment or partial work (a partly working job seeker is
+``partial_work``), and none of them at all. The one activity a week is reported under in
+the weekly stocks (:func:`primary_activity`) is the first flag in the list's order of
+precedence; a test holds it equal to the engines' ``sim.rules.primary_activity``.
 """
 
 from __future__ import annotations
@@ -96,7 +113,11 @@ class StateAt:
     tiltak: np.ndarray
     treatment: np.ndarray
     job_search: np.ndarray
+    ips: np.ndarray
+    advisor: np.ndarray
     spell_start: np.ndarray  # week of the latest registration or return, -1 if none
+    group_week: np.ndarray  # week of the latest assessment or reassessment, -1 if none
+    activity: np.ndarray  # primary activity (code of codes.ACTIVITY) in follow-up, -1 outside
 
     def subset(self, mask: np.ndarray) -> StateAt:
         return StateAt(**{k: v[mask] for k, v in self.__dict__.items()})
@@ -104,8 +125,13 @@ class StateAt:
 
 #: State columns of a segment, in StateAt order after youth/week.
 STATE_FIELDS = ("status", "innsatsgruppe", "benefit", "labour_attachment", "tiltak", "treatment",
-                "job_search", "spell_start")
-_DEFAULTS = {"status": codes.S_NOT_ENTERED, "spell_start": -1}
+                "job_search", "ips", "advisor", "spell_start", "group_week", "activity")
+#: Advisor value meaning "no advisor" (waiting for one, after churn, or outside follow-up).
+NO_ADVISOR = -1
+_DEFAULTS = {"status": codes.S_NOT_ENTERED, "spell_start": -1, "group_week": -1, "advisor": NO_ADVISOR,
+             "activity": -1}
+#: Fields wider than a small code.
+_WIDE = ("advisor", "spell_start", "group_week")
 _STATUS_KINDS = (codes.EV_REGISTRATION, codes.EV_RETURN, codes.EV_EXIT, codes.EV_UFORE_DIRECT)
 _SPELL_KINDS = (codes.EV_REGISTRATION, codes.EV_RETURN)
 _GROUP_KINDS = (codes.EV_ASSESSMENT, codes.EV_REASSESSMENT)
@@ -114,9 +140,48 @@ _SCOPED = {
     "treatment": codes.EV_TREATMENT,
     "labour_attachment": codes.EV_LABOUR_ATTACHMENT,
     "job_search": codes.EV_JOB_SEARCH,
+    "ips": codes.EV_IPS,
+    "advisor": codes.EV_ADVISOR,
     "benefit": codes.EV_BENEFIT,
 }
 STATE_KINDS = (*_STATUS_KINDS, *_GROUP_KINDS, *_SCOPED.values())
+
+
+#: Activities in order of precedence for the one activity a week is reported under.
+ACTIVITY_PRECEDENCE: tuple[str, ...] = (
+    "treatment_and_work_activity", "tiltak", "treatment", "partial_work", "job_search", "no_activity")
+assert set(ACTIVITY_PRECEDENCE) == set(codes.ACTIVITY)
+
+
+def activity_flags(tiltak: np.ndarray, treatment: np.ndarray, labour: np.ndarray, job_search: np.ndarray,
+                   in_follow_up: np.ndarray) -> dict[str, np.ndarray]:
+    """Whether youths (or segments) are in each state activity of ``codes.ACTIVITY`` that week.
+
+    Inputs are the scoped states (queue codes, labour attachment code, job search 0/1);
+    outside follow-up a youth is in no activity at all, not even ``no_activity``.
+    """
+    in_follow_up = np.asarray(in_follow_up, dtype=bool)
+    in_tiltak = in_follow_up & (np.asarray(tiltak) == codes.Q_IN)
+    in_treatment = in_follow_up & (np.asarray(treatment) == codes.Q_IN)
+    partly = in_follow_up & (np.asarray(labour) == codes.LA_PARTLY_WORKING)
+    occupied = in_tiltak | in_treatment | partly
+    seeking = in_follow_up & (np.asarray(job_search) != 0) & ~occupied
+    return {
+        "job_search": seeking,
+        "tiltak": in_tiltak,
+        "treatment": in_treatment,
+        "treatment_and_work_activity": in_treatment & (in_tiltak | partly),
+        "partial_work": partly,
+        "no_activity": in_follow_up & ~occupied & ~seeking,
+    }
+
+
+def primary_activity(flags: dict[str, np.ndarray]) -> np.ndarray:
+    """Code of ``codes.ACTIVITY`` of the first flag set in :data:`ACTIVITY_PRECEDENCE`, -1 if none."""
+    out = np.full(len(flags["no_activity"]), -1, dtype=np.int8)
+    for name in reversed(ACTIVITY_PRECEDENCE):
+        out[flags[name]] = codes.ACTIVITY.index(name)
+    return out
 
 
 class Timeline:
@@ -155,16 +220,18 @@ class Timeline:
         statuses = index(_STATUS_KINDS, status_value)
         self.status = statuses.lookup(self.youth, self.start, codes.S_NOT_ENTERED)[0]
         self.spell_start = index(_SPELL_KINDS).lookup(self.youth, self.start, -1)[1]
-        self.innsatsgruppe = index(_GROUP_KINDS, value).lookup(self.youth, self.start, 0)[0]
+        self.innsatsgruppe, self.group_week = index(_GROUP_KINDS, value).lookup(self.youth, self.start, 0)
         in_follow_up = self.status == codes.S_FOLLOW_UP
         for name, ev_kind in _SCOPED.items():
             found, set_week = index((ev_kind,), value).lookup(self.youth, self.start, 0)
             current = in_follow_up & (set_week >= 0) & (set_week >= self.spell_start)
-            setattr(self, name, np.where(current, found, 0))
+            setattr(self, name, np.where(current, found, _DEFAULTS.get(name, 0)))
         self.benefit = np.where(self.status == codes.S_UFORE, codes.B_UFORE, self.benefit)
+        self.activity = primary_activity(activity_flags(
+            self.tiltak, self.treatment, self.labour_attachment, self.job_search, in_follow_up))
         # Small codes: snapshots of every youth are cached, so their size matters.
         for name in STATE_FIELDS:
-            setattr(self, name, getattr(self, name).astype(np.int32 if name == "spell_start" else np.int8))
+            setattr(self, name, getattr(self, name).astype(np.int32 if name in _WIDE else np.int8))
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -224,3 +291,12 @@ class Timeline:
     def status_in(self, statuses: tuple[int, ...]) -> np.ndarray:
         """Per segment: status is one of ``statuses``."""
         return np.isin(self.status, statuses)
+
+    def in_activity(self, activity: str) -> np.ndarray:
+        """Per segment: in the state activity ``activity`` (see :func:`activity_flags`)."""
+        return activity_flags(self.tiltak, self.treatment, self.labour_attachment, self.job_search,
+                              self.in_follow_up())[activity]
+
+    def awaiting_assessment(self) -> np.ndarray:
+        """Per segment: in follow-up with no assessment yet in the current spell."""
+        return self.in_follow_up() & (self.group_week < self.spell_start)

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from pydantic.functional_validators import BeforeValidator
+
+from sim.strict import Strict
 
 #: Largest simulated population share; 1.0 is the national scale (about 100 000 youths in
 #: follow-up). The state tables take about 100 bytes a youth, but a full event log takes
@@ -37,12 +39,6 @@ Date = Annotated[dt.date, BeforeValidator(_date)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Rate = Annotated[float, Field(ge=0.0)]  # a weekly hazard, a count or a multiplier
 PosInt = Annotated[int, Field(ge=1)]
-
-
-class Strict(BaseModel):
-    """Base for every block: unknown keys are errors, types are strict, NaN is rejected."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
 
 
 class PerGroup(Strict):
@@ -114,6 +110,7 @@ class BirthRegion(Strict):
 
 
 YearSeries = dict[int, Annotated[float, Field(ge=0.0)]]
+PopulationByAge = Annotated[list[Annotated[float, Field(ge=0.0)]], Field(min_length=14, max_length=14)]
 MonthWeights = Annotated[list[Annotated[float, Field(ge=0.0)]], Field(min_length=12, max_length=12)]
 
 
@@ -143,12 +140,17 @@ class Inputs(Strict):
     unemployment_rate: YearSeries = Field(description="registered unemployment, percent")
     aap_to_ufore_multiplier: YearSeries = Field(
         description="relative rate of moving from AAP to uføretrygd by year (AAP rules, 2018)")
+    population_by_age: dict[int, PopulationByAge] | None = Field(
+        default=None, description="national population by year, ages 16..29 (14 numbers); "
+        "measures population shares, drives nothing")
 
     @model_validator(mode="after")
     def _non_empty(self) -> Inputs:
         for name in type(self).model_fields:
-            if not getattr(self, name):
+            if not getattr(self, name) and name != "population_by_age":
                 raise ValueError(f"{name} needs at least one year")
+        if self.population_by_age is not None and not self.population_by_age:
+            raise ValueError("population_by_age needs at least one year")
         if not sum(self.layoff_month_weights) > 0:
             raise ValueError("layoff_month_weights must not all be zero")
         return self

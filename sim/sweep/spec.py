@@ -20,13 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from sim.calibration.config import nested, resolve_path
 from sim.calibration.space import deep_merge
 from sim.names import did_you_mean
 from sim.scenario.loader import InputError, apply_overrides, entry_key, load_scenario, validate_file
 from sim.scenario.schema import MAX_SCALE, Date, Scenario
+from sim.strict import Strict
 
 Design = Literal["grid", "sobol", "morris"]
 
@@ -43,18 +44,14 @@ DEFAULT_OUTCOMES = (
 )
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False, frozen=True)
-
-
-class ParameterSpec(_Strict):
+class ParameterSpec(Strict):
     """One varied scenario key: ``values`` for a grid, ``bounds`` for sobol and morris."""
 
     values: list[Any] | None = Field(default=None, min_length=1)
     bounds: list[float] | None = Field(default=None, min_length=2, max_length=2)
 
 
-class SweepFile(_Strict):
+class SweepFile(Strict):
     name: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")]
     description: str = ""
     scenario: Annotated[str, Field(min_length=1)] = Field(
