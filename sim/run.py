@@ -21,7 +21,7 @@ from typing import Any
 from sim.engine.output import EngineOutput, to_frames
 from sim.results import RunResult, atomic_write_json, write_dir_atomically, write_tables
 from sim.rng import rep_seed
-from sim.scenario.loader import InputError, apply_overrides, load_scenario, scenario_to_jsonable
+from sim.scenario.loader import apply_overrides, load_scenario, scenario_to_jsonable
 from sim.scenario.schema import Scenario
 
 RESULTS_ROOT = Path("results")
@@ -229,11 +229,16 @@ def overrides_from_args(args: argparse.Namespace) -> dict[str, Any]:
 
 def run_command(args: argparse.Namespace) -> int:
     """``navsim run``: validate everything first, then run, then write all files at once."""
+    from sim import preflight
+
     scenario, provenance = load_scenario(args.scenario, overrides_from_args(args))
     out = args.out or default_out(scenario.name)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(out, None, "output directory exists and is not empty")
+    preflight.check_population(scenario, args.scenario)
+    preflight.check_memory(scenario, scenario.replications, args.scenario)
+    preflight.check_output_dir(out, preflight.output_bytes(scenario, scenario.replications,
+                                                           plots=not args.no_plots))
     result = run_scenario(scenario, progress=not args.quiet)
+    preflight.check_result_population(len(result.youths), args.scenario)
     write_run(result, scenario, provenance, out, plots=not args.no_plots)
     if not args.quiet:
         print(f"{scenario.name}: {result.replications} replication(s), "

@@ -227,7 +227,13 @@ def load_sweep(path: str | Path, *, reps: int | None = None, seed: int | None = 
             over[key] = value
     if spec.period_end is not None:
         over["period"] = {"end": spec.period_end}
-    base, _ = load_scenario(scenario_file, over)
+    try:
+        base, _ = load_scenario(scenario_file, over)
+    except InputError as exc:
+        if spec.period_end is not None and (exc.key or "").startswith("period"):
+            # The sweep's period_end made the period wrong: blame it, not the scenario file.
+            raise InputError(file, "period_end", f"{spec.period_end}: {exc.message}") from None
+        raise
     if spec.measure_from is not None and not base.period.start <= spec.measure_from < base.period.end:
         raise InputError(file, "measure_from", f"must lie in the period {base.period.start} to "
                          f"{base.period.end}")
