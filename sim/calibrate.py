@@ -27,6 +27,7 @@ from sim.calibration.objective import Objective, Outcome
 from sim.calibration.output import calibrated_text, display_path, header_lines, rounded, write_calibrated
 from sim.calibration.space import start_values
 from sim.calibration.study import (
+    JOURNAL,
     CalibrationError,
     WorkerSpec,
     best_trial,
@@ -36,6 +37,7 @@ from sim.calibration.study import (
     history,
     open_study,
     prepare,
+    repair_journal,
     run_workers,
 )
 from sim.paths import TARGETS, project_file
@@ -158,6 +160,10 @@ def calibrate(s: Setup, trials: int, workers: int = 1, quiet: bool = False) -> S
     settings = s.config.settings
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     with exclusive_directory(s.paths.out):
+        dropped = repair_journal(s.paths.out / JOURNAL)
+        if dropped:
+            print(f"navsim: {display_path(s.paths.out / JOURNAL)}: dropped a torn last line ({dropped} "
+                  "bytes) left by an interrupted write; that trial runs again", file=sys.stderr)
         study = open_study(s.paths.out, settings.study_name)
         prepare(s.paths.out, study, s.config, s.stamp)
         already = len(finished(study))

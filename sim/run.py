@@ -119,7 +119,11 @@ def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | Non
             from concurrent.futures import ProcessPoolExecutor
 
             jobs = [(scenario, s, engine) for s in seeds]
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            from sim.workers import initializer_for_parent
+
+            init, initargs = initializer_for_parent()
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=init, initargs=initargs) as pool:
                 for out, cal in pool.map(_replication_job, jobs):
                     outputs.append(out)
                     calendar = cal
