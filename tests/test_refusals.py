@@ -282,3 +282,51 @@ def test_a_failed_write_names_the_file_and_the_reason(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match=r"cannot write .*out/events.parquet: No space left on device"):
         write_dir_atomically(tmp_path / "out", fill)
     assert not (tmp_path / "out").exists() and not list(tmp_path.iterdir())
+
+
+# --- design sizes and replications --------------------------------------------------------------
+
+def _sweep(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "sw.yaml"
+    path.write_text(f"name: sw\nscenario: {BASELINE}\n{body}")
+    return path
+
+
+@pytest.mark.parametrize(("body", "key"), [
+    ("design: sobol\nsamples: 1073741824\nparameters:\n"
+     "  parameters.contact_effect.work: {bounds: [0.1, 0.3]}\n"
+     "  parameters.contact_effect.education: {bounds: [0.1, 0.3]}\n", "samples"),
+    ("design: morris\nsamples: 1000000000\nparameters:\n"
+     "  parameters.contact_effect.work: {bounds: [0.1, 0.3]}\n", "samples"),
+    ("design: grid\nparameters:\n"
+     "  parameters.contact_effect.work: {values: [" + ", ".join(f"0.{i:03d}" for i in range(1, 400)) + "]}\n"
+     "  parameters.contact_effect.education: {values: [" + ", ".join(f"0.{i:03d}" for i in range(1, 400))
+     + "]}\n", "parameters"),
+])
+def test_design_too_large_even_for_a_dry_run(tmp_path: Path, capsys, body: str, key: str) -> None:
+    assert main(["sweep", str(_sweep(tmp_path, body)), "--dry-run"]) == 2
+    line = _one_line(capsys)
+    assert f"sw.yaml: {key}:" in line and "points, more than" in line
+
+
+def test_sweep_replications_beyond_the_cap(tmp_path: Path, capsys) -> None:
+    body = "design: grid\nparameters:\n  policy.portfolio_cap.youth: {values: [40, 50]}\n"
+    assert main(["sweep", str(_sweep(tmp_path, body)), "--dry-run", "--reps", "100000000000"]) == 2
+    assert "replications" in _one_line(capsys)
+
+
+def test_run_replications_beyond_the_cap(tmp_path: Path, capsys) -> None:
+    line = _run(tmp_path, TINY, capsys, "--reps", "100000000000")
+    assert "replications" in line and "less than or equal to 10000" in line
+
+
+def test_a_torn_sweep_journal_line_is_dropped_with_a_notice(tmp_path: Path, capsys) -> None:
+    from sim.sweep.journal import Journal
+
+    journal = Journal(tmp_path / ".out.journal.jsonl", "stamp")
+    journal.append(0, 0, {"x": 1.0})
+    journal.close()
+    with open(journal.path, "a") as fh:
+        fh.write('{"point": 0, "rep": 1, "outc')
+    assert journal.load() == {(0, 0): {"x": 1.0}}
+    assert "dropped a torn line" in capsys.readouterr().err

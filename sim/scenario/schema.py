@@ -27,6 +27,9 @@ MAX_HORIZON_YEARS = 40
 MAX_OFFICES = 10_000
 MAX_ADVISORS = 1_000_000
 MAX_PEOPLE_PER_YEAR = 10_000_000
+#: Most replications of one run: beyond this the interval of a mean stops narrowing in any
+#: way that matters, and the outputs of every replication are held in memory together.
+MAX_REPLICATIONS = 10_000
 
 
 def _date(value: object) -> object:
@@ -440,7 +443,7 @@ class Scenario(Strict):
     extends: str | None = None
     description: str = ""
     seed: Annotated[int, Field(ge=0, lt=2**63)]
-    replications: PosInt
+    replications: Annotated[int, Field(ge=1, le=MAX_REPLICATIONS)]
     scale: Annotated[float, Field(gt=0.0, le=MAX_SCALE)]
     period: Period
     engine: Literal["numba", "mesa"]
