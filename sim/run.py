@@ -69,10 +69,12 @@ def warm_up(scenario: Scenario, engine: str | None = None, *, notice: bool = Tru
     """
     if (engine or scenario.engine) != "numba":
         return False
-    from sim.engine.kernels import step_weeks
-    from sim.jitcache import is_cached
+    from sim import rng
+    from sim.engine import kernels, record
+    from sim.jitcache import dispatchers_of, heal, is_cached, stamp_external
 
-    if is_cached(step_weeks) is not False:
+    heal(dispatchers_of(kernels, record, rng))
+    if is_cached(kernels.step_weeks) is not False:
         return False
     if notice:
         print("navsim: compiling the numba engine (first run after installing or changing it; "
@@ -81,6 +83,7 @@ def warm_up(scenario: Scenario, engine: str | None = None, *, notice: bool = Tru
 
     small = apply_overrides(scenario, {"scale": WARM_UP_SCALE, "replications": 1}, "compile run")
     NavModel(small, small.seed, engine="numba").run()
+    stamp_external()
     return True
 
 
