@@ -330,3 +330,37 @@ def test_a_torn_sweep_journal_line_is_dropped_with_a_notice(tmp_path: Path, caps
         fh.write('{"point": 0, "rep": 1, "outc')
     assert journal.load() == {(0, 0): {"x": 1.0}}
     assert "dropped a torn line" in capsys.readouterr().err
+
+
+def test_two_runs_into_one_out_end_in_one_line_not_a_traceback(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+
+    def fill(d: Path) -> None:
+        (d / "a.txt").write_text("mine")
+        out.mkdir()
+        (out / "theirs.txt").write_text("the other run finished first")
+
+    with pytest.raises(InputError, match="another run wrote into this output directory"):
+        write_dir_atomically(out, fill)
+    assert [p.name for p in out.iterdir()] == ["theirs.txt"]
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_not_enough_disk_space_is_refused_before_the_run(tmp_path: Path, capsys, monkeypatch) -> None:
+    import shutil as shutil_mod
+
+    real = shutil_mod.disk_usage
+    monkeypatch.setattr("sim.preflight.shutil.disk_usage",
+                        lambda p: real(p)._replace(free=1000))
+    line = _run(tmp_path, TINY, capsys)
+    assert "of disk space" in line and "free" in line
+
+
+def test_an_unwritable_out_is_refused_before_the_run(tmp_path: Path, capsys, monkeypatch) -> None:
+    """As the superuser cannot be refused by a folder's mode, the refusal is simulated."""
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("sim.preflight.tempfile.mkdtemp", refuse)
+    line = _run(tmp_path, TINY, capsys)
+    assert "cannot write in" in line and "Permission denied" in line
