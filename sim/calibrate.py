@@ -20,6 +20,7 @@ import optuna
 import pandas as pd
 from tqdm import tqdm
 
+from sim import preflight
 from sim.calibration import objective as objective_mod
 from sim.calibration import report
 from sim.calibration.config import CalibrationConfig, evidence_warnings, load_config, trial_settings
@@ -89,15 +90,6 @@ def _paths(args: argparse.Namespace) -> Paths:
                     for k, default in DEFAULTS.items()})
 
 
-def _preflight(targets: Any, scenario: Any, paths: Paths) -> None:
-    """A targets file with nothing to fit, or a scenario with no one in it, fails now."""
-    from sim import preflight
-
-    if hasattr(targets, "targets"):
-        preflight.require_targets(targets)
-    preflight.check_population(scenario, paths.scenario)
-
-
 def setup(paths: Paths, reps: int | None = None, scale: float | None = None,
           engine: objective_mod.Engine | None = None) -> Setup:
     """Load and check everything (scenario, config, targets) before any trial runs."""
@@ -105,10 +97,12 @@ def setup(paths: Paths, reps: int | None = None, scale: float | None = None,
     scenario, _ = load_scenario(paths.scenario)
     config = load_config(paths.config, scenario)
     targets = engine.load_targets(paths.targets)
-    _preflight(targets, scenario, paths)
+    if hasattr(targets, "targets"):  # a targets file with nothing to fit fails now
+        preflight.require_targets(targets)
     for warning in evidence_warnings(config, engine.evidence_ids(targets)):
         print(f"navsim: warning: {warning}", file=sys.stderr)
     base = apply_overrides(scenario, trial_settings(config, scenario, reps, scale), "calibration settings")
+    preflight.check_population(base, paths.scenario)  # at the trials' scale and period
     return Setup(paths=paths, config=config, objective=Objective(base, config, targets, engine),
                  stamp=fingerprint(config, base, paths.targets))
 
