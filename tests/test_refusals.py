@@ -364,3 +364,11 @@ def test_an_unwritable_out_is_refused_before_the_run(tmp_path: Path, capsys, mon
     monkeypatch.setattr("sim.preflight.tempfile.mkdtemp", refuse)
     line = _run(tmp_path, TINY, capsys)
     assert "cannot write in" in line and "Permission denied" in line
+
+
+def test_a_sweep_that_will_not_fit_in_memory(tmp_path: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setattr("sim.preflight.memory_limit", lambda: 8e9)   # a machine with 8 GB free
+    body = "design: grid\nscale: 4\nparameters:\n  policy.portfolio_cap.youth: {values: [40, 50]}\n"
+    out = tmp_path / "out"
+    assert main(["sweep", str(_sweep(tmp_path, body)), "--out", str(out), "--workers", "2", "--quiet"]) == 2
+    assert "of memory" in _one_line(capsys) and not out.exists()

@@ -79,9 +79,11 @@ def sweep_command(args: argparse.Namespace) -> int:
         print(points.table.to_string())
         return 0
     out = Path(args.out) if args.out is not None else default_out(sweep.name)
-    from sim.preflight import check_output_dir
+    from sim.preflight import check_memory, check_output_dir
 
     check_output_dir(out)
+    if args.dask is None:  # local workers each hold one replication at a time
+        check_memory(sweep.base, max(1, min(args.workers, run_count(sweep, points))), args.sweep)
     if not args.quiet:
         print(plan_text(sweep, points), file=sys.stderr)
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
