@@ -20,6 +20,7 @@ import optuna
 import pandas as pd
 from tqdm import tqdm
 
+from sim import preflight
 from sim.calibration import objective as objective_mod
 from sim.calibration import report
 from sim.calibration.config import CalibrationConfig, evidence_warnings, load_config, trial_settings
@@ -27,6 +28,7 @@ from sim.calibration.objective import Objective, Outcome
 from sim.calibration.output import calibrated_text, display_path, header_lines, rounded, write_calibrated
 from sim.calibration.space import start_values
 from sim.calibration.study import (
+    JOURNAL,
     CalibrationError,
     WorkerSpec,
     best_trial,
@@ -36,6 +38,7 @@ from sim.calibration.study import (
     history,
     open_study,
     prepare,
+    repair_journal,
     run_workers,
 )
 from sim.paths import default_targets, project_file
@@ -100,9 +103,12 @@ def setup(paths: Paths, reps: int | None = None, scale: float | None = None,
     scenario, _ = load_scenario(paths.scenario)
     config = load_config(paths.config, scenario)
     targets = engine.load_targets(paths.targets)
+    if hasattr(targets, "targets"):  # a targets file with nothing to fit fails now
+        preflight.require_targets(targets)
     for warning in evidence_warnings(config, engine.evidence_ids(targets)):
         print(f"navsim: warning: {warning}", file=sys.stderr)
     base = apply_overrides(scenario, trial_settings(config, scenario, reps, scale), "calibration settings")
+    preflight.check_population(base, paths.scenario)  # at the trials' scale and period
     return Setup(paths=paths, config=config, objective=Objective(base, config, targets, engine),
                  stamp=fingerprint(config, base, paths.targets))
 
@@ -154,6 +160,10 @@ def calibrate(s: Setup, trials: int, workers: int = 1, quiet: bool = False) -> S
     settings = s.config.settings
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     with exclusive_directory(s.paths.out):
+        dropped = repair_journal(s.paths.out / JOURNAL)
+        if dropped:
+            print(f"navsim: {display_path(s.paths.out / JOURNAL)}: dropped a torn last line ({dropped} "
+                  "bytes) left by an interrupted write; that trial runs again", file=sys.stderr)
         study = open_study(s.paths.out, settings.study_name)
         prepare(s.paths.out, study, s.config, s.stamp)
         already = len(finished(study))

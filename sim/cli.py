@@ -15,9 +15,12 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from sim.preflight import OutputError
 from sim.scenario.loader import InputError
 
 EXIT_INPUT = 2
+#: Writing the results failed (disk full, folder gone read-only): not bad input, a failure.
+EXIT_OUTPUT = 1
 
 DESCRIPTION = """\
 navsim simulates young people's (16-29) pathways through Nav: assessment into an
@@ -67,6 +70,21 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _out_path(text: str) -> Path:
+    """An argparse type: a path to write to; an empty one would mean the working directory."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path; name a directory or file to write")
+    return Path(text)
+
+
+def _sizes(text: str) -> str:
+    """An argparse type: comma-separated whole numbers of at least 1 (or empty), kept as text."""
+    for part in (p.strip() for p in text.split(",")):
+        if part and not (part.isdigit() and int(part) >= 1):
+            raise argparse.ArgumentTypeError(f"{part!r} is not a population size (a whole number >= 1)")
+    return text
+
+
 def _iso_date(text: str):
     import datetime as dt
 
@@ -113,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
         "youths.parquet, advisors.parquet, summary.json and plots/ into --out. The files "
         "are described in docs/OUTPUTS.md. The same seed gives identical output.")
     run.add_argument("scenario", type=Path, help=SCENARIO_HELP)
-    run.add_argument("--out", type=Path, default=None,
+    run.add_argument("--out", type=_out_path, default=None,
                      help="output directory (default: results/<name>-<timestamp> in the working "
                      "folder, announced before the run); must not exist or be empty")
     run.add_argument("--seed", type=_non_negative_int, help="override the scenario's seed")
@@ -140,8 +158,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="replications (default: the scenario's, at least 3)")
     val.add_argument("--seed", type=_non_negative_int, help="override the scenario's seed")
     val.add_argument("--scale", type=_positive_float, help="override the scenario's scale")
-    val.add_argument("--out", type=Path, default=None, help="write table and plots here")
-    val.add_argument("--json", type=Path, default=None, help="write the results as JSON here")
+    val.add_argument("--out", type=_out_path, default=None, help="write table and plots here")
+    val.add_argument("--json", type=_out_path, default=None, help="write the results as JSON here")
     val.add_argument("--quiet", action="store_true", help="no progress bar")
 
     cal = sub.add_parser(
@@ -180,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="paired replications (default: 10)")
     cmp_.add_argument("--seed", type=_non_negative_int, help="override the seed of all scenarios")
     cmp_.add_argument("--scale", type=_positive_float, help="override the scale of all scenarios")
-    cmp_.add_argument("--out", type=Path, default=None,
+    cmp_.add_argument("--out", type=_out_path, default=None,
                       help="output directory (default: results/compare-<timestamp>)")
     cmp_.add_argument("--from", dest="window_from", type=_iso_date, default=None, metavar="DATE",
                       help="measure outcomes from this date (default: the earliest start of a "
@@ -213,7 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="run on a dask.distributed scheduler at ADDRESS (e.g. tcp://host:8786; "
                      "navsim must be installed on its workers), or 'local' for a cluster on "
                      "this machine")
-    swp.add_argument("--out", type=Path, default=None,
+    swp.add_argument("--out", type=_out_path, default=None,
                      help="output directory (default: results/sweep-<name>-<timestamp>)")
     swp.add_argument("--dry-run", action="store_true",
                      help="check the file and print the points and the number of runs, run nothing")
@@ -253,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="youths present in the model, mean over the run: in follow-up or "
                        "between spells, under 30 (default 20000)")
     bench.add_argument("--years", type=_positive_int, default=2, help="simulated years (default 2)")
-    bench.add_argument("--scaling", type=str, default="10000,100000,1000000",
+    bench.add_argument("--scaling", type=_sizes, default="10000,100000,1000000",
                        help="comma-separated population sizes for the scaling table "
                        "(numba engine, event log off; measured side by side: the largest runs "
                        "once and each smaller size runs between its chunks of weeks, the median "
@@ -266,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--scenario", type=Path, default=None,
                        help="the scenario (file or library name) whose population is benched, at "
                        "the scale that puts --youths youths in it (default: baseline)")
-    bench.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
+    bench.add_argument("--json", type=_out_path, default=None, help="write the figures as JSON here")
 
     dash = sub.add_parser(
         "dashboard", help="a browser page to run and compare scenarios and read results",
@@ -360,6 +378,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         print(f"navsim: error: {exc}", file=sys.stderr)
         return EXIT_INPUT
+    except OutputError as exc:
+        print(f"navsim: error: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
     except KeyboardInterrupt:
         print("navsim: interrupted", file=sys.stderr)
         return 130

@@ -364,10 +364,9 @@ def compare_command(args: argparse.Namespace) -> int:
     """Entry point of ``navsim compare`` (options in ``sim.cli``)."""
     reps = args.reps or DEFAULT_REPS
     out = Path(args.out) if args.out is not None else default_out()
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        from sim.scenario.loader import InputError
+    from sim.preflight import check_compare
 
-        raise InputError(out, None, "output directory exists and is not empty")
+    check_compare(args, out)
     comparison = compare(args.base, args.scenarios, reps=reps, seed=args.seed, scale=args.scale,
                          progress=not args.quiet, window_start=getattr(args, "window_from", None))
     write_comparison(comparison, out)

@@ -20,6 +20,7 @@ from typing import Any
 import pandas as pd
 
 from sim.calendar import Calendar
+from sim.preflight import OutputError
 
 TABLES = ("events", "youths", "advisors", "weekly")
 
@@ -52,13 +53,19 @@ class RunResult:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same directory and a rename."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o644)  # mkstemp makes private files; results are for sharing
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -68,25 +75,87 @@ def atomic_write_json(path: Path, obj: Any) -> None:
     atomic_write_bytes(path, (json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n").encode())
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_temporaries(out: Path) -> list[Path]:
+    """Remove the hidden ``.<name>.tmp-<pid>-*`` folders beside ``out`` that a killed writer
+    left behind (its process is gone); returns what was removed. Folders of a writer still
+    running are kept, and so are folders without a process id only if they are recent
+    (under a day old), in case a writer of an older version is still at work."""
+    import time
+
+    out = Path(out)
+    removed: list[Path] = []
+    try:
+        candidates = list(out.parent.glob(f".{out.name}.tmp-*"))
+    except OSError:
+        return removed
+    for tmp in candidates:
+        stem = tmp.name.removeprefix(f".{out.name}.tmp-")
+        pid_text = stem.split("-", 1)[0]
+        if pid_text.isdigit():
+            stale = not _pid_alive(int(pid_text))
+        else:
+            try:
+                stale = time.time() - tmp.stat().st_mtime > 86400
+            except OSError:
+                stale = False
+        if stale and tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+            removed.append(tmp)
+    return removed
+
+
+def _failed_write(exc: OSError, tmp: Path, out: Path) -> OutputError:
+    """``exc`` as one line naming the file as the user will look for it (under ``out``)."""
+    name = exc.filename or ""
+    shown = str(name).replace(str(tmp), str(out)) if name else str(out)
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    return OutputError(f"cannot write {shown}: {reason}; nothing was written to {out}")
+
+
 def write_dir_atomically(out: Path, fill: Callable[[Path], None]) -> Path:
     """Create directory ``out`` with everything ``fill(tmpdir)`` writes, or nothing at all.
 
     ``out`` must not exist (or be empty). The files are written into a hidden temporary
-    sibling that is renamed to ``out`` only after ``fill`` returns.
+    sibling (named with the writer's process id) that is renamed to ``out`` only after
+    ``fill`` returns. Temporaries of killed writers are removed first. A failed write raises
+    :class:`OutputError` naming the file and the reason.
     """
+    from sim.scenario.loader import InputError
+
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        from sim.scenario.loader import InputError
-
         raise InputError(out, None, "output directory exists and is not empty")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temporaries(out)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-{os.getpid()}-", dir=out.parent))
+    except OSError as exc:
+        raise OutputError(f"cannot create {out}: {exc.strerror or exc}") from None
     try:
         fill(tmp)
         os.chmod(tmp, 0o755)
         if out.exists():
             out.rmdir()
         os.replace(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if out.exists() and any(out.iterdir()):
+            raise InputError(out, None, "another run wrote into this output directory meanwhile; "
+                             "nothing of this run was written") from None
+        raise _failed_write(exc, tmp, out) from None
+    except OutputError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise OutputError(str(exc).replace(str(tmp), str(out))) from None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -23,7 +23,7 @@ from typing import Any
 from sim.engine.output import EngineOutput, to_frames
 from sim.results import RunResult, atomic_write_json, write_dir_atomically, write_tables
 from sim.rng import rep_seed
-from sim.scenario.loader import InputError, apply_overrides, load_scenario, scenario_to_jsonable
+from sim.scenario.loader import apply_overrides, load_scenario, scenario_to_jsonable
 from sim.scenario.schema import Scenario
 
 log = logging.getLogger(__name__)
@@ -74,10 +74,12 @@ def warm_up(scenario: Scenario, engine: str | None = None, *, notice: bool = Tru
     """
     if (engine or scenario.engine) != "numba":
         return False
-    from sim.engine.kernels import step_weeks
-    from sim.jitcache import is_cached
+    from sim import rng
+    from sim.engine import kernels, record
+    from sim.jitcache import dispatchers_of, heal, is_cached, stamp_external
 
-    if is_cached(step_weeks) is not False:
+    heal(dispatchers_of(kernels, record, rng))
+    if is_cached(kernels.step_weeks) is not False:
         return False
     log.info("the numba engine's cache is cold: compiling it")
     if notice:
@@ -87,6 +89,7 @@ def warm_up(scenario: Scenario, engine: str | None = None, *, notice: bool = Tru
 
     small = apply_overrides(scenario, {"scale": WARM_UP_SCALE, "replications": 1}, "compile run")
     NavModel(small, small.seed, engine="numba").run()
+    stamp_external()
     return True
 
 
@@ -128,7 +131,11 @@ def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | Non
             from concurrent.futures import ProcessPoolExecutor
 
             jobs = [(scenario, s, engine) for s in seeds]
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            from sim.workers import initializer_for_parent
+
+            init, initargs = initializer_for_parent()
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=init, initargs=initargs) as pool:
                 for out, cal in pool.map(_replication_job, jobs):
                     outputs.append(out)
                     calendar = cal
@@ -245,15 +252,20 @@ def run_command(args: argparse.Namespace) -> int:
     and the command says so before it starts, so a folder never appears unannounced. It
     always ends by printing where it wrote (``--quiet`` keeps only that line).
     """
+    from sim import preflight
+
     scenario, provenance = load_scenario(args.scenario, overrides_from_args(args))
     out = args.out or default_out(scenario.name)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(out, None, "output directory exists and is not empty")
+    preflight.check_population(scenario, args.scenario)
+    preflight.check_memory(scenario, scenario.replications, args.scenario)
+    preflight.check_output_dir(out, preflight.output_bytes(scenario, scenario.replications,
+                                                           plots=not args.no_plots))
     if args.out is None and not args.quiet:
         print(f"navsim: results will go to {out} (--out chooses the folder)", file=sys.stderr)
     log.info("running %s from %s: %d replication(s), seed %d, scale %g, engine %s", scenario.name,
              args.scenario, scenario.replications, scenario.seed, scenario.scale, scenario.engine)
     result = run_scenario(scenario, progress=not args.quiet)
+    preflight.check_result_population(len(result.youths), args.scenario)
     write_run(result, scenario, provenance, out, plots=not args.no_plots)
     if not args.quiet:
         print(f"{scenario.name}: {result.replications} replication(s), "

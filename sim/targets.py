@@ -793,8 +793,10 @@ def _parse_tolerance(value: Any, w: _Where) -> Tolerance:
     (kind, amount), = value.items()
     if kind not in ("abs", "rel", "se"):
         raise w.error(f"tolerance.{kind}", "unknown tolerance kind; expected abs, rel or se")
-    if not _is_number(amount) or amount <= 0:
-        raise w.error(f"tolerance.{kind}", f"must be a number above 0, got {amount!r}")
+    # An exact-zero abs tolerance is a real need (a policy that never binds changes nothing).
+    if not _is_number(amount) or amount < 0 or (amount == 0 and kind != "abs"):
+        least = "0 or more" if kind == "abs" else "above 0"
+        raise w.error(f"tolerance.{kind}", f"must be a number {least}, got {amount!r}")
     return Tolerance(kind, float(amount))
 
 

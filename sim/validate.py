@@ -27,7 +27,7 @@ import pandas as pd
 from sim.measure import Measurer, NotInModel, NotMeasurable
 from sim.paths import BASELINE, default_targets, project_file
 from sim.results import RunResult, atomic_write_json, write_dir_atomically
-from sim.scenario.loader import InputError, apply_overrides, load_scenario
+from sim.scenario.loader import apply_overrides, load_scenario
 from sim.targets import EXPERIMENT, Evidence, Measure, Target, TargetSet, canonical, load_targets
 
 Runner = Callable[[Mapping[str, Any]], RunResult]
@@ -339,6 +339,21 @@ def _check_interventions(targets: TargetSet, scenario: Any) -> None:
             apply_overrides(scenario, t.measure.params["intervention"], source)
 
 
+def _preflight(targets: TargetSet, scenario: Any, scenario_path: Path, reps: int, out: Path | None,
+               json_path: Path | None) -> None:
+    """Everything that would fail or answer nothing, checked before the run (sim.preflight)."""
+    from sim import preflight
+
+    preflight.require_targets(targets)
+    preflight.check_targets_period(targets, scenario, scenario_path)
+    preflight.check_population(scenario, scenario_path)
+    preflight.check_memory(scenario, reps, scenario_path)
+    if out is not None:
+        preflight.check_output_dir(out, preflight.PLOT_BYTES)
+    if json_path is not None:
+        preflight.check_output_file(json_path, what="--json")
+
+
 def validate_command(args: argparse.Namespace) -> int:
     """Run the scenario, evaluate the targets, print the table and write what was asked.
 
@@ -354,11 +369,8 @@ def validate_command(args: argparse.Namespace) -> int:
     reps = scenario.replications if getattr(args, "reps", None) else max(3, scenario.replications)
     _check_interventions(targets, scenario)
     out: Path | None = getattr(args, "out", None)
-    if out is not None and out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(out, None, "output directory exists and is not empty")
     json_path: Path | None = getattr(args, "json", None)
-    if json_path is not None and json_path.is_dir():
-        raise InputError(json_path, None, "is a directory; --json needs a file name")
+    _preflight(targets, scenario, scenario_path, reps, out, json_path)
     progress = not getattr(args, "quiet", False)
 
     from sim.run import run_scenario

@@ -425,3 +425,51 @@ def test_cmaes_searches_locally_from_the_priors_and_improves(toy):
     trials = _journal_trials(toy)
     assert trials[0].params == pytest.approx(start_values(s.config.free))
     assert result.after["objective"] < result.before["objective"]
+
+
+# --- resuming to the same fit ---------------------------------------------------------------
+
+def _fit_of(paths: Paths) -> list[tuple]:
+    """The counted trials in order: parameters and objective (the trial numbers may differ)."""
+    trials = [t for t in _journal_trials(paths) if t.state.name == "COMPLETE"]
+    return [(tuple(sorted(t.params.items())), t.value) for t in trials]
+
+
+def _copy(toy: Paths, name: str) -> Paths:
+    return Paths(targets=toy.targets, config=toy.config, scenario=toy.scenario,
+                 out=toy.out.parent / name, write=toy.out.parent / f"{name}.yaml")
+
+
+def test_a_calibration_resumed_between_trials_equals_an_uninterrupted_one(toy):
+    whole, parts = _copy(toy, "whole"), _copy(toy, "parts")
+    calibrate(setup(whole), trials=9, quiet=True)
+    for n in (2, 6, 9):
+        calibrate(setup(parts), trials=n, quiet=True)
+    assert _fit_of(parts) == _fit_of(whole)
+    assert parts.write.read_text().split("\n# ", 1)[-1] == whole.write.read_text().split("\n# ", 1)[-1]
+
+
+def test_a_calibration_killed_mid_trial_resumes_to_the_same_fit(toy):
+    whole, parts = _copy(toy, "whole"), _copy(toy, "parts")
+    calibrate(setup(whole), trials=8, quiet=True)
+    _CALLS["n"] = 0
+    _INTERRUPT_AT["at"] = 4              # dies inside the fourth evaluation
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(setup(parts), trials=8, quiet=True)
+    _INTERRUPT_AT.clear()
+    calibrate(setup(parts), trials=8, quiet=True)
+    assert _fit_of(parts) == _fit_of(whole)
+
+
+def test_a_torn_journal_line_is_dropped_with_a_notice_and_resumes_to_the_same_fit(toy, capsys):
+    whole, parts = _copy(toy, "whole"), _copy(toy, "parts")
+    calibrate(setup(whole), trials=7, quiet=True)
+    calibrate(setup(parts), trials=3, quiet=True)
+    journal = parts.out / JOURNAL
+    with open(journal, "ab") as fh:          # a full disk cut the next write mid-line
+        fh.write(b'{"op_code": 4, "worker_id": "x", "study_id": 0, "datetime_st')
+    capsys.readouterr()
+    calibrate(setup(parts), trials=7, quiet=True)
+    assert "dropped a torn last line" in capsys.readouterr().err
+    assert _fit_of(parts) == _fit_of(whole)
+    assert journal.read_bytes().endswith(b"\n")

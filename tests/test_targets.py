@@ -141,7 +141,7 @@ _DROP = object()
     (_with(value=float("nan")), "targets[0] (x).value", "finite"),
     (_with(value=_DROP), "targets[0] (x).value", "required"),
     (_with(value={"tiltak": 0.4}), "targets[0] (x).params.activity", "remove this param"),
-    (_with(tolerance={"abs": -1}), "targets[0] (x).tolerance.abs", "above 0"),
+    (_with(tolerance={"abs": -1}), "targets[0] (x).tolerance.abs", "0 or more"),
     (_with(tolerance={"sd": 0.1}), "targets[0] (x).tolerance.sd", "abs, rel or se"),
     (_with(tolerance={"abs": 0.1, "rel": 0.1}), "targets[0] (x).tolerance", "one of"),
     (_with(weight=-1), "targets[0] (x).weight", ">= 0"),

@@ -36,6 +36,7 @@ from sim.calibration.objective import Objective, is_finite
 from sim.calibration.space import start_values, suggest
 from sim.scenario.loader import InputError, scenario_to_jsonable
 from sim.scenario.schema import Scenario
+from sim.workers import die_with_parent
 
 JOURNAL = "journal.log"
 _CLAIM_LOCK = ".claim.lock"
@@ -76,6 +77,32 @@ def exclusive_directory(out: Path) -> Iterator[None]:
         if not got:
             raise InputError(out, None, "another calibration is running in this directory")
         yield
+
+
+def repair_journal(path: Path) -> int:
+    """Drop a torn last line of the journal (a write cut by a full disk or a kill); returns
+    the bytes dropped. Optuna cannot read a journal whose last line is not whole JSON, so
+    without this every later resume failed. The caller holds the study directory."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return 0
+    keep = len(data)
+    if data and not data.endswith(b"\n"):
+        keep = data.rfind(b"\n") + 1
+    else:
+        last = data[:-1].rfind(b"\n") + 1 if data else 0
+        try:
+            json.loads(data[last:keep] or b"{}")
+        except ValueError:
+            keep = last
+    if keep == len(data):
+        return 0
+    with open(path, "r+b") as fh:
+        fh.truncate(keep)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return len(data) - keep
 
 
 def _storage(out: Path) -> JournalStorage:
@@ -159,7 +186,13 @@ class WorkerSpec:
 
 
 def _sampler(spec: WorkerSpec, worker: int, already: int) -> optuna.samplers.BaseSampler:
-    # Offset by the trials already run: a resumed study must not replay its random start.
+    """A sampler seeded by the number of trials finished before the one it proposes.
+
+    A fresh sampler per trial makes a proposal depend only on the finished trials and that
+    number, never on how many processes came before: so a calibration killed between
+    trials or mid-trial (the interrupted trial is repeated and does not count) resumes to
+    exactly the trials, and the fit, of an uninterrupted one with the same seed and budget.
+    """
     seed = (spec.sampler_seed + 100_003 * worker + already) % 2**32
     if spec.sampler == "cmaes":
         x0 = start_values(spec.objective.config.free)
@@ -214,7 +247,6 @@ def work(spec: WorkerSpec, worker: int = 0, on_done: Callable[[FrozenTrial | Non
     this worker finished. Ctrl-C marks the running trial interrupted and re-raises."""
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     study = open_study(spec.out, spec.study_name)
-    study.sampler = _sampler(spec, worker, len(study.get_trials(deepcopy=False)))
     free = spec.objective.config.free
     done = 0
     failures = 0
@@ -225,6 +257,7 @@ def work(spec: WorkerSpec, worker: int = 0, on_done: Callable[[FrozenTrial | Non
             with _flock(spec.out / _CLAIM_LOCK):
                 if _claimed(study) >= spec.n_trials:
                     return done
+                study.sampler = _sampler(spec, worker, len(finished(study)))
                 trial = study.ask()
                 values = suggest(trial, free)
             frozen, error = _evaluate(study, trial, values, spec.objective)
@@ -245,7 +278,8 @@ def work(spec: WorkerSpec, worker: int = 0, on_done: Callable[[FrozenTrial | Non
                                    f"{type(error).__name__}: {error}") from error
 
 
-def _child(spec: WorkerSpec, worker: int, errors: Any) -> None:
+def _child(spec: WorkerSpec, worker: int, errors: Any, parent: int) -> None:
+    die_with_parent(parent)  # a killed calibration leaves no worker holding its lock
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         work(spec, worker)
@@ -272,7 +306,8 @@ def run_workers(spec: WorkerSpec, workers: int, progress: Callable[[int], None] 
         return
     ctx = _context()
     errors = ctx.Queue()
-    procs = [ctx.Process(target=_child, args=(spec, i, errors), daemon=False) for i in range(workers)]
+    procs = [ctx.Process(target=_child, args=(spec, i, errors, os.getpid()), daemon=False)
+             for i in range(workers)]
     for p in procs:
         p.start()
     monitor = open_study(spec.out, spec.study_name)

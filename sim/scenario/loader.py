@@ -13,6 +13,7 @@ import copy
 import datetime as dt
 import math
 import os
+import re
 import typing
 from collections.abc import Mapping
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import Scenario, lever_problems
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -54,12 +55,65 @@ def _construct_mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool
     return result
 
 
+#: Most nodes a file may stand for once its aliases are expanded. A scenario has about two
+#: thousand; a file whose anchors and aliases multiply into more (a "billion laughs") is
+#: refused at once, before anything walks the expanded data for minutes.
+MAX_EXPANDED_NODES = 200_000
+
+
+def _expanded_size(root: yaml.Node, limit: int) -> int:
+    """Nodes under ``root`` counting every alias as a full copy; stops early past ``limit``.
+
+    Memoised per node, so it takes time linear in the file, not in the expansion.
+    """
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+
+    def size(node: yaml.Node) -> int:
+        key = id(node)
+        if key in sizes:
+            return sizes[key]
+        if key in on_path:
+            raise yaml.constructor.ConstructorError(
+                None, None, "an alias refers to a node that contains it (recursive data)",
+                node.start_mark)
+        on_path.add(key)
+        total = 1
+        if isinstance(node, yaml.SequenceNode):
+            for child in node.value:
+                total += size(child)
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                total += size(k) + size(v)
+        on_path.discard(key)
+        sizes[key] = min(total, limit + 1)
+        return sizes[key]
+
+    return size(root)
+
+
+def _get_single_node(self: _StrictLoader) -> yaml.Node | None:
+    node = yaml.SafeLoader.get_single_node(self)
+    if node is not None and _expanded_size(node, MAX_EXPANDED_NODES) > MAX_EXPANDED_NODES:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"anchors and aliases expand to more than {MAX_EXPANDED_NODES:,} values; "
+            "write the values out instead", node.start_mark)
+    return node
+
+
+_StrictLoader.get_single_node = _get_single_node  # type: ignore[method-assign]
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 # Dates stay strings here and are parsed by the schema, so a bad date is reported with its key.
 _StrictLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+# YAML 1.1 (PyYAML) reads ``1.0e308`` and ``1e15`` as text: its exponent needs a sign and its
+# floats a dot. YAML 1.2 and every user read them as numbers, so they are numbers here.
+_FLOAT_12 = re.compile(r"^[-+]?(?:[0-9][0-9_]*\.[0-9_]*|\.[0-9_]+|[0-9][0-9_]*)[eE][-+]?[0-9]+$")
+for _first in "-+0123456789.":
+    _StrictLoader.yaml_implicit_resolvers.setdefault(_first, []).insert(
+        0, ("tag:yaml.org,2002:float", _FLOAT_12))
 
 
 def read_yaml(path: str | Path) -> Any:
@@ -127,15 +181,27 @@ def extends_chain(path: str | Path) -> list[tuple[Path, dict]]:
     chain: list[tuple[Path, dict]] = []
     seen: list[Path] = []
     path = Path(path)
+    child: Path | None = None
     while True:
-        real = path.resolve()
+        try:
+            real = path.resolve(strict=True)
+        except FileNotFoundError:
+            raise _via(InputError(path, None, "file not found"), child) from None
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop (Python < 3.13)
+            problem = "a symbolic link that loops" if "loop" in str(exc).lower() else \
+                (exc.strerror if isinstance(exc, OSError) and exc.strerror else "cannot read")
+            raise _via(InputError(path, None, problem), child) from None
         if real in seen:
             cycle = " -> ".join(p.name for p in (*seen, real))
             raise InputError(path, "extends", f"circular extends: {cycle}")
-        data = read_yaml(path)
-        if not isinstance(data, Mapping):
-            raise InputError(path, None, f"top level must be a mapping of keys, not {type(data).__name__}")
-        _check_finite(data, path)
+        try:
+            data = read_yaml(path)
+            if not isinstance(data, Mapping):
+                raise InputError(path, None,
+                                 f"top level must be a mapping of keys, not {type(data).__name__}")
+            _check_finite(data, path)
+        except InputError as exc:
+            raise _via(exc, child) from None
         chain.append((path, data))
         seen.append(real)
         parent = data.get("extends")
@@ -144,9 +210,18 @@ def extends_chain(path: str | Path) -> list[tuple[Path, dict]]:
         if not isinstance(parent, str) or not parent.strip():
             raise InputError(path, "extends", "must be a file path (relative to this file)")
         parent_path = Path(os.path.normpath(path.parent / parent))
-        if not parent_path.exists():
+        if parent_path.is_dir():
+            raise InputError(path, "extends", f"{parent!r} is a directory; name a YAML file in it")
+        if not parent_path.exists() and not parent_path.is_symlink():
             raise InputError(path, "extends", f"extended file {parent!r} not found")
-        path = parent_path
+        child, path = path, parent_path
+
+
+def _via(error: InputError, child: Path | None) -> InputError:
+    """``error`` (in an extended file) with the file and key that pointed there."""
+    if child is None:
+        return error
+    return InputError(error.file, error.key, f"{error.message} (extended by {child}: extends)")
 
 
 def resolve_layers(path: str | Path) -> tuple[dict, dict[str, str]]:
@@ -233,7 +308,7 @@ def _owner(prov: Mapping[str, str], key: str, default: str) -> str:
 def validate_mapping(data: Mapping, prov: Mapping[str, str], default_file: str) -> Scenario:
     """Validate a merged mapping; the first error becomes a one-line :class:`InputError`."""
     try:
-        return Scenario.model_validate(dict(data))
+        scenario = Scenario.model_validate(dict(data))
     except ValidationError as exc:
         err = exc.errors()[0]
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
@@ -252,7 +327,13 @@ def validate_mapping(data: Mapping, prov: Mapping[str, str], default_file: str) 
         elif "input" in err and err["type"] not in ("missing",) and not isinstance(
                 err["input"], Mapping | list):
             msg = f"{msg} (got {err['input']!r})"
-        raise InputError(_owner(prov, key, default_file), key or None, msg) from None
+        owner = _owner(prov, key, default_file)
+        if owner != default_file and owner != "command line" and Path(default_file).exists():
+            msg = f"{msg} (in a file extended by {default_file})"
+        raise InputError(owner, key or None, msg) from None
+    for key, problem in lever_problems(scenario):
+        raise InputError(_owner(prov, key, default_file), key, problem)
+    return scenario
 
 
 def load_scenario(

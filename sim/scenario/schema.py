@@ -23,6 +23,15 @@ from sim.strict import Strict
 MAX_SCALE = 16.0
 #: Longest horizon (period plus burn-in) a run may cover, in years.
 MAX_HORIZON_YEARS = 40
+#: Bounds on national sizes that catch a typo (a misplaced exponent) before it allocates
+#: memory for billions of agents. They are checks, not model inputs: Norway has about 250
+#: Nav offices, some 8 000 advisors with portfolios and about 0.9 million people aged 16-29.
+MAX_OFFICES = 10_000
+MAX_ADVISORS = 1_000_000
+MAX_PEOPLE_PER_YEAR = 10_000_000
+#: Most replications of one run: beyond this the interval of a mean stops narrowing in any
+#: way that matters, and the outputs of every replication are held in memory together.
+MAX_REPLICATIONS = 10_000
 
 
 def _date(value: object) -> object:
@@ -37,7 +46,9 @@ def _date(value: object) -> object:
 
 Date = Annotated[dt.date, BeforeValidator(_date)]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
-Rate = Annotated[float, Field(ge=0.0)]  # a weekly hazard, a count or a multiplier
+Rate = Annotated[float, Field(ge=0.0)]  # a count or a multiplier
+#: A weekly hazard is the chance of an event in one week: a probability.
+Weekly = Annotated[float, Field(ge=0.0, le=1.0)]
 PosInt = Annotated[int, Field(ge=1)]
 
 
@@ -51,6 +62,24 @@ class PerGroup(Strict):
 
     def as_list(self) -> list[float]:
         return [self.standard, self.situasjonsbestemt, self.spesielt_tilpasset, self.varig_tilpasset]
+
+
+class SharePerGroup(PerGroup):
+    """One share (a fraction in [0, 1]) per innsatsgruppe."""
+
+    standard: Share
+    situasjonsbestemt: Share
+    spesielt_tilpasset: Share
+    varig_tilpasset: Share
+
+
+class WeeklyPerGroup(PerGroup):
+    """One weekly hazard (a probability in [0, 1]) per innsatsgruppe."""
+
+    standard: Weekly
+    situasjonsbestemt: Weekly
+    spesielt_tilpasset: Weekly
+    varig_tilpasset: Weekly
 
 
 class PerChannel(Strict):
@@ -68,9 +97,9 @@ class PerChannel(Strict):
 class PerRole(Strict):
     """One number per advisor role."""
 
-    youth: float
-    older: float
-    both: float
+    youth: Annotated[float, Field(ge=0.0, le=MAX_ADVISORS)]
+    older: Annotated[float, Field(ge=0.0, le=MAX_ADVISORS)]
+    both: Annotated[float, Field(ge=0.0, le=MAX_ADVISORS)]
 
     def as_list(self) -> list[float]:
         return [self.youth, self.older, self.both]
@@ -111,6 +140,8 @@ class BirthRegion(Strict):
 
 YearSeries = dict[int, Annotated[float, Field(ge=0.0)]]
 PopulationByAge = Annotated[list[Annotated[float, Field(ge=0.0)]], Field(min_length=14, max_length=14)]
+PeoplePerYear = dict[int, Annotated[float, Field(ge=0.0, le=MAX_PEOPLE_PER_YEAR)]]
+Percent = dict[int, Annotated[float, Field(ge=0.0, le=100.0)]]
 MonthWeights = Annotated[list[Annotated[float, Field(ge=0.0)]], Field(min_length=12, max_length=12)]
 
 
@@ -130,14 +161,14 @@ class Period(Strict):
 class Inputs(Strict):
     """Yearly national series (16-29-year-olds). A year outside a series takes its nearest year."""
 
-    inflow_per_year: YearSeries = Field(description="first registrations in follow-up per year")
-    layoff_inflow_per_year: YearSeries = Field(description="extra laid-off entrants (pandemic)")
+    inflow_per_year: PeoplePerYear = Field(description="first registrations in follow-up per year")
+    layoff_inflow_per_year: PeoplePerYear = Field(description="extra laid-off entrants (pandemic)")
     layoff_month_weights: MonthWeights = Field(
         description="how a year's laid-off entrants spread over its months (Jan..Dec)")
-    ufore_direct_per_year: YearSeries = Field(description="direct inflow to uføretrygd at 18")
-    tiltak_places_per_year: YearSeries = Field(description="tiltak places held by under-30s")
-    ips_places_per_year: YearSeries = Field(description="IPS places for young users")
-    unemployment_rate: YearSeries = Field(description="registered unemployment, percent")
+    ufore_direct_per_year: PeoplePerYear = Field(description="direct inflow to uføretrygd at 18")
+    tiltak_places_per_year: PeoplePerYear = Field(description="tiltak places held by under-30s")
+    ips_places_per_year: PeoplePerYear = Field(description="IPS places for young users")
+    unemployment_rate: Percent = Field(description="registered unemployment, percent")
     aap_to_ufore_multiplier: YearSeries = Field(
         description="relative rate of moving from AAP to uføretrygd by year (AAP rules, 2018)")
     population_by_age: dict[int, PopulationByAge] | None = Field(
@@ -170,39 +201,52 @@ class AgesPerGroup(Strict):
     def as_matrix(self) -> list[list[float]]:
         return [self.standard, self.situasjonsbestemt, self.spesielt_tilpasset, self.varig_tilpasset]
 
+    @model_validator(mode="after")
+    def _some_weight(self) -> AgesPerGroup:
+        for name in type(self).model_fields:
+            if not sum(getattr(self, name)) > 0:
+                raise ValueError(f"the weights of {name} must not all be zero (no entry age to draw)")
+        return self
+
 
 class Population(Strict):
     """Who enters: the latent need and the attributes the reports show matter."""
 
     entry_age_weights: AgesPerGroup = Field(description="weights of entry ages 16..29 by need")
-    need_shares: PerGroup
-    female_share: PerGroup
+    need_shares: SharePerGroup
+    female_share: SharePerGroup
     education: EducationPerGroup
     birth_region: BirthRegion
-    children_share: PerGroup
-    mental_health_share: PerGroup
-    other_health_share: PerGroup
-    partly_working_share: PerGroup
-    dagpenger_share: PerGroup
-    sosialhjelp_share: PerGroup
-    dialogue_user_share: PerGroup = Field(description="youths who use the digital dialogue")
+    children_share: SharePerGroup
+    mental_health_share: SharePerGroup
+    other_health_share: SharePerGroup
+    partly_working_share: SharePerGroup
+    dagpenger_share: SharePerGroup
+    sosialhjelp_share: SharePerGroup
+    dialogue_user_share: SharePerGroup = Field(description="youths who use the digital dialogue")
+
+    @model_validator(mode="after")
+    def _some_need(self) -> Population:
+        if not sum(self.need_shares.as_list()) > 0:
+            raise ValueError("need_shares must not all be zero (no need group to draw)")
+        return self
 
 
 class Assessment(Strict):
-    under_assessment: PerGroup = Field(description="P(first §14a one group below true need)")
-    over_assessment: PerGroup = Field(description="P(first §14a one group above true need)")
-    reassess_up_weekly: Rate
-    reassess_down_weekly: Rate
+    under_assessment: SharePerGroup = Field(description="P(first §14a one group below true need)")
+    over_assessment: SharePerGroup = Field(description="P(first §14a one group above true need)")
+    reassess_up_weekly: Weekly
+    reassess_down_weekly: Weekly
 
 
 class Advisors(Strict):
-    offices_national: PosInt
+    offices_national: Annotated[int, Field(ge=1, le=MAX_OFFICES)]
     national: PerRole = Field(description="advisors with portfolios, national")
     kommune_share: Share
     older_load_mean: PerRole = Field(description="older users per advisor (exogenous)")
     older_load_spread: Share = Field(description="older load uniform in mean*(1 +- spread)")
     youth_advisor_share: Share = Field(description="new youths who go to a youth advisor")
-    churn_weekly: Rate
+    churn_weekly: Weekly
 
 
 class Contacts(Strict):
@@ -217,7 +261,7 @@ class Contacts(Strict):
     priority_in_treatment: Rate
     priority_group: PerGroup
     priority_per_week_waiting: Rate
-    user_message_weekly: PerGroup = Field(description="weekly chance a dialogue user writes")
+    user_message_weekly: WeeklyPerGroup = Field(description="weekly chance a dialogue user writes")
     intensity_weight: PerChannel = Field(description="how much a contact adds to follow-up intensity")
     user_message_weight: Rate
     intensity_retention: Share = Field(description="share of intensity kept from week to week")
@@ -234,7 +278,7 @@ class ContactEffect(Strict):
 
 
 class Tiltak(Strict):
-    referral_weekly: PerGroup
+    referral_weekly: WeeklyPerGroup
     mult_treatment: Rate = Field(description="referral multiplier while in treatment (sequential)")
     mult_partly_working: Rate
     mult_laid_off: Rate
@@ -246,44 +290,44 @@ class Tiltak(Strict):
 
 
 class Treatment(Strict):
-    referral_weekly_mental: PerGroup
-    referral_weekly_other: PerGroup
+    referral_weekly_mental: WeeklyPerGroup
+    referral_weekly_other: WeeklyPerGroup
     wait_mean_weeks: Annotated[float, Field(gt=0.0)]
     mean_duration_weeks: Annotated[float, Field(gt=0.0)]
 
 
 class JobSearch(Strict):
-    start_weekly: PerGroup
-    stop_weekly: PerGroup
+    start_weekly: WeeklyPerGroup
+    stop_weekly: WeeklyPerGroup
 
 
 class Labour(Strict):
-    laid_off_recall_weekly: Rate
-    laid_off_end_weekly: Rate
-    partly_working_start_weekly: PerGroup
-    partly_working_end_weekly: Rate
+    laid_off_recall_weekly: Weekly
+    laid_off_end_weekly: Weekly
+    partly_working_start_weekly: WeeklyPerGroup
+    partly_working_end_weekly: Weekly
 
 
 class Ips(Strict):
-    referral_weekly: Rate
+    referral_weekly: Weekly
     mean_duration_weeks: Annotated[float, Field(gt=0.0)]
     work_mult: Rate
 
 
 class Benefits(Strict):
-    aap_weekly: Rate
-    aap_end_weekly: Rate
-    ufore_from_aap_weekly: Rate
-    ufore_from_varig_weekly: Rate
+    aap_weekly: Weekly
+    aap_end_weekly: Weekly
+    ufore_from_aap_weekly: Weekly
+    ufore_from_varig_weekly: Weekly
     dagpenger_max_weeks: PosInt
     sosialhjelp_after_dagpenger: Share
 
 
 class Exits(Strict):
-    work_weekly: PerGroup
-    education_weekly: PerGroup
+    work_weekly: WeeklyPerGroup
+    education_weekly: WeeklyPerGroup
     both_share: Share = Field(description="share of work/education exits that are both")
-    outside_weekly: PerGroup
+    outside_weekly: WeeklyPerGroup
     mult_in_tiltak: Rate
     mult_in_treatment: Rate
     mult_mental_health: Rate
@@ -296,7 +340,7 @@ class Exits(Strict):
 
 
 class Returns(Strict):
-    weekly: dict[Literal["work", "education", "work_and_education", "outside"], Rate]
+    weekly: dict[Literal["work", "education", "work_and_education", "outside"], Weekly]
 
     @model_validator(mode="after")
     def _all(self) -> Returns:
@@ -404,7 +448,8 @@ class Scenario(Strict):
     description: str = Field(default="", description="what the scenario asks, shown by navsim show")
     seed: Annotated[int, Field(ge=0, lt=2**63)] = Field(
         description="replication r runs with a seed derived from (seed, r): same seed, same output")
-    replications: PosInt = Field(description="independent runs, each with its own seed")
+    replications: Annotated[int, Field(ge=1, le=MAX_REPLICATIONS)] = Field(
+        description="independent runs, each with its own seed")
     scale: Annotated[float, Field(gt=0.0, le=MAX_SCALE)] = Field(
         description="simulated share of the national population (1.0 = national)")
     period: Period = Field(description="the simulated dates; a burn-in runs before start")
@@ -429,3 +474,27 @@ class Scenario(Strict):
         if years > MAX_HORIZON_YEARS:
             raise ValueError(f"period plus burn-in is {years:.0f} years, more than {MAX_HORIZON_YEARS}")
         return self
+
+
+def lever_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """``(key, problem)`` for every lever set to act from a date on or after the period end.
+
+    Such a lever never acts, so every effect it reports is an exact zero: a mistyped year,
+    never an answer. A lever left at its neutral value may carry any date.
+    """
+    end = scenario.period.end
+    active = {
+        "policy.portfolio_cap.start": (scenario.policy.portfolio_cap.youth is not None,
+                                       scenario.policy.portfolio_cap.start),
+        "staffing.youth_advisors.start": (scenario.staffing.youth_advisors.multiplier != 1.0,
+                                          scenario.staffing.youth_advisors.start),
+        "staffing.both_advisors.start": (scenario.staffing.both_advisors.multiplier != 1.0,
+                                         scenario.staffing.both_advisors.start),
+        "tiltak.start": (scenario.tiltak.places_multiplier != 1.0, scenario.tiltak.start),
+        "ips.start": (scenario.ips.capacity_multiplier != 1.0, scenario.ips.start),
+        "health.start": (scenario.health.treatment_wait_multiplier != 1.0
+                         or scenario.health.concurrent_treatment_and_work, scenario.health.start),
+        "contacts.start": (scenario.contacts.digital_to_meeting_share != 0.0, scenario.contacts.start),
+    }
+    return [(key, f"{start} is on or after the period end ({end}): the lever would never act")
+            for key, (on, start) in active.items() if on and start is not None and start >= end]

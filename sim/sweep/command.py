@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from sim.scenario.loader import InputError
 from sim.sweep.design import Points, design_points, run_count, sensitivity
 from sim.sweep.execute import Job, SweepError, executor_for, jobs_of, run_jobs
 from sim.sweep.journal import Journal, fingerprint, journal_path
@@ -80,8 +79,11 @@ def sweep_command(args: argparse.Namespace) -> int:
         print(points.table.to_string())
         return 0
     out = Path(args.out) if args.out is not None else default_out(sweep.name)
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise InputError(out, None, "output directory exists and is not empty")
+    from sim.preflight import check_memory, check_output_dir
+
+    check_output_dir(out)
+    if args.dask is None:  # local workers each hold one replication at a time
+        check_memory(sweep.base, max(1, min(args.workers, run_count(sweep, points))), args.sweep)
     if not args.quiet:
         print(plan_text(sweep, points), file=sys.stderr)
     created = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

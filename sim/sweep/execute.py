@@ -135,7 +135,11 @@ def executor_for(workers: int, dask: str | None, quiet: bool = False) -> Iterato
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        from sim.workers import initializer_for_parent
+
+        init, initargs = initializer_for_parent()  # no orphans after a kill -9 of the sweep
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                 initializer=init, initargs=initargs) as pool:
             yield pool
         return
     from distributed import Client, LocalCluster

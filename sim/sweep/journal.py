@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TextIO
@@ -62,8 +63,10 @@ class Journal:
         for line in lines[1:]:
             try:
                 row = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # the last line of a journal cut off mid-write
+            except json.JSONDecodeError:  # a line cut off mid-write (a full disk, a kill)
+                print(f"navsim: {self.path}: dropped a torn line left by an interrupted write; "
+                      "that run is done again", file=sys.stderr)
+                continue
             done[(int(row["point"]), int(row["rep"]))] = {k: float(v) for k, v in row["outcomes"].items()}
         return done
 

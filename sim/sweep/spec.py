@@ -209,6 +209,30 @@ def _resolve(file: Path, path: str, spec: ParameterSpec, data: Mapping, base: Sc
     return SweepParameter(path, keys, None, float(low), float(high), integer)
 
 
+#: Most points a design may have, and most runs (points x replications) a sweep may ask
+#: for: far beyond any study that finishes, and small enough to plan in memory at once. A
+#: larger number is a typo (an extra zero, 2**30 samples), refused before anything is drawn.
+MAX_POINTS = 100_000
+MAX_RUNS = 1_000_000
+
+
+def _check_size(file: Path, spec: SweepFile, params: tuple[SweepParameter, ...], reps: int) -> None:
+    """Refuse a design too large to draw or run, naming the key that makes it so."""
+    d = len(params)
+    if spec.design == "grid":
+        points, key = math.prod(len(p.values or ()) for p in params), "parameters"
+    elif spec.design == "sobol":
+        points, key = (spec.samples or 0) * (d + 2), "samples"
+    else:
+        points, key = (spec.samples or 0) * (d + 1), "samples"
+    if points > MAX_POINTS:
+        raise InputError(file, key, f"the {spec.design} design has {points:,} points, more than "
+                         f"{MAX_POINTS:,}; make it smaller")
+    if points * reps > MAX_RUNS:
+        raise InputError(file, "replications", f"{points:,} points x {reps:,} replications = "
+                         f"{points * reps:,} runs, more than {MAX_RUNS:,}; use fewer replications")
+
+
 def load_sweep(path: str | Path, *, reps: int | None = None, seed: int | None = None,
                scale: float | None = None) -> Sweep:
     """Read and check a sweep file; ``reps``, ``seed`` and ``scale`` (the command line) win."""
@@ -223,7 +247,13 @@ def load_sweep(path: str | Path, *, reps: int | None = None, seed: int | None = 
             over[key] = value
     if spec.period_end is not None:
         over["period"] = {"end": spec.period_end}
-    base, _ = load_scenario(scenario_file, over)
+    try:
+        base, _ = load_scenario(scenario_file, over)
+    except InputError as exc:
+        if spec.period_end is not None and (exc.key or "").startswith("period"):
+            # The sweep's period_end made the period wrong: blame it, not the scenario file.
+            raise InputError(file, "period_end", f"{spec.period_end}: {exc.message}") from None
+        raise
     if spec.measure_from is not None and not base.period.start <= spec.measure_from < base.period.end:
         raise InputError(file, "measure_from", f"must lie in the period {base.period.start} to "
                          f"{base.period.end}")
@@ -233,6 +263,7 @@ def load_sweep(path: str | Path, *, reps: int | None = None, seed: int | None = 
         points = math.prod(len(p.values or ()) for p in params)
         if points < 2:
             raise InputError(file, "parameters", "a grid needs at least two points")
+    _check_size(file, spec, params, int(reps if reps is not None else spec.replications))
     return Sweep(
         file=file, name=spec.name, description=spec.description.strip(), scenario_file=scenario_file,
         design=spec.design, samples=spec.samples, levels=spec.levels, design_seed=spec.design_seed,
