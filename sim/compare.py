@@ -28,8 +28,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.calendar import Calendar
-from sim.outcomes import OUTCOMES, outcomes
+from sim.calendar import WEEKS_PER_MONTH, Calendar
+from sim.cost import payback_weeks, weekly_costs
+from sim.effects import EFFECT_COLUMNS, NET_PER_PERSON, PERSONS_OUTCOME, paired_effects
+from sim.outcomes import build_timeline, outcomes
 from sim.plots import COMPARE_STOCKS
 from sim.results import RunResult, write_dir_atomically
 from sim.scenario.changes import Change, scenario_changes
@@ -40,10 +42,6 @@ from sim.scenario.schema import Scenario
 Runner = Callable[..., RunResult]
 
 DEFAULT_REPS = 10
-QUANTILES = (0.05, 0.95)
-#: Outcome behind the cost per extra person (national persons per year).
-PERSONS_OUTCOME = "work_or_education_12m_persons"
-COST_OUTCOME = "cost_total"
 #: Outcomes in the short stdout table and the effect figure.
 KEY_OUTCOMES = (
     "work_or_education_12m",
@@ -55,10 +53,12 @@ KEY_OUTCOMES = (
     "weeks_waiting_veileder",
     "portefolje_mean_youth",
     "aap_stock_end",
-    "cost_total",
+    "gross_cost_per_year",
+    "savings_per_year",
+    "net_cost_per_year",
 )
-EFFECT_COLUMNS = ["scenario", "outcome", "baseline_mean", "scenario_mean", "effect_mean",
-                  "effect_low", "effect_high", "unit", "excludes_zero", "replications"]
+#: Weekly cost series kept per run, for the months until savings repay the cost.
+KEPT_COSTS = ("services", "benefits")
 
 
 @dataclass
@@ -71,6 +71,7 @@ class ScenarioRun:
     resolved: dict[str, Any]
     table: pd.DataFrame
     weekly: pd.DataFrame
+    cost_weekly: dict[str, np.ndarray] = field(default_factory=dict)  # runs x weeks of the window
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Comparison:
     effects: pd.DataFrame
     changes: dict[str, list[Change]]
     cost_per_person: dict[str, float | None]
+    payback_months: dict[str, float | None]
     reps: int
     seed: int
     scale: float
@@ -90,63 +92,24 @@ class Comparison:
     created: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
 
 
-# --------------------------------------------------------------------------- effects
-
-def paired_effects(base: pd.DataFrame, scen: pd.DataFrame) -> pd.DataFrame:
-    """Per outcome: baseline and scenario means, and the paired effect's mean and 90 % interval.
-
-    Rows of ``base`` and ``scen`` are matched by replication index. Where both runs have no
-    value (e.g. no advisor of a role) the replication's difference is 0: the two runs agree.
-    """
-    columns = [c for c in base.columns if c in scen.columns]
-    reps = base.index.intersection(scen.index)
-    b = base.loc[reps, columns].astype(np.float64)
-    s = scen.loc[reps, columns].astype(np.float64)
-    diff = s - b
-    diff = diff.mask(b.isna() & s.isna(), 0.0)
-    rows = []
-    for outcome in columns:
-        d = diff[outcome].to_numpy()
-        d = d[np.isfinite(d)]
-        if len(d):
-            low, high = (float(q) for q in np.quantile(d, QUANTILES))
-            mean = float(d.mean())
-        else:
-            low = high = mean = float("nan")
-        rows.append({
-            "outcome": outcome,
-            "baseline_mean": _nanmean(b[outcome]),
-            "scenario_mean": _nanmean(s[outcome]),
-            "effect_mean": mean,
-            "effect_low": low,
-            "effect_high": high,
-            "unit": OUTCOMES[outcome].unit if outcome in OUTCOMES else "",
-            "excludes_zero": bool(low > 0 or high < 0),
-            "replications": int(len(d)),
-        })
-    return pd.DataFrame(rows)
-
-
-def _nanmean(values: pd.Series) -> float:
-    arr = values.to_numpy(dtype=np.float64)
-    arr = arr[np.isfinite(arr)]
-    return float(arr.mean()) if len(arr) else float("nan")
-
+# --------------------------------------------------------------------------- price
 
 def cost_per_extra_person(effects: pd.DataFrame) -> float | None:
-    """Extra cost per extra person in work or education 12 months after registration.
-
-    Both are national and per year of the period (``cost_total`` over the period,
-    ``work_or_education_12m_persons`` over its entry window); None when the scenario does not
-    raise the number of persons (a ratio with a zero or negative denominator means nothing).
-    """
+    """The ``net_cost_per_extra_person`` row's mean (None when persons do not rise)."""
     by = effects.set_index("outcome")["effect_mean"]
-    if PERSONS_OUTCOME not in by or COST_OUTCOME not in by:
+    value = float(by.get(NET_PER_PERSON, np.nan))
+    return value if np.isfinite(value) else None
+
+
+def payback_months(base: ScenarioRun, scen: ScenarioRun) -> float | None:
+    """Months from the window's start until the savings repay the gross cost (mean over runs),
+    None where they do not within the window (see :func:`sim.cost.payback_weeks`)."""
+    if not base.cost_weekly or not scen.cost_weekly:
         return None
-    persons, cost = float(by[PERSONS_OUTCOME]), float(by[COST_OUTCOME])
-    if not np.isfinite(persons) or not np.isfinite(cost) or persons <= 0:
-        return None
-    return cost / persons
+    gross = (scen.cost_weekly["services"] - base.cost_weekly["services"]).mean(axis=0)
+    savings = (base.cost_weekly["benefits"] - scen.cost_weekly["benefits"]).mean(axis=0)
+    weeks = payback_weeks(gross, savings)
+    return None if weeks is None else weeks / WEEKS_PER_MONTH
 
 
 # --------------------------------------------------------------------------- running
@@ -209,9 +172,12 @@ def run_one(label: str, path: Path, scenario: Scenario, reps: int,
     """Run a scenario and keep its outcomes per replication and its key weekly stocks."""
     result = runner(scenario, reps=reps, seed=scenario.seed, progress=False, workers=WORKERS)
     from_week = None if window_start is None else result.calendar.week_of(window_start)
-    table = outcomes(result, unit_costs=scenario.costs, from_week=from_week)
+    timeline = build_timeline(result.events, result.calendar.n_weeks)
+    table = outcomes(result, unit_costs=scenario.costs, from_week=from_week, timeline=timeline)
+    costs = weekly_costs(result, timeline, scenario.costs, len(table), from_week)
     run = ScenarioRun(label=label, path=path, scenario=scenario, resolved=scenario_to_jsonable(scenario),
-                      table=table, weekly=_keep_weekly(result.weekly))
+                      table=table, weekly=_keep_weekly(result.weekly),
+                      cost_weekly={k: costs[k] for k in KEPT_COSTS})
     return run, result.calendar
 
 
@@ -258,16 +224,17 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
             runs.append(run)
             bar.update(1)
     base_run, scen_runs = runs[0], runs[1:]
-    frames, changes, cpp = [], {}, {}
+    frames, changes, cpp, payback = [], {}, {}, {}
     for run in scen_runs:
         effects = paired_effects(base_run.table, run.table)
         effects.insert(0, "scenario", run.label)
         frames.append(effects)
         changes[run.label] = scenario_changes(base_run.resolved, run.resolved)
         cpp[run.label] = cost_per_extra_person(effects)
+        payback[run.label] = payback_months(base_run, run)
     return Comparison(
         base=base_run, scenarios=scen_runs, effects=pd.concat(frames, ignore_index=True)[EFFECT_COLUMNS],
-        changes=changes, cost_per_person=cpp, reps=reps, seed=base_run.scenario.seed,
+        changes=changes, cost_per_person=cpp, payback_months=payback, reps=reps, seed=base_run.scenario.seed,
         scale=base_run.scenario.scale, calendar=calendar,
         window_start=None if window_start is None else window_start.isoformat())
 
@@ -300,7 +267,8 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
             {"name": run.label, "path": shown_path(run.path), "description": run.scenario.description.strip(),
              "changes": [{"key": c.key, "baseline": c.before, "scenario": c.after, "start": c.start}
                          for c in comparison.changes[run.label]],
-             "cost_per_extra_person_nok": _jsonable(comparison.cost_per_person[run.label])}
+             "net_cost_per_extra_person_nok": _jsonable(comparison.cost_per_person[run.label]),
+             "months_until_savings_repay_the_cost": _jsonable(comparison.payback_months[run.label])}
             for run in comparison.scenarios
         ],
     }
@@ -352,7 +320,10 @@ def stdout_table(comparison: Comparison) -> str:
         persons_sure = PERSONS_OUTCOME in part.index and bool(part.loc[PERSONS_OUTCOME, "excludes_zero"])
         if cpp is not None and not persons_sure:
             text += " (uncertain: the gain in persons may be 0)"
-        lines.append(f"{run.label:<22} {'cost per extra person in work/educ.':<37} {text}")
+        lines.append(f"{run.label:<22} {'net cost per extra person in work/educ.':<37} {text}")
+        months = comparison.payback_months[run.label]
+        if months is not None:
+            lines.append(f"{run.label:<22} {'months until savings repay the cost':<37} {months:.0f}")
     return "\n".join(lines)
 
 

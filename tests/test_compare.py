@@ -20,14 +20,8 @@ import sim.compare as compare_mod
 from sim import codes
 from sim.calendar import Calendar
 from sim.cli import main
-from sim.compare import (
-    EFFECT_COLUMNS,
-    compare,
-    cost_per_extra_person,
-    load_scenarios,
-    paired_effects,
-    write_comparison,
-)
+from sim.compare import compare, load_scenarios, write_comparison
+from sim.effects import EFFECT_COLUMNS, cost_per_extra_person, paired_effects
 from sim.results import RunResult
 from sim.scenario.changes import scenario_changes
 from sim.scenario.schema import Scenario
@@ -108,6 +102,9 @@ def cap50() -> compare_mod.Comparison:
 def test_a_cap_that_never_binds_has_exactly_zero_effect(never_binds: compare_mod.Comparison) -> None:
     effects = never_binds.effects
     assert len(effects) > 30
+    price = effects[effects["outcome"] == "net_cost_per_extra_person"].iloc[0]
+    assert np.isnan(price["effect_mean"]) and price["effect_high"] == np.inf  # no gain: no price
+    effects = effects[effects["outcome"] != "net_cost_per_extra_person"]
     for column in ("effect_mean", "effect_low", "effect_high"):
         assert (effects[column] == 0.0).all(), effects.loc[effects[column] != 0, ["outcome", column]]
     assert not effects["excludes_zero"].any()
@@ -122,6 +119,12 @@ def test_a_binding_cap_shows_an_effect_and_a_price(cap50: compare_mod.Comparison
     cost = effects.loc["cost_total", "effect_mean"]
     assert persons > 0
     assert cap50.cost_per_person["cap50_hard"] == pytest.approx(cost / persons)
+    assert effects.loc["net_cost_per_extra_person", "effect_mean"] == pytest.approx(cost / persons)
+    assert effects.loc["net_cost_per_year", "effect_mean"] == pytest.approx(cost)
+    gross, savings = effects.loc["gross_cost_per_year", "effect_mean"], effects.loc["savings_per_year",
+                                                                                     "effect_mean"]
+    assert gross - savings == pytest.approx(cost)
+    assert gross > 0  # two hired advisors
     row = effects.loc["work_or_education_12m"]
     assert row["effect_mean"] == pytest.approx(row["scenario_mean"] - row["baseline_mean"])
     assert row["effect_low"] <= row["effect_mean"] <= row["effect_high"]
@@ -137,7 +140,8 @@ def test_files_and_report(cap50: compare_mod.Comparison, tmp_path: Path) -> None
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "`policy.portfolio_cap.youth`: none → 50, from 2025-01-01" in md
     assert "4 paired replications" in md
-    assert "Cost per extra person in work or education" in md
+    assert "Net cost per extra person in work or education" in md
+    assert "Savings repay the cost after" in md and "Gross cost" in md
     assert "(plots/stocks.png)" in md and (out / "plots" / "stocks.png").exists()
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == 2
@@ -175,12 +179,9 @@ def test_paired_effects_mean_interval_and_missing_values() -> None:
 
 
 def test_cost_per_extra_person_is_na_unless_persons_rise() -> None:
-    def effects(persons: float, cost: float) -> pd.DataFrame:
-        return pd.DataFrame({"outcome": ["work_or_education_12m_persons", "cost_total"],
-                             "effect_mean": [persons, cost]})
-    assert cost_per_extra_person(effects(200.0, 1e8)) == pytest.approx(5e5)
-    assert cost_per_extra_person(effects(0.0, 1e8)) is None
-    assert cost_per_extra_person(effects(-5.0, 1e8)) is None
+    assert cost_per_extra_person(1e8, 200.0) == pytest.approx(5e5)
+    assert cost_per_extra_person(1e8, 0.0) is None
+    assert cost_per_extra_person(1e8, -5.0) is None
 
 
 def test_changes_carry_the_start_of_their_lever() -> None:
