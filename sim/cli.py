@@ -145,11 +145,20 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_ = sub.add_parser(
         "compare", help="compare policy scenarios with a baseline (paired replications)",
         description="Run BASE and each SCEN with the same seeds (common random numbers), so "
-        "differences are policy, not noise. Writes effects.csv, report.md and report.html.")
+        "differences are policy, not noise, at K posterior parameter draws with R replications "
+        "each: intervals hold both chance and parameter uncertainty. Writes effects.csv, "
+        "report.md and report.html. Finished replications are journaled: after Ctrl-C, the "
+        "same command with the same --out resumes.")
     cmp_.add_argument("base", type=Path, help="baseline scenario")
     cmp_.add_argument("scenarios", type=Path, nargs="+", help="scenarios to compare with BASE")
-    cmp_.add_argument("--reps", type=_positive_int, default=None,
-                      help="paired replications (default: 10)")
+    cmp_.add_argument("--draws", type=_non_negative_int, default=None, metavar="K",
+                      help="posterior parameter draws per scenario, chosen from "
+                      "calibration/posterior.parquet by systematic resampling on its weights "
+                      "(default: 20 when that file exists; 0 or no file: the central point alone)")
+    cmp_.add_argument("--reps", type=_positive_int, default=None, metavar="R",
+                      help="paired replications per draw (default: 2 with posterior draws, else 10)")
+    cmp_.add_argument("--workers", type=_positive_int, default=None,
+                      help="worker processes (default: one per core)")
     cmp_.add_argument("--seed", type=_non_negative_int, help="override the seed of all scenarios")
     cmp_.add_argument("--scale", type=_positive_float, help="override the scale of all scenarios")
     cmp_.add_argument("--out", type=Path, default=None,

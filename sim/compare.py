@@ -18,9 +18,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,17 +28,24 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import WEEKS_PER_MONTH, Calendar
-from sim.cost import payback_weeks, weekly_costs
-from sim.effects import EFFECT_COLUMNS, NET_PER_PERSON, PERSONS_OUTCOME, paired_effects
-from sim.outcomes import build_timeline, outcomes
-from sim.plots import COMPARE_STOCKS
-from sim.results import RunResult, write_dir_atomically
+from sim.compare_jobs import (
+    KEPT_COSTS,
+    Journal,
+    Runner,
+    default_workers,
+    jobs_for,
+    journal_path,
+    run_all,
+    run_replication,
+)
+from sim.cost import payback_weeks
+from sim.effects import EFFECT_COLUMNS, NET_PER_PERSON, PERSONS_OUTCOME, RUN_INDEX, paired_effects
+from sim.posterior_draws import draw_overrides
+from sim.results import write_dir_atomically
 from sim.scenario.changes import Change, scenario_changes
-from sim.scenario.loader import load_scenario, scenario_to_jsonable
+from sim.scenario.loader import apply_overrides, load_scenario, scenario_to_jsonable
 from sim.scenario.schema import Scenario
-
-#: Runs one scenario: ``runner(scenario, *, reps, seed, progress) -> RunResult``.
-Runner = Callable[..., RunResult]
+from sim.sweep.journal import fingerprint
 
 DEFAULT_REPS = 10
 #: Outcomes in the short stdout table and the effect figure.
@@ -57,8 +63,6 @@ KEY_OUTCOMES = (
     "savings_per_year",
     "net_cost_per_year",
 )
-#: Weekly cost series kept per run, for the months until savings repay the cost.
-KEPT_COSTS = ("services", "benefits")
 
 
 @dataclass
@@ -89,6 +93,8 @@ class Comparison:
     scale: float
     calendar: Calendar | None = None
     window_start: str | None = None  # first day of the measured window (None: the period start)
+    draws: int = 0  # posterior draws (0: the central point alone)
+    journal: Journal | None = None
     created: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
 
 
@@ -150,35 +156,27 @@ def _unique_labels(names: Sequence[str]) -> list[str]:
     return labels
 
 
-def _keep_weekly(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Only the stocks the comparison figure draws, so many runs fit in memory."""
-    wanted = {v for v, *_ in COMPARE_STOCKS}
-    return weekly[weekly["variable"].astype(str).isin(wanted)].copy()
-
-
-#: Replications of one scenario run in parallel on this many processes.
-WORKERS = os.cpu_count() or 1
-
-
 def default_runner() -> Runner:
-    """The simulation engine's entry point (imported late: the engine is heavy to load)."""
-    from sim.run import run_scenario
-
-    return run_scenario
+    """The simulation engine's one replication (imported late: the engine is heavy to load)."""
+    return run_replication
 
 
-def run_one(label: str, path: Path, scenario: Scenario, reps: int,
-            runner: Runner, window_start: dt.date | None = None) -> tuple[ScenarioRun, Calendar]:
-    """Run a scenario and keep its outcomes per replication and its key weekly stocks."""
-    result = runner(scenario, reps=reps, seed=scenario.seed, progress=False, workers=WORKERS)
-    from_week = None if window_start is None else result.calendar.week_of(window_start)
-    timeline = build_timeline(result.events, result.calendar.n_weeks)
-    table = outcomes(result, unit_costs=scenario.costs, from_week=from_week, timeline=timeline)
-    costs = weekly_costs(result, timeline, scenario.costs, len(table), from_week)
-    run = ScenarioRun(label=label, path=path, scenario=scenario, resolved=scenario_to_jsonable(scenario),
-                      table=table, weekly=_keep_weekly(result.weekly),
-                      cost_weekly={k: costs[k] for k in KEPT_COSTS})
-    return run, result.calendar
+def _scenario_run(label: str, path: Path, scenario: Scenario, results: list[tuple[int, int, dict]],
+                  first_week: int) -> ScenarioRun:
+    """A scenario's runs, in (draw, rep) order, as its outcome table, stocks and cost series."""
+    index = pd.MultiIndex.from_tuples([(k, r) for k, r, _ in results], names=list(RUN_INDEX))
+    table = pd.DataFrame([res["outcomes"] for _, _, res in results], index=index)
+    frames = []
+    for i, (_, _, res) in enumerate(results):
+        for key, series in res["stocks"].items():
+            variable, category = key.split("|", 1)
+            frames.append(pd.DataFrame({"rep": i, "week": np.arange(first_week, first_week + len(series)),
+                                        "variable": variable, "category": category, "value": series}))
+    weekly = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["rep", "week", "variable", "category", "value"])
+    costs = {k: np.array([res["costs"][k] for _, _, res in results]) for k in KEPT_COSTS}
+    return ScenarioRun(label=label, path=path, scenario=scenario, resolved=scenario_to_jsonable(scenario),
+                       table=table, weekly=weekly, cost_weekly=costs)
 
 
 def measured_window_start(loaded: Sequence[tuple[Path, Scenario]]) -> dt.date | None:
@@ -197,32 +195,62 @@ def measured_window_start(loaded: Sequence[tuple[Path, Scenario]]) -> dt.date | 
 
 def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, seed: int | None = None,
             scale: float | None = None, progress: bool = True, runner: Runner | None = None,
-            window_start: dt.date | None = None) -> Comparison:
-    """Run the baseline and each scenario with paired replications and compute the effects.
+            window_start: dt.date | None = None, draws: pd.DataFrame | None = None,
+            workers: int = 1, out: Path | None = None) -> Comparison:
+    """Run the baseline and each scenario with paired runs and compute the effects.
 
-    ``runner`` runs one scenario (default: ``sim.run.run_scenario``); it must derive each
-    replication's seed from the scenario's seed so that runs are paired. Outcomes are measured
-    from ``window_start`` (default: the earliest start of a changed lever, else the period).
+    ``runner(scenario, seed)`` runs one replication (default: the engine). ``draws`` are
+    posterior parameter sets (rows of :func:`sim.posterior_draws.choose_draws`); without them
+    every scenario runs at its own parameters (the central point). ``reps`` replications run
+    per draw. Outcomes are measured from ``window_start`` (default: the earliest start of a
+    changed lever, else the period). With ``out``, finished runs go to a journal beside it,
+    and an earlier, stopped comparison with the same ``out`` is resumed.
     """
     from tqdm import tqdm
 
     loaded = load_scenarios(base, scenarios, seed=seed, scale=scale, reps=reps)
+    if window_start is None:
+        window_start = measured_window_start(loaded)
+    overrides = [{}] if draws is None or len(draws) == 0 else [draw_overrides(r) for _, r in draws.iterrows()]
+    at_draw = [[apply_overrides(sc, o, f"posterior draw {k}") if o else sc for k, o in enumerate(overrides)]
+               for _, sc in loaded]
+    base_seed = loaded[0][1].seed
+    jobs = jobs_for(len(loaded), len(overrides), reps, base_seed)
+    labels = _unique_labels([s.name for _, s in loaded])
+    created = dt.datetime.now().isoformat(timespec="seconds")
+    journal = None
+    if out is not None:
+        stamp = fingerprint({"scenarios": [scenario_to_jsonable(s) for row in at_draw for s in row],
+                             "reps": reps, "window": str(window_start)})
+        journal = Journal(journal_path(out), stamp, created)
+    done = journal.load() if journal else {}
+    created = journal.created if journal else created
     if runner is None:
         from sim.run import warm_up
 
         runner = default_runner()
-        warm_up(loaded[0][1], notice=progress)  # before the bar, and once for all workers
-    if window_start is None:
-        window_start = measured_window_start(loaded)
-    labels = _unique_labels([s.name for _, s in loaded])
-    runs: list[ScenarioRun] = []
-    calendar = None
-    with tqdm(total=len(loaded), desc="compare", unit="run", disable=not progress, file=sys.stderr) as bar:
-        for label, (path, scenario) in zip(labels, loaded, strict=True):
-            bar.set_postfix_str(label)
-            run, calendar = run_one(label, path, scenario, reps, runner, window_start)
-            runs.append(run)
+        if len(done) < len(jobs):
+            warm_up(loaded[0][1], notice=progress)  # before the bar, and once for all workers
+    if done and progress:
+        print(f"navsim: resuming: {len(done)} of {len(jobs)} runs were done before", file=sys.stderr)
+    with tqdm(total=len(jobs), initial=len(done), desc="compare", unit="replication", disable=not progress,
+              file=sys.stderr, mininterval=0.5) as bar:
+        def finished(job, value) -> None:  # noqa: ANN001
+            if journal:
+                journal.append(job, value)
+            bar.set_postfix_str(f"{labels[job.scenario]} draw {job.draw} rep {job.rep}")
             bar.update(1)
+
+        try:
+            results = run_all(jobs, at_draw, window_start, runner, workers, done, finished)
+        finally:
+            if journal:
+                journal.close()
+    calendar = Calendar.from_manifest(results[(0, 0, 0)]["calendar"])
+    runs = [_scenario_run(label, path, scenario,
+                          [(k, r, results[(i, k, r)]) for k in range(len(overrides)) for r in range(reps)],
+                          calendar.first_week)
+            for i, (label, (path, scenario)) in enumerate(zip(labels, loaded, strict=True))]
     base_run, scen_runs = runs[0], runs[1:]
     frames, changes, cpp, payback = [], {}, {}, {}
     for run in scen_runs:
@@ -232,11 +260,14 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
         changes[run.label] = scenario_changes(base_run.resolved, run.resolved)
         cpp[run.label] = cost_per_extra_person(effects)
         payback[run.label] = payback_months(base_run, run)
-    return Comparison(
+    comparison = Comparison(
         base=base_run, scenarios=scen_runs, effects=pd.concat(frames, ignore_index=True)[EFFECT_COLUMNS],
-        changes=changes, cost_per_person=cpp, payback_months=payback, reps=reps, seed=base_run.scenario.seed,
+        changes=changes, cost_per_person=cpp, payback_months=payback, reps=reps, seed=base_seed,
         scale=base_run.scenario.scale, calendar=calendar,
-        window_start=None if window_start is None else window_start.isoformat())
+        window_start=None if window_start is None else window_start.isoformat(),
+        draws=len(overrides) if overrides != [{}] else 0, created=created)
+    comparison.journal = journal
+    return comparison
 
 
 # --------------------------------------------------------------------------- writing
@@ -283,7 +314,8 @@ def write_comparison(comparison: Comparison, out: Path) -> Path:
         per_rep = pd.concat(
             [run.table.assign(scenario=run.label).reset_index()
              for run in (comparison.base, *comparison.scenarios)], ignore_index=True)
-        per_rep[["scenario", "rep", *[c for c in per_rep.columns if c not in ("scenario", "rep")]]].to_csv(
+        first = ["scenario", *RUN_INDEX]
+        per_rep[[*first, *[c for c in per_rep.columns if c not in first]]].to_csv(
             directory / "outcomes_by_replication.csv", index=False)
         (directory / "comparison.json").write_text(
             json.dumps(comparison_json(comparison), indent=2, default=str) + "\n")
@@ -331,17 +363,44 @@ def default_out() -> Path:
     return Path("results") / f"compare-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
+#: Posterior draws of ``--draws`` when a posterior ships, and replications per draw then.
+DEFAULT_DRAWS = 20
+DEFAULT_REPS_PER_DRAW = 2
+
+
+def posterior_file() -> Path:
+    from sim.paths import project_file
+
+    return project_file(Path("calibration") / "posterior.parquet")
+
+
+def chosen_draws(k: int | None, seed: int) -> pd.DataFrame | None:
+    """``k`` draws of the shipped posterior (default :data:`DEFAULT_DRAWS`); None without a
+    posterior file or with ``k`` 0: the central point."""
+    from sim.posterior_draws import choose_draws, load_draws
+
+    path = posterior_file()
+    if k == 0 or not path.exists():
+        return None
+    return choose_draws(load_draws(path), DEFAULT_DRAWS if k is None else k, seed)
+
+
 def compare_command(args: argparse.Namespace) -> int:
     """Entry point of ``navsim compare`` (options in ``sim.cli``)."""
-    reps = args.reps or DEFAULT_REPS
     out = Path(args.out) if args.out is not None else default_out()
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         from sim.scenario.loader import InputError
 
         raise InputError(out, None, "output directory exists and is not empty")
+    base_scenario, _ = load_scenario(args.base, _overrides(args.seed, args.scale, None))
+    draws = chosen_draws(getattr(args, "draws", None), base_scenario.seed)
+    reps = args.reps or (DEFAULT_REPS if draws is None else DEFAULT_REPS_PER_DRAW)
     comparison = compare(args.base, args.scenarios, reps=reps, seed=args.seed, scale=args.scale,
-                         progress=not args.quiet, window_start=getattr(args, "window_from", None))
+                         progress=not args.quiet, window_start=getattr(args, "window_from", None),
+                         draws=draws, workers=getattr(args, "workers", None) or default_workers(), out=out)
     write_comparison(comparison, out)
+    if comparison.journal is not None:
+        comparison.journal.remove()
     print(stdout_table(comparison))
     print(f"Wrote {out}/effects.csv, report.md and report.html")
     return 0

@@ -31,11 +31,13 @@ BASE = SCENARIOS / "baseline.yaml"
 N_YOUTHS = 250
 
 
-def stand_in_runner(scenario: Scenario, *, reps: int | None = None, seed: int | None = None,
-                    progress: bool = False, workers: int = 1) -> RunResult:
-    """A tiny seeded model: registrations, one advisor contact, an exit after a random spell."""
-    reps = reps or scenario.replications
+def stand_in_runner(scenario: Scenario, seed: int | None = None, reps: int = 1) -> RunResult:
+    """A tiny seeded model: registrations, one advisor contact, an exit after a random spell.
+
+    The spell's exit hazard grows with ``parameters.contact_effect.work``, so posterior draws
+    of it move the effect of a binding cap."""
     seed = scenario.seed if seed is None else seed
+    boost = scenario.parameters.contact_effect.work
     cal = Calendar.for_period(scenario.period.start, scenario.period.end, burn_in_years=1)
     cap = scenario.policy.portfolio_cap
     binding = cap.youth is not None and cap.youth < 1000
@@ -47,7 +49,7 @@ def stand_in_runner(scenario: Scenario, *, reps: int | None = None, seed: int | 
         youth = np.arange(N_YOUTHS)
         reg = rng.integers(0, cal.n_weeks - 1, N_YOUTHS)
         u_dur, u_type, u_aap = rng.random(N_YOUTHS), rng.random(N_YOUTHS), rng.random(N_YOUTHS)
-        hazard = np.where(binding & (reg >= cap_week), 0.04, 0.02)
+        hazard = np.where(binding & (reg >= cap_week), 0.02 + 0.2 * boost, 0.02)
         exit_week = reg + 1 + np.floor(np.log(u_dur) / np.log1p(-hazard)).astype(int)
         exit_type = np.where(u_type < 0.5, codes.S_WORK, np.where(u_type < 0.7, codes.S_EDUCATION,
                                                                    codes.S_OUTSIDE))
@@ -152,6 +154,7 @@ def test_files_and_report(cap50: compare_mod.Comparison, tmp_path: Path) -> None
     per_rep = pd.read_csv(out / "outcomes_by_replication.csv")
     assert sorted(set(per_rep["scenario"])) == ["baseline", "cap50_hard"]
     assert len(per_rep) == 8
+    assert list(per_rep.columns[:3]) == ["scenario", "draw", "rep"]
 
 
 def test_report_of_zero_effect_says_so(never_binds: compare_mod.Comparison, tmp_path: Path) -> None:
@@ -233,6 +236,6 @@ def test_stand_in_runner_is_paired() -> None:
     from sim.scenario.loader import load_scenario
 
     scenario, _ = load_scenario(BASE, {"replications": 2})
-    a, b = stand_in_runner(scenario), stand_in_runner(scenario)
+    a, b = stand_in_runner(scenario, reps=2), stand_in_runner(scenario, reps=2)
     pd.testing.assert_frame_equal(a.events, b.events)
     assert a.calendar.date_of(a.calendar.first_week) == dt.date(2018, 1, 1)
