@@ -291,9 +291,9 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
     return {
         "baseline": {"name": comparison.base.label, "path": shown_path(comparison.base.path)},
         "replications": comparison.reps,
+        "posterior_draws": comparison.draws,
         "seed": comparison.seed,
         "scale": comparison.scale,
-        "created": comparison.created,
         "scenarios": [
             {"name": run.label, "path": shown_path(run.path), "description": run.scenario.description.strip(),
              "changes": [{"key": c.key, "baseline": c.before, "scenario": c.after, "start": c.start}
@@ -327,10 +327,10 @@ def write_comparison(comparison: Comparison, out: Path) -> Path:
 def stdout_table(comparison: Comparison) -> str:
     """A short plain-text table: the key effects of each scenario with their intervals."""
     from sim.plots import display_unit, effect_unit
-    from sim.report import fmt_number
+    from sim.report import fmt_number, interval_sources, runs_text
 
-    lines = [f"Effects (scenario − baseline '{comparison.base.label}'), {comparison.reps} paired "
-             "replications, mean and 90 % interval:"]
+    lines = [f"Effects (scenario − baseline '{comparison.base.label}'), {runs_text(comparison)}, "
+             f"mean and 90 % interval ({interval_sources(comparison)}):"]
     header = (f"{'scenario':<22} {'outcome':<37} {'effect':>10} {'90 % interval':>22}  "
               f"{'unit':<24} sure")
     lines += [header, "-" * len(header)]
@@ -395,9 +395,15 @@ def compare_command(args: argparse.Namespace) -> int:
     base_scenario, _ = load_scenario(args.base, _overrides(args.seed, args.scale, None))
     draws = chosen_draws(getattr(args, "draws", None), base_scenario.seed)
     reps = args.reps or (DEFAULT_REPS if draws is None else DEFAULT_REPS_PER_DRAW)
-    comparison = compare(args.base, args.scenarios, reps=reps, seed=args.seed, scale=args.scale,
-                         progress=not args.quiet, window_start=getattr(args, "window_from", None),
-                         draws=draws, workers=getattr(args, "workers", None) or default_workers(), out=out)
+    try:
+        comparison = compare(args.base, args.scenarios, reps=reps, seed=args.seed, scale=args.scale,
+                             progress=not args.quiet, window_start=getattr(args, "window_from", None),
+                             draws=draws, workers=getattr(args, "workers", None) or default_workers(),
+                             out=out)
+    except KeyboardInterrupt:
+        print(f"navsim: interrupted; the replications that finished are kept: run the same command "
+              f"with --out {out} to go on where it stopped", file=sys.stderr)
+        return 130
     write_comparison(comparison, out)
     if comparison.journal is not None:
         comparison.journal.remove()

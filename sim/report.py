@@ -169,6 +169,29 @@ def _interval(row: pd.Series, factor: float) -> str:
     return f"{_bound(row['effect_low'], factor)} to {_bound(row['effect_high'], factor)}"
 
 
+def interval_sources(comparison: Comparison) -> str:
+    """What an interval holds, for every label."""
+    return "chance and parameters" if comparison.draws else "chance only"
+
+
+def runs_text(comparison: Comparison) -> str:
+    if comparison.draws:
+        return (f"{comparison.draws} posterior draws x {comparison.reps} paired replications each "
+                f"({comparison.draws * comparison.reps} runs per scenario)")
+    return f"{comparison.reps} paired replications at the central parameter values"
+
+
+def _share_text(comparison: Comparison, row: pd.Series) -> str:
+    """How much of the effect's variance is parameter uncertainty and how much chance."""
+    if not comparison.draws:
+        return "parameter uncertainty not included"
+    share = row.get("parameter_share", math.nan)
+    if not math.isfinite(share):
+        return "the split between parameters and chance is unknown (one replication per draw)"
+    return (f"{100 * share:.0f} % of its variance from parameter uncertainty, "
+            f"{100 * (1 - share):.0f} % from chance")
+
+
 def _months(months: float | None) -> str:
     return "not within the measured window" if months is None else f"{months:.0f} months"
 
@@ -202,11 +225,19 @@ def _intro(doc: Document, comparison: Comparison) -> None:
     period = base.scenario.period
     doc.heading(f"Policy comparison against {base.label}", 1)
     doc.para(f"Baseline `{base.label}` ({shown_path(base.path)}) against "
-             f"{', '.join(f'`{s.label}`' for s in comparison.scenarios)}. Each run has "
-             f"{comparison.reps} replications at scale {comparison.scale:g} "
+             f"{', '.join(f'`{s.label}`' for s in comparison.scenarios)}. {runs_text(comparison)} "
+             f"at scale {comparison.scale:g} "
              f"(the simulated share of the national population), seed {comparison.seed}. "
              f"{_window(comparison, period)}; national figures are "
              "simulated counts divided by the scale.")
+    doc.para(f"**What the intervals hold.** {interval_sources(comparison).capitalize()}. " + (
+        "Each scenario ran at the same parameter sets drawn from the calibration's posterior, so "
+        "the interval spans both what chance does in one run and what the evidence leaves "
+        "uncertain about the parameters; per headline effect the report says how much of its "
+        "variance comes from the parameters. An effect is called clear only when this combined "
+        "interval excludes 0." if comparison.draws else
+        "Every run used the central parameter values: the interval is chance only and says "
+        "nothing about how uncertain the parameters are (`--draws K` adds that)."))
     doc.para("**How to read the effects.** Every scenario runs with the baseline's seeds, so "
              "replication r of a scenario and of the baseline meet the same youths and the same "
              "chance events until the policy makes them differ (common random numbers). The effect "
@@ -284,13 +315,14 @@ def _scenario_section(doc: Document, comparison: Comparison, label: str) -> None
             continue
         row = effects.loc[outcome]
         unit, factor = display_unit(row["unit"])
-        sure = ("the interval excludes 0" if row["excludes_zero"]
-                else "the interval includes 0, so the effect cannot be told from chance")
+        sure = ("clear: the interval excludes 0" if row["excludes_zero"]
+                else "not clear: the interval includes 0")
         sentences.append(f"{OUTCOMES[outcome].label}: {fmt_number(row['effect_mean'] / factor, True)} "
-                         f"{effect_unit(row['unit'])} (90 % interval {_interval(row, factor)}; {sure}).")
+                         f"{effect_unit(row['unit'])} (90 % interval, {interval_sources(comparison)}, "
+                         f"{_interval(row, factor)}; {sure}; {_share_text(comparison, row)}).")
     if sentences and not all_zero:
         doc.para(" ".join(sentences))
-    doc.para(f"How sure: {comparison.reps} paired replications; "
+    doc.para(f"How sure: {runs_text(comparison)}; "
              f"{int(effects['excludes_zero'].sum())} of {len(effects)} outcomes have an interval "
              "that excludes 0.")
     rows = []

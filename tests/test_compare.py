@@ -239,3 +239,67 @@ def test_stand_in_runner_is_paired() -> None:
     a, b = stand_in_runner(scenario, reps=2), stand_in_runner(scenario, reps=2)
     pd.testing.assert_frame_equal(a.events, b.events)
     assert a.calendar.date_of(a.calendar.first_week) == dt.date(2018, 1, 1)
+
+
+POSTERIOR = Path(__file__).resolve().parent / "data" / "posterior_small.parquet"
+
+
+def test_a_stopped_comparison_resumes_to_the_same_bytes(tmp_path: Path) -> None:
+    scenarios = [SCENARIOS / "cap50_hard.yaml"]
+    whole = write_comparison(compare(BASE, scenarios, reps=3, progress=False, runner=stand_in_runner,
+                                     out=tmp_path / "whole"), tmp_path / "whole")
+    calls = {"n": 0}
+
+    def stops_after_four(scenario: Scenario, seed: int) -> RunResult:
+        calls["n"] += 1
+        if calls["n"] > 4:
+            raise KeyboardInterrupt
+        return stand_in_runner(scenario, seed)
+
+    out = tmp_path / "resumed"
+    with pytest.raises(KeyboardInterrupt):
+        compare(BASE, scenarios, reps=3, progress=False, runner=stops_after_four, out=out)
+    journal = compare_mod.journal_path(out)
+    assert len(journal.read_text().splitlines()) == 1 + 4  # the header and four replications
+    ran = []
+
+    def counting(scenario: Scenario, seed: int) -> RunResult:
+        ran.append(seed)
+        return stand_in_runner(scenario, seed)
+
+    comparison = compare(BASE, scenarios, reps=3, progress=False, runner=counting, out=out)
+    assert len(ran) == 2  # only the two replications not done before
+    write_comparison(comparison, out)
+    for name in ("effects.csv", "outcomes_by_replication.csv", "comparison.json", "report.md", "report.html"):
+        assert (out / name).read_bytes() == (whole / name).read_bytes(), name
+
+
+def test_posterior_draws_carry_parameter_uncertainty_into_the_interval(tmp_path: Path) -> None:
+    from sim.posterior_draws import choose_draws, load_draws
+    from sim.report import build_document
+
+    draws = choose_draws(load_draws(POSTERIOR), 4, seed=1)
+    comparison = compare(BASE, [SCENARIOS / "cap50_hard.yaml"], reps=2, progress=False,
+                         runner=stand_in_runner, draws=draws)
+    row = comparison.effects.set_index("outcome").loc["work_or_education_12m"]
+    assert row["draws"] == 4 and row["replications"] == 8
+    assert 0.0 <= row["parameter_share"] <= 1.0
+    doc = build_document(comparison, tmp_path).markdown(tmp_path)
+    assert "4 posterior draws x 2 paired replications" in doc
+    assert "chance and parameters" in doc and "% of its variance from parameter uncertainty" in doc
+    assert row["effect_low"] <= row["effect_mean"] <= row["effect_high"]
+    central = compare(BASE, [SCENARIOS / "cap50_hard.yaml"], reps=2, progress=False, runner=stand_in_runner)
+    assert central.effects.set_index("outcome").loc["work_or_education_12m", "parameter_share"] == 0.0
+
+
+def test_draws_are_chosen_deterministically_in_proportion_to_their_weight() -> None:
+    from sim.posterior_draws import choose_draws, draw_overrides, load_draws
+
+    frame = load_draws(POSTERIOR)
+    a, b = choose_draws(frame, 200, seed=3), choose_draws(frame, 200, seed=3)
+    pd.testing.assert_frame_equal(a, b)
+    counts = a["parameters.contact_effect.work"].value_counts() / 200
+    for value, weight in zip(frame["parameters.contact_effect.work"], frame["weight"], strict=True):
+        assert counts.get(value, 0.0) == pytest.approx(weight, abs=1 / 200)
+    over = draw_overrides(a.iloc[0])
+    assert set(over) == {"parameters"} and set(over["parameters"]["contact_effect"]) == {"work", "tiltak"}
