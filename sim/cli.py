@@ -157,6 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
                       "(default: 20 when that file exists; 0 or no file: the central point alone)")
     cmp_.add_argument("--reps", type=_positive_int, default=None, metavar="R",
                       help="paired replications per draw (default: 2 with posterior draws, else 10)")
+    cmp_.add_argument("--baseline-from", type=Path, default=None, metavar="DIR",
+                      help="reuse the baseline runs of the finished comparison in DIR (refused "
+                      "when it was run with another seed, scale, period, replications or draws)")
     cmp_.add_argument("--workers", type=_positive_int, default=None,
                       help="worker processes (default: one per core)")
     cmp_.add_argument("--seed", type=_non_negative_int, help="override the seed of all scenarios")

@@ -29,14 +29,18 @@ import pandas as pd
 
 from sim.calendar import WEEKS_PER_MONTH, Calendar
 from sim.compare_jobs import (
+    BASELINE_RUNS,
     KEPT_COSTS,
     Journal,
     Runner,
+    baseline_header,
     default_workers,
     jobs_for,
     journal_path,
+    read_baseline_runs,
     run_all,
     run_replication,
+    write_baseline_runs,
 )
 from sim.cost import payback_weeks
 from sim.effects import EFFECT_COLUMNS, NET_PER_PERSON, PERSONS_OUTCOME, RUN_INDEX, paired_effects
@@ -95,6 +99,7 @@ class Comparison:
     window_start: str | None = None  # first day of the measured window (None: the period start)
     draws: int = 0  # posterior draws (0: the central point alone)
     journal: Journal | None = None
+    baseline_runs: tuple[dict[str, Any], list] | None = None  # header and runs, for --baseline-from
     created: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
 
 
@@ -196,7 +201,7 @@ def measured_window_start(loaded: Sequence[tuple[Path, Scenario]]) -> dt.date | 
 def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, seed: int | None = None,
             scale: float | None = None, progress: bool = True, runner: Runner | None = None,
             window_start: dt.date | None = None, draws: pd.DataFrame | None = None,
-            workers: int = 1, out: Path | None = None) -> Comparison:
+            workers: int = 1, out: Path | None = None, baseline_from: Path | None = None) -> Comparison:
     """Run the baseline and each scenario with paired runs and compute the effects.
 
     ``runner(scenario, seed)`` runs one replication (default: the engine). ``draws`` are
@@ -204,7 +209,9 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
     every scenario runs at its own parameters (the central point). ``reps`` replications run
     per draw. Outcomes are measured from ``window_start`` (default: the earliest start of a
     changed lever, else the period). With ``out``, finished runs go to a journal beside it,
-    and an earlier, stopped comparison with the same ``out`` is resumed.
+    and an earlier, stopped comparison with the same ``out`` is resumed. ``baseline_from`` is
+    the folder of a finished comparison whose baseline runs are reused (same seed, scale,
+    period, replications, draws, window and baseline, else refused).
     """
     from tqdm import tqdm
 
@@ -224,6 +231,9 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
                              "reps": reps, "window": str(window_start)})
         journal = Journal(journal_path(out), stamp, created)
     done = journal.load() if journal else {}
+    header = baseline_header(loaded[0][1], reps, overrides, window_start)
+    if baseline_from is not None:
+        done = {**read_baseline_runs(baseline_from, header), **done}
     created = journal.created if journal else created
     if runner is None:
         from sim.run import warm_up
@@ -267,6 +277,8 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
         window_start=None if window_start is None else window_start.isoformat(),
         draws=len(overrides) if overrides != [{}] else 0, created=created)
     comparison.journal = journal
+    comparison.baseline_runs = (header, [(k, r, results[(0, k, r)]) for k in range(len(overrides))
+                                         for r in range(reps)])
     return comparison
 
 
@@ -320,6 +332,8 @@ def write_comparison(comparison: Comparison, out: Path) -> Path:
         (directory / "comparison.json").write_text(
             json.dumps(comparison_json(comparison), indent=2, default=str) + "\n")
         write_report(comparison, directory)
+        if comparison.baseline_runs is not None:
+            write_baseline_runs(directory / BASELINE_RUNS, *comparison.baseline_runs)
 
     return write_dir_atomically(out, fill)
 
@@ -399,7 +413,7 @@ def compare_command(args: argparse.Namespace) -> int:
         comparison = compare(args.base, args.scenarios, reps=reps, seed=args.seed, scale=args.scale,
                              progress=not args.quiet, window_start=getattr(args, "window_from", None),
                              draws=draws, workers=getattr(args, "workers", None) or default_workers(),
-                             out=out)
+                             out=out, baseline_from=getattr(args, "baseline_from", None))
     except KeyboardInterrupt:
         print(f"navsim: interrupted; the replications that finished are kept: run the same command "
               f"with --out {out} to go on where it stopped", file=sys.stderr)

@@ -206,3 +206,46 @@ def run_all(jobs: list[Job], scenarios: list[list[Scenario]], window_start: dt.d
                 on_result(job, value)
     return results
 
+
+
+# --------------------------------------------------------------------------- a finished baseline
+
+BASELINE_RUNS = "baseline_runs.jsonl"
+#: What a reused baseline must share with this comparison, and how to say it differs.
+_BASELINE_KEYS = {"seed": "seed", "scale": "scale", "period": "period", "reps": "replications per draw",
+                  "draws": "posterior draws", "window": "measured window", "scenario": "baseline scenario"}
+
+
+def baseline_header(scenario: Scenario, reps: int, draws: list[dict[str, Any]],
+                    window_start: dt.date | None) -> dict[str, Any]:
+    """What the baseline's runs depend on, written above them and checked on reuse."""
+    from sim.scenario.loader import scenario_to_jsonable
+    from sim.sweep.journal import fingerprint
+
+    resolved = scenario_to_jsonable(scenario)
+    return {"seed": scenario.seed, "scale": scenario.scale,
+            "period": [scenario.period.start.isoformat(), scenario.period.end.isoformat()],
+            "reps": reps, "draws": draws,
+            "window": None if window_start is None else window_start.isoformat(),
+            "scenario": fingerprint({k: v for k, v in resolved.items() if k not in ("name", "description")})}
+
+
+def write_baseline_runs(path: Path, header: Mapping[str, Any],
+                        runs: list[tuple[int, int, Mapping[str, Any]]]) -> None:
+    lines = [json.dumps(header)] + [json.dumps({"job": [0, k, r], "result": res}) for k, r, res in runs]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def read_baseline_runs(directory: Path, header: Mapping[str, Any]) -> dict[tuple, dict[str, Any]]:
+    """The baseline's runs of a finished comparison in ``directory``, refused (one line) when it
+    was run with another seed, scale, period, replications, draws, window or baseline."""
+    path = Path(directory) / BASELINE_RUNS
+    if not path.is_file():
+        raise InputError(path, None, "not found: --baseline-from needs the folder of a finished comparison")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    theirs = json.loads(lines[0]) if lines else {}
+    for key, what in _BASELINE_KEYS.items():
+        if theirs.get(key) != header[key]:
+            raise InputError(path, key, f"the baseline there was run with another {what} "
+                             f"({theirs.get(key)!r}, here {header[key]!r}); it cannot be reused")
+    return {tuple(row["job"]): row["result"] for row in map(json.loads, lines[1:])}

@@ -303,3 +303,27 @@ def test_draws_are_chosen_deterministically_in_proportion_to_their_weight() -> N
         assert counts.get(value, 0.0) == pytest.approx(weight, abs=1 / 200)
     over = draw_overrides(a.iloc[0])
     assert set(over) == {"parameters"} and set(over["parameters"]["contact_effect"]) == {"work", "tiltak"}
+
+
+def test_a_finished_baseline_is_reused_and_a_mismatched_one_refused(tmp_path: Path) -> None:
+    from sim.scenario.loader import InputError
+
+    first = tmp_path / "first"
+    write_comparison(compare(BASE, [SCENARIOS / "cap50_hard.yaml"], reps=2, progress=False,
+                             runner=stand_in_runner), first)
+    ran = []
+
+    def counting(scenario: Scenario, seed: int) -> RunResult:
+        ran.append(scenario.name)
+        return stand_in_runner(scenario, seed)
+
+    again = compare(BASE, [SCENARIOS / "cap_never_binds.yaml"], reps=2, progress=False, runner=counting,
+                    baseline_from=first)
+    assert ran == ["cap_never_binds"] * 2  # the baseline's two runs were read, not run
+    assert (again.effects.query("outcome == 'work_or_education_12m'")["effect_mean"] == 0).all()
+    with pytest.raises(InputError, match="another replications per draw"):
+        compare(BASE, [SCENARIOS / "cap_never_binds.yaml"], reps=3, progress=False, runner=counting,
+                baseline_from=first)
+    with pytest.raises(InputError, match="another scale"):
+        compare(BASE, [SCENARIOS / "cap_never_binds.yaml"], reps=2, scale=0.01, progress=False,
+                runner=counting, baseline_from=first)
