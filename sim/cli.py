@@ -186,8 +186,11 @@ def build_parser() -> argparse.ArgumentParser:
         "  navsim sweep scenarios/sweeps/contact_sobol.yaml --dask tcp://scheduler:8786",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     swp.add_argument("sweep", type=Path, help="sweep YAML file, e.g. scenarios/sweeps/cap_levels.yaml")
-    swp.add_argument("--reps", type=_positive_int, default=None,
-                     help="replications per point (default: the sweep file's, else 2)")
+    swp.add_argument("--draws", type=_non_negative_int, default=0, metavar="K",
+                     help="posterior parameter draws per point from calibration/posterior.parquet "
+                     "(default 0: the central point; the bands then hold chance and parameters)")
+    swp.add_argument("--reps", type=_positive_int, default=None, metavar="R",
+                     help="replications per point and draw (default: the sweep file's, else 2)")
     swp.add_argument("--seed", type=_non_negative_int, help="override the seed of every point")
     swp.add_argument("--scale", type=_positive_float, help="override the scale of every point")
     swp.add_argument("--workers", type=_positive_int, default=1,
