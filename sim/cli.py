@@ -111,8 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="targets files (default: calibration/targets.yaml)")
     val.add_argument("--scenario", type=Path, default=None,
                      help="scenario (default: scenarios/baseline.yaml, the calibrated baseline)")
-    val.add_argument("--reps", type=_positive_int, default=None,
-                     help="replications (default: the scenario's, at least 3)")
+    val.add_argument("--draws", type=_non_negative_int, default=0, metavar="K",
+                     help="posterior parameter draws from calibration/posterior.parquet (default 0: "
+                     "the central point); the intervals then hold chance and parameters")
+    val.add_argument("--reps", type=_positive_int, default=None, metavar="R",
+                     help="replications per draw (default: the scenario's, at least 3)")
     val.add_argument("--seed", type=_non_negative_int, help="override the scenario's seed")
     val.add_argument("--scale", type=_positive_float, help="override the scenario's scale")
     val.add_argument("--out", type=Path, default=None, help="write table and plots here")
