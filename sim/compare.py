@@ -5,11 +5,15 @@ baseline share their random numbers (common random numbers): the same youths ent
 the same draws decide their paths until the policy makes them differ. The effect of a
 scenario on an outcome is therefore computed per replication, ``scenario − baseline``, and
 summarised by its mean and the 5th and 95th percentiles of the paired differences (a 90 %
-interval). A scenario that changes nothing in the model gives exactly zero on every
-outcome; no noise is added anywhere.
+interval). With posterior draws (``--draws K``) every scenario runs at the same K parameter
+sets, R replications each, and the interval spans both chance and the parameters
+(:mod:`sim.effects`). A scenario that changes nothing in the model gives exactly zero on every
+outcome; no noise is added anywhere. Runs are jobs of one replication each, journaled as they
+finish (:mod:`sim.compare_jobs`).
 
 The result directory holds ``effects.csv`` (tidy, one row per scenario and outcome),
-``outcomes_by_replication.csv``, ``comparison.json`` (what changed and the cost per extra
+``outcomes_by_replication.csv`` (one row per scenario, draw and replication),
+``baseline_runs.jsonl`` (for ``--baseline-from``), ``comparison.json`` (what changed and the cost per extra
 person in work or education), ``report.md``, ``report.html`` and ``plots/``.
 """
 
