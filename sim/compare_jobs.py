@@ -148,6 +148,7 @@ class Journal:
     def append(self, job: Job, result: Mapping[str, Any]) -> None:
         if self._file is None:
             new = not self.path.exists() or self.path.stat().st_size == 0
+            self.path.parent.mkdir(parents=True, exist_ok=True)
             cut = not new and not self.path.read_bytes().endswith(b"\n")
             self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open
             if cut:

@@ -256,7 +256,7 @@ def test_a_stopped_comparison_resumes_to_the_same_bytes(tmp_path: Path) -> None:
             raise KeyboardInterrupt
         return stand_in_runner(scenario, seed)
 
-    out = tmp_path / "resumed"
+    out = tmp_path / "new" / "resumed"  # its folder does not exist yet
     with pytest.raises(KeyboardInterrupt):
         compare(BASE, scenarios, reps=3, progress=False, runner=stops_after_four, out=out)
     journal = compare_mod.journal_path(out)
