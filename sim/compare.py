@@ -236,8 +236,12 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
         journal = Journal(journal_path(out), stamp, created)
     done = journal.load() if journal else {}
     header = baseline_header(loaded[0][1], reps, overrides, window_start)
+    resumed = len(done)
     if baseline_from is not None:
-        done = {**read_baseline_runs(baseline_from, header), **done}
+        reused = read_baseline_runs(baseline_from, header)
+        done = {**reused, **done}
+        if progress:
+            print(f"navsim: the baseline's {len(reused)} runs come from {baseline_from}", file=sys.stderr)
     created = journal.created if journal else created
     if runner is None:
         from sim.run import warm_up
@@ -245,8 +249,8 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
         runner = default_runner()
         if len(done) < len(jobs):
             warm_up(loaded[0][1], notice=progress)  # before the bar, and once for all workers
-    if done and progress:
-        print(f"navsim: resuming: {len(done)} of {len(jobs)} runs were done before", file=sys.stderr)
+    if resumed and progress:
+        print(f"navsim: resuming: {resumed} of {len(jobs)} runs were done before", file=sys.stderr)
     with tqdm(total=len(jobs), initial=len(done), desc="compare", unit="replication", disable=not progress,
               file=sys.stderr, mininterval=0.5) as bar:
         def finished(job, value) -> None:  # noqa: ANN001
