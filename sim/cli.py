@@ -154,8 +154,11 @@ def build_parser() -> argparse.ArgumentParser:
                           "if it exists, from the working folder's library, else the installed one)")
     val.add_argument("--scenario", type=Path, default=None,
                      help="scenario file or library name (default: baseline, the calibrated baseline)")
-    val.add_argument("--reps", type=_positive_int, default=None,
-                     help="replications (default: the scenario's, at least 3)")
+    val.add_argument("--draws", type=_non_negative_int, default=0, metavar="K",
+                     help="posterior parameter draws from calibration/posterior.parquet (default 0: "
+                     "the central point); the intervals then hold chance and parameters")
+    val.add_argument("--reps", type=_positive_int, default=None, metavar="R",
+                     help="replications per draw (default: the scenario's, at least 3)")
     val.add_argument("--seed", type=_non_negative_int, help="override the scenario's seed")
     val.add_argument("--scale", type=_positive_float, help="override the scenario's scale")
     val.add_argument("--out", type=_out_path, default=None, help="write table and plots here")
@@ -190,12 +193,24 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_ = sub.add_parser(
         "compare", help="compare policy scenarios with a baseline (paired replications)",
         description="Run BASE and each SCEN with the same seeds (common random numbers), so "
-        "differences are policy, not noise. Writes effects.csv, report.md and report.html.")
+        "differences are policy, not noise, at K posterior parameter draws with R replications "
+        "each: intervals hold both chance and parameter uncertainty. Writes effects.csv, "
+        "report.md and report.html. Finished replications are journaled: after Ctrl-C, the "
+        "same command with the same --out resumes.")
     cmp_.add_argument("base", type=Path, help="baseline scenario (file or library name)")
     cmp_.add_argument("scenarios", type=Path, nargs="+",
                       help="scenarios to compare with BASE (files or library names)")
-    cmp_.add_argument("--reps", type=_positive_int, default=None,
-                      help="paired replications (default: 10)")
+    cmp_.add_argument("--draws", type=_non_negative_int, default=None, metavar="K",
+                      help="posterior parameter draws per scenario, chosen from "
+                      "calibration/posterior.parquet by systematic resampling on its weights "
+                      "(default: 20 when that file exists; 0 or no file: the central point alone)")
+    cmp_.add_argument("--reps", type=_positive_int, default=None, metavar="R",
+                      help="paired replications per draw (default: 2 with posterior draws, else 10)")
+    cmp_.add_argument("--baseline-from", type=Path, default=None, metavar="DIR",
+                      help="reuse the baseline runs of the finished comparison in DIR (refused "
+                      "when it was run with another seed, scale, period, replications or draws)")
+    cmp_.add_argument("--workers", type=_positive_int, default=None,
+                      help="worker processes (default: one per core)")
     cmp_.add_argument("--seed", type=_non_negative_int, help="override the seed of all scenarios")
     cmp_.add_argument("--scale", type=_positive_float, help="override the scale of all scenarios")
     cmp_.add_argument("--out", type=_out_path, default=None,
@@ -221,8 +236,11 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter)
     swp.add_argument("sweep", type=Path,
                      help="sweep YAML file, or the name of a library sweep (cap_levels, ...)")
-    swp.add_argument("--reps", type=_positive_int, default=None,
-                     help="replications per point (default: the sweep file's, else 2)")
+    swp.add_argument("--draws", type=_non_negative_int, default=0, metavar="K",
+                     help="posterior parameter draws per point from calibration/posterior.parquet "
+                     "(default 0: the central point; the bands then hold chance and parameters)")
+    swp.add_argument("--reps", type=_positive_int, default=None, metavar="R",
+                     help="replications per point and draw (default: the sweep file's, else 2)")
     swp.add_argument("--seed", type=_non_negative_int, help="override the seed of every point")
     swp.add_argument("--scale", type=_positive_float, help="override the scale of every point")
     swp.add_argument("--workers", type=_positive_int, default=1,

@@ -5,11 +5,15 @@ baseline share their random numbers (common random numbers): the same youths ent
 the same draws decide their paths until the policy makes them differ. The effect of a
 scenario on an outcome is therefore computed per replication, ``scenario − baseline``, and
 summarised by its mean and the 5th and 95th percentiles of the paired differences (a 90 %
-interval). A scenario that changes nothing in the model gives exactly zero on every
-outcome; no noise is added anywhere.
+interval). With posterior draws (``--draws K``) every scenario runs at the same K parameter
+sets, R replications each, and the interval spans both chance and the parameters
+(:mod:`sim.effects`). A scenario that changes nothing in the model gives exactly zero on every
+outcome; no noise is added anywhere. Runs are jobs of one replication each, journaled as they
+finish (:mod:`sim.compare_jobs`).
 
 The result directory holds ``effects.csv`` (tidy, one row per scenario and outcome),
-``outcomes_by_replication.csv``, ``comparison.json`` (what changed and the cost per extra
+``outcomes_by_replication.csv`` (one row per scenario, draw and replication),
+``baseline_runs.jsonl`` (for ``--baseline-from``), ``comparison.json`` (what changed and the cost per extra
 person in work or education), ``report.md``, ``report.html`` and ``plots/``.
 """
 
@@ -18,9 +22,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,22 +31,31 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.calendar import Calendar
-from sim.outcomes import OUTCOMES, outcomes
-from sim.plots import COMPARE_STOCKS
-from sim.results import RunResult, write_dir_atomically
+from sim.calendar import WEEKS_PER_MONTH, Calendar
+from sim.compare_jobs import (
+    BASELINE_RUNS,
+    KEPT_COSTS,
+    Journal,
+    Runner,
+    baseline_header,
+    default_workers,
+    jobs_for,
+    journal_path,
+    read_baseline_runs,
+    run_all,
+    run_replication,
+    write_baseline_runs,
+)
+from sim.cost import payback_weeks
+from sim.effects import EFFECT_COLUMNS, NET_PER_PERSON, PERSONS_OUTCOME, RUN_INDEX, paired_effects
+from sim.posterior_draws import draw_overrides
+from sim.results import write_dir_atomically
 from sim.scenario.changes import Change, scenario_changes
-from sim.scenario.loader import load_scenario, scenario_to_jsonable
+from sim.scenario.loader import apply_overrides, load_scenario, scenario_to_jsonable
 from sim.scenario.schema import Scenario
-
-#: Runs one scenario: ``runner(scenario, *, reps, seed, progress) -> RunResult``.
-Runner = Callable[..., RunResult]
+from sim.sweep.journal import fingerprint
 
 DEFAULT_REPS = 10
-QUANTILES = (0.05, 0.95)
-#: Outcome behind the cost per extra person (national persons per year).
-PERSONS_OUTCOME = "work_or_education_12m_persons"
-COST_OUTCOME = "cost_total"
 #: Outcomes in the short stdout table and the effect figure.
 KEY_OUTCOMES = (
     "work_or_education_12m",
@@ -55,10 +67,10 @@ KEY_OUTCOMES = (
     "weeks_waiting_veileder",
     "portefolje_mean_youth",
     "aap_stock_end",
-    "cost_total",
+    "gross_cost_per_year",
+    "savings_per_year",
+    "net_cost_per_year",
 )
-EFFECT_COLUMNS = ["scenario", "outcome", "baseline_mean", "scenario_mean", "effect_mean",
-                  "effect_low", "effect_high", "unit", "excludes_zero", "replications"]
 
 
 @dataclass
@@ -71,6 +83,7 @@ class ScenarioRun:
     resolved: dict[str, Any]
     table: pd.DataFrame
     weekly: pd.DataFrame
+    cost_weekly: dict[str, np.ndarray] = field(default_factory=dict)  # runs x weeks of the window
 
 
 @dataclass
@@ -82,71 +95,36 @@ class Comparison:
     effects: pd.DataFrame
     changes: dict[str, list[Change]]
     cost_per_person: dict[str, float | None]
+    payback_months: dict[str, float | None]
     reps: int
     seed: int
     scale: float
     calendar: Calendar | None = None
     window_start: str | None = None  # first day of the measured window (None: the period start)
+    draws: int = 0  # posterior draws (0: the central point alone)
+    journal: Journal | None = None
+    baseline_runs: tuple[dict[str, Any], list] | None = None  # header and runs, for --baseline-from
     created: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
 
 
-# --------------------------------------------------------------------------- effects
-
-def paired_effects(base: pd.DataFrame, scen: pd.DataFrame) -> pd.DataFrame:
-    """Per outcome: baseline and scenario means, and the paired effect's mean and 90 % interval.
-
-    Rows of ``base`` and ``scen`` are matched by replication index. Where both runs have no
-    value (e.g. no advisor of a role) the replication's difference is 0: the two runs agree.
-    """
-    columns = [c for c in base.columns if c in scen.columns]
-    reps = base.index.intersection(scen.index)
-    b = base.loc[reps, columns].astype(np.float64)
-    s = scen.loc[reps, columns].astype(np.float64)
-    diff = s - b
-    diff = diff.mask(b.isna() & s.isna(), 0.0)
-    rows = []
-    for outcome in columns:
-        d = diff[outcome].to_numpy()
-        d = d[np.isfinite(d)]
-        if len(d):
-            low, high = (float(q) for q in np.quantile(d, QUANTILES))
-            mean = float(d.mean())
-        else:
-            low = high = mean = float("nan")
-        rows.append({
-            "outcome": outcome,
-            "baseline_mean": _nanmean(b[outcome]),
-            "scenario_mean": _nanmean(s[outcome]),
-            "effect_mean": mean,
-            "effect_low": low,
-            "effect_high": high,
-            "unit": OUTCOMES[outcome].unit if outcome in OUTCOMES else "",
-            "excludes_zero": bool(low > 0 or high < 0),
-            "replications": int(len(d)),
-        })
-    return pd.DataFrame(rows)
-
-
-def _nanmean(values: pd.Series) -> float:
-    arr = values.to_numpy(dtype=np.float64)
-    arr = arr[np.isfinite(arr)]
-    return float(arr.mean()) if len(arr) else float("nan")
-
+# --------------------------------------------------------------------------- price
 
 def cost_per_extra_person(effects: pd.DataFrame) -> float | None:
-    """Extra cost per extra person in work or education 12 months after registration.
-
-    Both are national and per year of the period (``cost_total`` over the period,
-    ``work_or_education_12m_persons`` over its entry window); None when the scenario does not
-    raise the number of persons (a ratio with a zero or negative denominator means nothing).
-    """
+    """The ``net_cost_per_extra_person`` row's mean (None when persons do not rise)."""
     by = effects.set_index("outcome")["effect_mean"]
-    if PERSONS_OUTCOME not in by or COST_OUTCOME not in by:
+    value = float(by.get(NET_PER_PERSON, np.nan))
+    return value if np.isfinite(value) else None
+
+
+def payback_months(base: ScenarioRun, scen: ScenarioRun) -> float | None:
+    """Months from the window's start until the savings repay the gross cost (mean over runs),
+    None where they do not within the window (see :func:`sim.cost.payback_weeks`)."""
+    if not base.cost_weekly or not scen.cost_weekly:
         return None
-    persons, cost = float(by[PERSONS_OUTCOME]), float(by[COST_OUTCOME])
-    if not np.isfinite(persons) or not np.isfinite(cost) or persons <= 0:
-        return None
-    return cost / persons
+    gross = (scen.cost_weekly["services"] - base.cost_weekly["services"]).mean(axis=0)
+    savings = (base.cost_weekly["benefits"] - scen.cost_weekly["benefits"]).mean(axis=0)
+    weeks = payback_weeks(gross, savings)
+    return None if weeks is None else weeks / WEEKS_PER_MONTH
 
 
 # --------------------------------------------------------------------------- running
@@ -187,32 +165,27 @@ def _unique_labels(names: Sequence[str]) -> list[str]:
     return labels
 
 
-def _keep_weekly(weekly: pd.DataFrame) -> pd.DataFrame:
-    """Only the stocks the comparison figure draws, so many runs fit in memory."""
-    wanted = {v for v, *_ in COMPARE_STOCKS}
-    return weekly[weekly["variable"].astype(str).isin(wanted)].copy()
-
-
-#: Replications of one scenario run in parallel on this many processes.
-WORKERS = os.cpu_count() or 1
-
-
 def default_runner() -> Runner:
-    """The simulation engine's entry point (imported late: the engine is heavy to load)."""
-    from sim.run import run_scenario
-
-    return run_scenario
+    """The simulation engine's one replication (imported late: the engine is heavy to load)."""
+    return run_replication
 
 
-def run_one(label: str, path: Path, scenario: Scenario, reps: int,
-            runner: Runner, window_start: dt.date | None = None) -> tuple[ScenarioRun, Calendar]:
-    """Run a scenario and keep its outcomes per replication and its key weekly stocks."""
-    result = runner(scenario, reps=reps, seed=scenario.seed, progress=False, workers=WORKERS)
-    from_week = None if window_start is None else result.calendar.week_of(window_start)
-    table = outcomes(result, unit_costs=scenario.costs, from_week=from_week)
-    run = ScenarioRun(label=label, path=path, scenario=scenario, resolved=scenario_to_jsonable(scenario),
-                      table=table, weekly=_keep_weekly(result.weekly))
-    return run, result.calendar
+def _scenario_run(label: str, path: Path, scenario: Scenario, results: list[tuple[int, int, dict]],
+                  first_week: int) -> ScenarioRun:
+    """A scenario's runs, in (draw, rep) order, as its outcome table, stocks and cost series."""
+    index = pd.MultiIndex.from_tuples([(k, r) for k, r, _ in results], names=list(RUN_INDEX))
+    table = pd.DataFrame([res["outcomes"] for _, _, res in results], index=index)
+    frames = []
+    for i, (_, _, res) in enumerate(results):
+        for key, series in res["stocks"].items():
+            variable, category = key.split("|", 1)
+            frames.append(pd.DataFrame({"rep": i, "week": np.arange(first_week, first_week + len(series)),
+                                        "variable": variable, "category": category, "value": series}))
+    weekly = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["rep", "week", "variable", "category", "value"])
+    costs = {k: np.array([res["costs"][k] for _, _, res in results]) for k in KEPT_COSTS}
+    return ScenarioRun(label=label, path=path, scenario=scenario, resolved=scenario_to_jsonable(scenario),
+                       table=table, weekly=weekly, cost_weekly=costs)
 
 
 def measured_window_start(loaded: Sequence[tuple[Path, Scenario]]) -> dt.date | None:
@@ -231,45 +204,90 @@ def measured_window_start(loaded: Sequence[tuple[Path, Scenario]]) -> dt.date | 
 
 def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, seed: int | None = None,
             scale: float | None = None, progress: bool = True, runner: Runner | None = None,
-            window_start: dt.date | None = None) -> Comparison:
-    """Run the baseline and each scenario with paired replications and compute the effects.
+            window_start: dt.date | None = None, draws: pd.DataFrame | None = None,
+            workers: int = 1, out: Path | None = None, baseline_from: Path | None = None) -> Comparison:
+    """Run the baseline and each scenario with paired runs and compute the effects.
 
-    ``runner`` runs one scenario (default: ``sim.run.run_scenario``); it must derive each
-    replication's seed from the scenario's seed so that runs are paired. Outcomes are measured
-    from ``window_start`` (default: the earliest start of a changed lever, else the period).
+    ``runner(scenario, seed)`` runs one replication (default: the engine). ``draws`` are
+    posterior parameter sets (rows of :func:`sim.posterior_draws.choose_draws`); without them
+    every scenario runs at its own parameters (the central point). ``reps`` replications run
+    per draw. Outcomes are measured from ``window_start`` (default: the earliest start of a
+    changed lever, else the period). With ``out``, finished runs go to a journal beside it,
+    and an earlier, stopped comparison with the same ``out`` is resumed. ``baseline_from`` is
+    the folder of a finished comparison whose baseline runs are reused (same seed, scale,
+    period, replications, draws, window and baseline, else refused).
     """
     from tqdm import tqdm
 
     loaded = load_scenarios(base, scenarios, seed=seed, scale=scale, reps=reps)
+    if window_start is None:
+        window_start = measured_window_start(loaded)
+    overrides = [{}] if draws is None or len(draws) == 0 else [draw_overrides(r) for _, r in draws.iterrows()]
+    at_draw = [[apply_overrides(sc, o, f"posterior draw {k}") if o else sc for k, o in enumerate(overrides)]
+               for _, sc in loaded]
+    base_seed = loaded[0][1].seed
+    jobs = jobs_for(len(loaded), len(overrides), reps, base_seed)
+    labels = _unique_labels([s.name for _, s in loaded])
+    created = dt.datetime.now().isoformat(timespec="seconds")
+    journal = None
+    if out is not None:
+        stamp = fingerprint({"scenarios": [scenario_to_jsonable(s) for row in at_draw for s in row],
+                             "reps": reps, "window": str(window_start)})
+        journal = Journal(journal_path(out), stamp, created)
+    done = journal.load() if journal else {}
+    header = baseline_header(loaded[0][1], reps, overrides, window_start)
+    resumed = len(done)
+    if baseline_from is not None:
+        reused = read_baseline_runs(baseline_from, header)
+        done = {**reused, **done}
+        if progress:
+            print(f"navsim: the baseline's {len(reused)} runs come from {baseline_from}", file=sys.stderr)
+    created = journal.created if journal else created
     if runner is None:
         from sim.run import warm_up
 
         runner = default_runner()
-        warm_up(loaded[0][1], notice=progress)  # before the bar, and once for all workers
-    if window_start is None:
-        window_start = measured_window_start(loaded)
-    labels = _unique_labels([s.name for _, s in loaded])
-    runs: list[ScenarioRun] = []
-    calendar = None
-    with tqdm(total=len(loaded), desc="compare", unit="run", disable=not progress, file=sys.stderr) as bar:
-        for label, (path, scenario) in zip(labels, loaded, strict=True):
-            bar.set_postfix_str(label)
-            run, calendar = run_one(label, path, scenario, reps, runner, window_start)
-            runs.append(run)
+        if len(done) < len(jobs):
+            warm_up(loaded[0][1], notice=progress)  # before the bar, and once for all workers
+    if resumed and progress:
+        print(f"navsim: resuming: {resumed} of {len(jobs)} runs were done before", file=sys.stderr)
+    with tqdm(total=len(jobs), initial=len(done), desc="compare", unit="replication", disable=not progress,
+              file=sys.stderr, mininterval=0.5) as bar:
+        def finished(job, value) -> None:  # noqa: ANN001
+            if journal:
+                journal.append(job, value)
+            bar.set_postfix_str(f"{labels[job.scenario]} draw {job.draw} rep {job.rep}")
             bar.update(1)
+
+        try:
+            results = run_all(jobs, at_draw, window_start, runner, workers, done, finished)
+        finally:
+            if journal:
+                journal.close()
+    calendar = Calendar.from_manifest(results[(0, 0, 0)]["calendar"])
+    runs = [_scenario_run(label, path, scenario,
+                          [(k, r, results[(i, k, r)]) for k in range(len(overrides)) for r in range(reps)],
+                          calendar.first_week)
+            for i, (label, (path, scenario)) in enumerate(zip(labels, loaded, strict=True))]
     base_run, scen_runs = runs[0], runs[1:]
-    frames, changes, cpp = [], {}, {}
+    frames, changes, cpp, payback = [], {}, {}, {}
     for run in scen_runs:
         effects = paired_effects(base_run.table, run.table)
         effects.insert(0, "scenario", run.label)
         frames.append(effects)
         changes[run.label] = scenario_changes(base_run.resolved, run.resolved)
         cpp[run.label] = cost_per_extra_person(effects)
-    return Comparison(
+        payback[run.label] = payback_months(base_run, run)
+    comparison = Comparison(
         base=base_run, scenarios=scen_runs, effects=pd.concat(frames, ignore_index=True)[EFFECT_COLUMNS],
-        changes=changes, cost_per_person=cpp, reps=reps, seed=base_run.scenario.seed,
+        changes=changes, cost_per_person=cpp, payback_months=payback, reps=reps, seed=base_seed,
         scale=base_run.scenario.scale, calendar=calendar,
-        window_start=None if window_start is None else window_start.isoformat())
+        window_start=None if window_start is None else window_start.isoformat(),
+        draws=len(overrides) if overrides != [{}] else 0, created=created)
+    comparison.journal = journal
+    comparison.baseline_runs = (header, [(k, r, results[(0, k, r)]) for k in range(len(overrides))
+                                         for r in range(reps)])
+    return comparison
 
 
 # --------------------------------------------------------------------------- writing
@@ -293,14 +311,15 @@ def comparison_json(comparison: Comparison) -> dict[str, Any]:
     return {
         "baseline": {"name": comparison.base.label, "path": shown_path(comparison.base.path)},
         "replications": comparison.reps,
+        "posterior_draws": comparison.draws,
         "seed": comparison.seed,
         "scale": comparison.scale,
-        "created": comparison.created,
         "scenarios": [
             {"name": run.label, "path": shown_path(run.path), "description": run.scenario.description.strip(),
              "changes": [{"key": c.key, "baseline": c.before, "scenario": c.after, "start": c.start}
                          for c in comparison.changes[run.label]],
-             "cost_per_extra_person_nok": _jsonable(comparison.cost_per_person[run.label])}
+             "net_cost_per_extra_person_nok": _jsonable(comparison.cost_per_person[run.label]),
+             "months_until_savings_repay_the_cost": _jsonable(comparison.payback_months[run.label])}
             for run in comparison.scenarios
         ],
     }
@@ -315,11 +334,14 @@ def write_comparison(comparison: Comparison, out: Path) -> Path:
         per_rep = pd.concat(
             [run.table.assign(scenario=run.label).reset_index()
              for run in (comparison.base, *comparison.scenarios)], ignore_index=True)
-        per_rep[["scenario", "rep", *[c for c in per_rep.columns if c not in ("scenario", "rep")]]].to_csv(
+        first = ["scenario", *RUN_INDEX]
+        per_rep[[*first, *[c for c in per_rep.columns if c not in first]]].to_csv(
             directory / "outcomes_by_replication.csv", index=False)
         (directory / "comparison.json").write_text(
             json.dumps(comparison_json(comparison), indent=2, default=str) + "\n")
         write_report(comparison, directory)
+        if comparison.baseline_runs is not None:
+            write_baseline_runs(directory / BASELINE_RUNS, *comparison.baseline_runs)
 
     return write_dir_atomically(out, fill)
 
@@ -327,10 +349,10 @@ def write_comparison(comparison: Comparison, out: Path) -> Path:
 def stdout_table(comparison: Comparison) -> str:
     """A short plain-text table: the key effects of each scenario with their intervals."""
     from sim.plots import display_unit, effect_unit
-    from sim.report import fmt_number
+    from sim.report import fmt_number, interval_sources, runs_text
 
-    lines = [f"Effects (scenario − baseline '{comparison.base.label}'), {comparison.reps} paired "
-             "replications, mean and 90 % interval:"]
+    lines = [f"Effects (scenario − baseline '{comparison.base.label}'), {runs_text(comparison)}, "
+             f"mean and 90 % interval ({interval_sources(comparison)}):"]
     header = (f"{'scenario':<22} {'outcome':<37} {'effect':>10} {'90 % interval':>22}  "
               f"{'unit':<24} sure")
     lines += [header, "-" * len(header)]
@@ -352,7 +374,10 @@ def stdout_table(comparison: Comparison) -> str:
         persons_sure = PERSONS_OUTCOME in part.index and bool(part.loc[PERSONS_OUTCOME, "excludes_zero"])
         if cpp is not None and not persons_sure:
             text += " (uncertain: the gain in persons may be 0)"
-        lines.append(f"{run.label:<22} {'cost per extra person in work/educ.':<37} {text}")
+        lines.append(f"{run.label:<22} {'net cost per extra person in work/educ.':<37} {text}")
+        months = comparison.payback_months[run.label]
+        if months is not None:
+            lines.append(f"{run.label:<22} {'months until savings repay the cost':<37} {months:.0f}")
     return "\n".join(lines)
 
 
@@ -360,16 +385,49 @@ def default_out() -> Path:
     return Path("results") / f"compare-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
 
 
+#: Posterior draws of ``--draws`` when a posterior ships, and replications per draw then.
+DEFAULT_DRAWS = 20
+DEFAULT_REPS_PER_DRAW = 2
+
+
+def posterior_file() -> Path:
+    from sim.paths import project_file
+
+    return project_file(Path("calibration") / "posterior.parquet")
+
+
+def chosen_draws(k: int | None, seed: int) -> pd.DataFrame | None:
+    """``k`` draws of the shipped posterior (default :data:`DEFAULT_DRAWS`); None without a
+    posterior file or with ``k`` 0: the central point."""
+    from sim.posterior_draws import choose_draws, load_draws
+
+    path = posterior_file()
+    if k == 0 or not path.exists():
+        return None
+    return choose_draws(load_draws(path), DEFAULT_DRAWS if k is None else k, seed)
+
+
 def compare_command(args: argparse.Namespace) -> int:
     """Entry point of ``navsim compare`` (options in ``sim.cli``)."""
-    reps = args.reps or DEFAULT_REPS
     out = Path(args.out) if args.out is not None else default_out()
     from sim.preflight import check_compare
 
     check_compare(args, out)
-    comparison = compare(args.base, args.scenarios, reps=reps, seed=args.seed, scale=args.scale,
-                         progress=not args.quiet, window_start=getattr(args, "window_from", None))
+    base_scenario, _ = load_scenario(args.base, _overrides(args.seed, args.scale, None))
+    draws = chosen_draws(getattr(args, "draws", None), base_scenario.seed)
+    reps = args.reps or (DEFAULT_REPS if draws is None else DEFAULT_REPS_PER_DRAW)
+    try:
+        comparison = compare(args.base, args.scenarios, reps=reps, seed=args.seed, scale=args.scale,
+                             progress=not args.quiet, window_start=getattr(args, "window_from", None),
+                             draws=draws, workers=getattr(args, "workers", None) or default_workers(),
+                             out=out, baseline_from=getattr(args, "baseline_from", None))
+    except KeyboardInterrupt:
+        print(f"navsim: interrupted; the replications that finished are kept: run the same command "
+              f"with --out {out} to go on where it stopped", file=sys.stderr)
+        return 130
     write_comparison(comparison, out)
+    if comparison.journal is not None:
+        comparison.journal.remove()
     print(stdout_table(comparison))
     print(f"Wrote {out}/effects.csv, report.md and report.html")
     return 0

@@ -446,13 +446,14 @@ def unit_costs_of(result: RunResult) -> Mapping[str, float] | None:
 
 
 def outcomes(result: RunResult, unit_costs: Mapping[str, float] | Any | None = None,
-             from_week: int | None = None) -> pd.DataFrame:
+             from_week: int | None = None, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
     """All outcomes of a run, one row per replication (index ``rep``), columns as :data:`OUTCOMES`.
 
     ``unit_costs`` (a mapping or the scenario's ``Costs`` block) defaults to the costs in the
     run's manifest; without either, the ``cost_*`` columns are left out. ``from_week`` starts
     the measured window later than the period (a comparison measures from when a lever starts,
-    so the unchanged years before do not dilute its effect).
+    so the unchanged years before do not dilute its effect); costs are per year of the same
+    window. ``timeline`` is ``build_timeline(result.events, n_weeks)`` when the caller has it.
     """
     cal = result.calendar
     first_week, n_weeks = cal.first_week, cal.n_weeks
@@ -462,7 +463,8 @@ def outcomes(result: RunResult, unit_costs: Mapping[str, float] | Any | None = N
     scale = float(result.scale)
     events = result.events
     kinds = kind_codes(events["kind"])
-    timeline = build_timeline(events, n_weeks)
+    if timeline is None:
+        timeline = build_timeline(events, n_weeks)
     rep = timeline["rep"].to_numpy()
     in_period = _overlap(timeline["start"].to_numpy(), timeline["end"].to_numpy(), first_week, n_weeks)
     follow_up = timeline["status"].to_numpy() == codes.S_FOLLOW_UP
@@ -494,7 +496,7 @@ def outcomes(result: RunResult, unit_costs: Mapping[str, float] | Any | None = N
     if unit_costs is None:
         unit_costs = unit_costs_of(result)
     if unit_costs is not None:
-        costs = cost_per_year(result, timeline, unit_costs, reps)
+        costs = cost_per_year(result, timeline, unit_costs, reps, first_week)
         cols.update({f"cost_{c}": costs[c].to_numpy() for c in costs.columns})
 
     frame = pd.DataFrame(cols, index=pd.RangeIndex(reps, name="rep"))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from sim.effects import GROSS, NET, NET_PER_PERSON, PRICE_ROWS, SAVINGS, label_of
 from sim.outcomes import OUTCOMES
 from sim.plots import display_unit, effect_unit, plot_effects, plot_stock_comparison
 
@@ -158,9 +159,41 @@ def change_line(change: Change) -> str:
     return f"`{change.key}`: {fmt_value(change.before)} → {fmt_value(change.after)}, {when}"
 
 
+def _bound(value: float, factor: float) -> str:
+    if value == math.inf:
+        return "unbounded"
+    return fmt_number(value / factor, True)
+
+
 def _interval(row: pd.Series, factor: float) -> str:
-    return (f"{fmt_number(row['effect_low'] / factor, True)} to "
-            f"{fmt_number(row['effect_high'] / factor, True)}")
+    return f"{_bound(row['effect_low'], factor)} to {_bound(row['effect_high'], factor)}"
+
+
+def interval_sources(comparison: Comparison) -> str:
+    """What an interval holds, for every label."""
+    return "chance and parameters" if comparison.draws else "chance only"
+
+
+def runs_text(comparison: Comparison) -> str:
+    if comparison.draws:
+        return (f"{comparison.draws} posterior draws x {comparison.reps} paired replications each "
+                f"({comparison.draws * comparison.reps} runs per scenario)")
+    return f"{comparison.reps} paired replications at the central parameter values"
+
+
+def _share_text(comparison: Comparison, row: pd.Series) -> str:
+    """How much of the effect's variance is parameter uncertainty and how much chance."""
+    if not comparison.draws:
+        return "parameter uncertainty not included"
+    share = row.get("parameter_share", math.nan)
+    if not math.isfinite(share):
+        return "the split between parameters and chance is unknown (one replication per draw)"
+    return (f"{100 * share:.0f} % of its variance from parameter uncertainty, "
+            f"{100 * (1 - share):.0f} % from chance")
+
+
+def _months(months: float | None) -> str:
+    return "not within the measured window" if months is None else f"{months:.0f} months"
 
 
 def _sure(row: pd.Series) -> str:
@@ -170,6 +203,12 @@ def _sure(row: pd.Series) -> str:
 
 
 # --------------------------------------------------------------------------- content
+
+def _window_text(comparison: Comparison) -> str:
+    period = comparison.base.scenario.period
+    start = comparison.window_start or period.start.isoformat()
+    return f"{start} to {period.end}"
+
 
 def _window(comparison: Comparison, period) -> str:
     if comparison.window_start:
@@ -186,11 +225,19 @@ def _intro(doc: Document, comparison: Comparison) -> None:
     period = base.scenario.period
     doc.heading(f"Policy comparison against {base.label}", 1)
     doc.para(f"Baseline `{base.label}` ({shown_path(base.path)}) against "
-             f"{', '.join(f'`{s.label}`' for s in comparison.scenarios)}. Each run has "
-             f"{comparison.reps} replications at scale {comparison.scale:g} "
+             f"{', '.join(f'`{s.label}`' for s in comparison.scenarios)}. {runs_text(comparison)} "
+             f"at scale {comparison.scale:g} "
              f"(the simulated share of the national population), seed {comparison.seed}. "
              f"{_window(comparison, period)}; national figures are "
              "simulated counts divided by the scale.")
+    doc.para(f"**What the intervals hold.** {interval_sources(comparison).capitalize()}. " + (
+        "Each scenario ran at the same parameter sets drawn from the calibration's posterior, so "
+        "the interval spans both what chance does in one run and what the evidence leaves "
+        "uncertain about the parameters; per headline effect the report says how much of its "
+        "variance comes from the parameters. An effect is called clear only when this combined "
+        "interval excludes 0." if comparison.draws else
+        "Every run used the central parameter values: the interval is chance only and says "
+        "nothing about how uncertain the parameters are (`--draws K` adds that)."))
     doc.para("**How to read the effects.** Every scenario runs with the baseline's seeds, so "
              "replication r of a scenario and of the baseline meet the same youths and the same "
              "chance events until the policy makes them differ (common random numbers). The effect "
@@ -214,14 +261,15 @@ def _overview(doc: Document, comparison: Comparison) -> None:
     """One line per scenario: its lever, the headline effects and the price."""
     doc.heading("Overview", 2)
     header = ["Scenario", "Changed", *[f"{OUTCOMES[o].label} ({effect_unit(OUTCOMES[o].unit)})"
-                                       for o in HEADLINE], "Cost (MNOK per year)",
-              "Cost per extra person in work or education (NOK)"]
+                                       for o in HEADLINE],
+              "Gross cost (MNOK per year)", "Savings (MNOK per year)", "Net cost (MNOK per year)",
+              "Net cost per extra person in work or education (NOK)", "Savings repay the cost after"]
     rows = []
     for run in comparison.scenarios:
         effects = comparison.effects[comparison.effects["scenario"] == run.label].set_index("outcome")
         changed = ", ".join(f"`{c.key}`" for c in comparison.changes[run.label]) or "nothing"
         cells = [f"`{run.label}`", changed]
-        for outcome in (*HEADLINE, "cost_total"):
+        for outcome in (*HEADLINE, GROSS, SAVINGS, NET, NET_PER_PERSON):
             if outcome not in effects.index:
                 cells.append("n/a")
                 continue
@@ -230,12 +278,12 @@ def _overview(doc: Document, comparison: Comparison) -> None:
             mark = " *" if row["excludes_zero"] else ""
             cells.append(f"{fmt_number(row['effect_mean'] / factor, True)} "
                          f"({_interval(row, factor)}){mark}")
-        cpp = comparison.cost_per_person[run.label]
-        cells.append("n/a" if cpp is None else fmt_number(cpp))
+        cells.append(_months(comparison.payback_months[run.label]))
         rows.append(cells)
     doc.table(header, rows)
-    doc.para("Effects are means of scenario − baseline over paired replications, with the 90 % "
-             "interval in brackets; * marks an interval that excludes 0.")
+    doc.para("Effects are means of scenario − baseline over paired runs, with the 90 % "
+             "interval in brackets; * marks an interval that excludes 0. Costs are national, per "
+             "year of the measured window; savings are benefits no longer paid.")
 
 
 def _scenario_section(doc: Document, comparison: Comparison, label: str) -> None:
@@ -255,8 +303,9 @@ def _scenario_section(doc: Document, comparison: Comparison, label: str) -> None
         doc.para("Nothing: the resolved scenario equals the baseline apart from its name.")
 
     doc.heading("Effect", 3)
-    all_zero = bool(((effects["effect_low"] == 0) & (effects["effect_high"] == 0)
-                     & (effects["effect_mean"] == 0)).all())
+    measured = effects.drop(index=NET_PER_PERSON, errors="ignore")  # a ratio: n/a when nothing changes
+    all_zero = bool(((measured["effect_low"] == 0) & (measured["effect_high"] == 0)
+                     & (measured["effect_mean"] == 0)).all())
     if all_zero:
         doc.para(f"Every outcome is identical to the baseline in all {comparison.reps} replications: "
                  "in this model the change has no effect (for example a cap that never binds).")
@@ -266,41 +315,57 @@ def _scenario_section(doc: Document, comparison: Comparison, label: str) -> None
             continue
         row = effects.loc[outcome]
         unit, factor = display_unit(row["unit"])
-        sure = ("the interval excludes 0" if row["excludes_zero"]
-                else "the interval includes 0, so the effect cannot be told from chance")
+        sure = ("clear: the interval excludes 0" if row["excludes_zero"]
+                else "not clear: the interval includes 0")
         sentences.append(f"{OUTCOMES[outcome].label}: {fmt_number(row['effect_mean'] / factor, True)} "
-                         f"{effect_unit(row['unit'])} (90 % interval {_interval(row, factor)}; {sure}).")
+                         f"{effect_unit(row['unit'])} (90 % interval, {interval_sources(comparison)}, "
+                         f"{_interval(row, factor)}; {sure}; {_share_text(comparison, row)}).")
     if sentences and not all_zero:
         doc.para(" ".join(sentences))
-    doc.para(f"How sure: {comparison.reps} paired replications; "
+    doc.para(f"How sure: {runs_text(comparison)}; "
              f"{int(effects['excludes_zero'].sum())} of {len(effects)} outcomes have an interval "
              "that excludes 0.")
     rows = []
     for outcome, row in effects.iterrows():
         unit, factor = display_unit(row["unit"])
-        rows.append([OUTCOMES[outcome].label if outcome in OUTCOMES else outcome, unit,
+        rows.append([label_of(outcome), unit,
                      fmt_number(row["baseline_mean"] / factor), fmt_number(row["scenario_mean"] / factor),
                      fmt_number(row["effect_mean"] / factor, True), _interval(row, factor), _sure(row)])
     doc.table(["Outcome", "Unit", "Baseline", "Scenario", "Effect", "90 % interval", "Sure?"], rows)
 
     doc.heading("Cost", 3)
-    if "cost_total" in effects.index:
-        row = effects.loc["cost_total"]
-        doc.para(f"Total public cost changes by {fmt_number(row['effect_mean'] / 1e6, True)} MNOK per "
-                 f"year (90 % interval {_interval(row, 1e6)} MNOK), national, averaged over the period.")
+    _cost_section(doc, comparison, label, effects)
+
+
+def _cost_section(doc: Document, comparison: Comparison, label: str, effects: pd.DataFrame) -> None:
+    """Gross cost, savings, net cost and its price per extra person, each with its interval."""
+    lines = []
+    for name in (GROSS, SAVINGS, NET):
+        if name in effects.index:
+            row = effects.loc[name]
+            lines.append(f"{PRICE_ROWS[name][0]}: {fmt_number(row['effect_mean'] / 1e6, True)} MNOK per "
+                         f"year (90 % interval {_interval(row, 1e6)} MNOK)")
+    if lines:
+        doc.bullets(lines)
+        doc.para(f"National, per year of the measured window ({_window_text(comparison)}). "
+                 f"Savings repay the cost after: **{_months(comparison.payback_months[label])}** "
+                 "(counted from the window's start, on the mean cost and savings week by week).")
     cpp = comparison.cost_per_person[label]
     if cpp is None:
-        doc.para("Cost per extra person in work or education 12 months after registration: **n/a** "
+        doc.para("Net cost per extra person in work or education 12 months after registration: **n/a** "
                  "(the scenario does not raise the number of persons in work or education).")
-    else:
-        saving = " (the scenario saves money while raising the number)" if cpp < 0 else ""
-        persons = effects.loc["work_or_education_12m_persons"]
-        caveat = ("" if persons["excludes_zero"] else
-                  " The effect on the number of persons has an interval that includes 0, so this "
-                  "price is uncertain: it may be far higher, or there may be no gain to buy.")
-        doc.para(f"Cost per extra person in work or education 12 months after registration: "
-                 f"**NOK {fmt_number(cpp)}**{saving}. This is the extra cost per year divided by the "
-                 f"extra persons per year (national).{caveat}")
+        return
+    saving = " (the scenario saves money while raising the number)" if cpp < 0 else ""
+    persons = effects.loc["work_or_education_12m_persons"]
+    interval = (f" (90 % interval {_interval(effects.loc[NET_PER_PERSON], 1.0)})"
+                if NET_PER_PERSON in effects.index else "")
+    caveat = ("" if persons["excludes_zero"] else
+              " The effect on the number of persons has an interval that includes 0, so this "
+              "price is uncertain: it may be far higher, or there may be no gain to buy.")
+    doc.para(f"Net cost per extra person in work or education 12 months after registration: "
+             f"**NOK {fmt_number(cpp)}**{interval}{saving}. This is the net cost per year divided by "
+             f"the extra persons per year (national); the interval is that of the ratio run by run, "
+             f"unbounded where a run has no extra person.{caveat}")
 
 
 def _definitions(doc: Document, effects: pd.DataFrame) -> None:
@@ -308,10 +373,18 @@ def _definitions(doc: Document, effects: pd.DataFrame) -> None:
     present = set(effects["outcome"])
     doc.bullets([f"**{o.label}** ({o.unit}): {o.definition}" for name, o in OUTCOMES.items()
                  if name in present])
-    doc.para("Cost per extra person in work or education = (scenario − baseline) total cost per year "
-             "÷ (scenario − baseline) persons in work or education 12 months after registration per "
-             "year; n/a when the denominator is not positive. Unit costs come from each scenario's "
-             "`costs` block.")
+    doc.bullets([
+        f"**{PRICE_ROWS[GROSS][0]}**: (scenario − baseline) `cost_services` per year.",
+        f"**{PRICE_ROWS[SAVINGS][0]}**: (baseline − scenario) `cost_benefits` per year.",
+        f"**{PRICE_ROWS[NET][0]}**: (scenario − baseline) `cost_total` per year, gross cost − savings.",
+        f"**{PRICE_ROWS[NET_PER_PERSON][0]}**: net cost per year ÷ (scenario − baseline) persons in "
+        "work or education 12 months after registration per year; n/a when the denominator is not "
+        "positive.",
+        "**Savings repay the cost after**: the months from the window's start after which the "
+        "cumulative savings stay at or above the cumulative gross cost to the window's end."])
+    doc.para("All costs are national, per year of the measured window (the same window as the "
+             "outcomes). Unit costs come from each scenario's `costs` block, with their sources in "
+             "`scenarios/priors.yaml`.")
 
 
 def build_document(comparison: Comparison, directory: Path) -> Document:
@@ -331,8 +404,8 @@ def build_document(comparison: Comparison, directory: Path) -> Document:
                                        plots / "stocks.png", starts=starts)
         doc.image(stocks, "Key stocks over time by scenario (mean and 5-95 % band; dotted lines: policy "
                           "start dates)")
-    effects_png = plot_effects(comparison.effects, KEY_OUTCOMES,
-                               {k: v.label for k, v in OUTCOMES.items()}, plots / "effects.png")
+    labels = {k: v.label for k, v in OUTCOMES.items()} | {k: v[0] for k, v in PRICE_ROWS.items()}
+    effects_png = plot_effects(comparison.effects, KEY_OUTCOMES, labels, plots / "effects.png")
     doc.image(effects_png, "Effects on key outcomes with 90 % intervals (scenario − baseline)")
     for run in comparison.scenarios:
         _scenario_section(doc, comparison, run.label)

@@ -352,6 +352,32 @@ def _preflight(targets: TargetSet, scenario: Any, scenario_path: Path, reps: int
         preflight.check_output_dir(out, preflight.PLOT_BYTES)
     if json_path is not None:
         preflight.check_output_file(json_path, what="--json")
+def run_over_draws(scenario: Any, draws: list[dict[str, Any]], reps: int, progress: bool) -> RunResult:
+    """``reps`` replications at each posterior draw (none: the central point) in one result.
+
+    Draw k runs with the seed ``rep_seed(seed, k)``'s replications, so the draws meet fresh
+    chance and a treated run (an experiment's intervention) meets the same draws and seeds as
+    its control. Replications are numbered ``k * reps + r``: the 90 % interval over them holds
+    both chance and the parameters' uncertainty.
+    """
+    from sim.rng import rep_seed
+    from sim.run import run_scenario
+
+    workers = os.cpu_count() or 1
+    if not draws:
+        return run_scenario(scenario, reps=reps, progress=progress, workers=workers)
+    parts = []
+    for k, over in enumerate(draws):
+        at_draw = apply_overrides(scenario, over, f"posterior draw {k}")
+        parts.append(run_scenario(at_draw, reps=reps, seed=rep_seed(scenario.seed, k), progress=progress,
+                                  workers=workers))
+    tables = {}
+    for name in ("events", "youths", "advisors", "weekly"):
+        frames = [getattr(part, name).assign(rep=getattr(part, name)["rep"].astype(np.int32) + k * reps)
+                  if "rep" in getattr(part, name) else getattr(part, name) for k, part in enumerate(parts)]
+        tables[name] = pd.concat(frames, ignore_index=True)
+    return RunResult(name=scenario.name, calendar=parts[0].calendar, scale=scenario.scale,
+                     seeds=[s for part in parts for s in part.seeds], **tables)
 
 
 def validate_command(args: argparse.Namespace) -> int:
@@ -373,17 +399,20 @@ def validate_command(args: argparse.Namespace) -> int:
     _preflight(targets, scenario, scenario_path, reps, out, json_path)
     progress = not getattr(args, "quiet", False)
 
-    from sim.run import run_scenario
+    from sim.compare import chosen_draws
+    from sim.posterior_draws import draw_overrides
 
-    workers = os.cpu_count() or 1
-    run = attach_scenario(run_scenario(scenario, reps=reps, progress=progress, workers=workers), scenario)
+    chosen = chosen_draws(getattr(args, "draws", 0) or 0, scenario.seed)
+    draws = [] if chosen is None else [draw_overrides(row) for _, row in chosen.iterrows()]
+    run = attach_scenario(run_over_draws(scenario, draws, reps, progress), scenario)
 
     def runner(intervention: Mapping[str, Any]) -> RunResult:
         treated = apply_overrides(scenario, intervention, "experiment intervention")
-        return attach_scenario(run_scenario(treated, reps=reps, progress=progress, workers=workers), treated)
+        return attach_scenario(run_over_draws(treated, draws, reps, progress), treated)
 
     table = evaluate(run, targets, runner)
-    title = f"{scenario.name}, {reps} replications, scale {scenario.scale:g}, seed {scenario.seed}"
+    runs = f"{len(draws)} posterior draws x {reps} replications" if draws else f"{reps} replications"
+    title = f"{scenario.name}, {runs}, scale {scenario.scale:g}, seed {scenario.seed}"
     print(f"validate: {title}; targets: {', '.join(targets.files)}")
     print(format_table(table, targets.evidence))
     if out is not None:

@@ -20,14 +20,8 @@ import sim.compare as compare_mod
 from sim import codes
 from sim.calendar import Calendar
 from sim.cli import main
-from sim.compare import (
-    EFFECT_COLUMNS,
-    compare,
-    cost_per_extra_person,
-    load_scenarios,
-    paired_effects,
-    write_comparison,
-)
+from sim.compare import compare, load_scenarios, write_comparison
+from sim.effects import EFFECT_COLUMNS, cost_per_extra_person, paired_effects
 from sim.results import RunResult
 from sim.scenario.changes import scenario_changes
 from sim.scenario.schema import Scenario
@@ -37,11 +31,13 @@ BASE = SCENARIOS / "baseline.yaml"
 N_YOUTHS = 250
 
 
-def stand_in_runner(scenario: Scenario, *, reps: int | None = None, seed: int | None = None,
-                    progress: bool = False, workers: int = 1) -> RunResult:
-    """A tiny seeded model: registrations, one advisor contact, an exit after a random spell."""
-    reps = reps or scenario.replications
+def stand_in_runner(scenario: Scenario, seed: int | None = None, reps: int = 1) -> RunResult:
+    """A tiny seeded model: registrations, one advisor contact, an exit after a random spell.
+
+    The spell's exit hazard grows with ``parameters.contact_effect.work``, so posterior draws
+    of it move the effect of a binding cap."""
     seed = scenario.seed if seed is None else seed
+    boost = scenario.parameters.contact_effect.work
     cal = Calendar.for_period(scenario.period.start, scenario.period.end, burn_in_years=1)
     cap = scenario.policy.portfolio_cap
     binding = cap.youth is not None and cap.youth < 1000
@@ -53,7 +49,7 @@ def stand_in_runner(scenario: Scenario, *, reps: int | None = None, seed: int | 
         youth = np.arange(N_YOUTHS)
         reg = rng.integers(0, cal.n_weeks - 1, N_YOUTHS)
         u_dur, u_type, u_aap = rng.random(N_YOUTHS), rng.random(N_YOUTHS), rng.random(N_YOUTHS)
-        hazard = np.where(binding & (reg >= cap_week), 0.04, 0.02)
+        hazard = np.where(binding & (reg >= cap_week), 0.02 + 0.2 * boost, 0.02)
         exit_week = reg + 1 + np.floor(np.log(u_dur) / np.log1p(-hazard)).astype(int)
         exit_type = np.where(u_type < 0.5, codes.S_WORK, np.where(u_type < 0.7, codes.S_EDUCATION,
                                                                    codes.S_OUTSIDE))
@@ -108,6 +104,9 @@ def cap50() -> compare_mod.Comparison:
 def test_a_cap_that_never_binds_has_exactly_zero_effect(never_binds: compare_mod.Comparison) -> None:
     effects = never_binds.effects
     assert len(effects) > 30
+    price = effects[effects["outcome"] == "net_cost_per_extra_person"].iloc[0]
+    assert np.isnan(price["effect_mean"]) and price["effect_high"] == np.inf  # no gain: no price
+    effects = effects[effects["outcome"] != "net_cost_per_extra_person"]
     for column in ("effect_mean", "effect_low", "effect_high"):
         assert (effects[column] == 0.0).all(), effects.loc[effects[column] != 0, ["outcome", column]]
     assert not effects["excludes_zero"].any()
@@ -122,6 +121,12 @@ def test_a_binding_cap_shows_an_effect_and_a_price(cap50: compare_mod.Comparison
     cost = effects.loc["cost_total", "effect_mean"]
     assert persons > 0
     assert cap50.cost_per_person["cap50_hard"] == pytest.approx(cost / persons)
+    assert effects.loc["net_cost_per_extra_person", "effect_mean"] == pytest.approx(cost / persons)
+    assert effects.loc["net_cost_per_year", "effect_mean"] == pytest.approx(cost)
+    gross, savings = effects.loc["gross_cost_per_year", "effect_mean"], effects.loc["savings_per_year",
+                                                                                     "effect_mean"]
+    assert gross - savings == pytest.approx(cost)
+    assert gross > 0  # two hired advisors
     row = effects.loc["work_or_education_12m"]
     assert row["effect_mean"] == pytest.approx(row["scenario_mean"] - row["baseline_mean"])
     assert row["effect_low"] <= row["effect_mean"] <= row["effect_high"]
@@ -137,7 +142,8 @@ def test_files_and_report(cap50: compare_mod.Comparison, tmp_path: Path) -> None
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "`policy.portfolio_cap.youth`: none → 50, from 2025-01-01" in md
     assert "4 paired replications" in md
-    assert "Cost per extra person in work or education" in md
+    assert "Net cost per extra person in work or education" in md
+    assert "Savings repay the cost after" in md and "Gross cost" in md
     assert "(plots/stocks.png)" in md and (out / "plots" / "stocks.png").exists()
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == 2
@@ -148,6 +154,7 @@ def test_files_and_report(cap50: compare_mod.Comparison, tmp_path: Path) -> None
     per_rep = pd.read_csv(out / "outcomes_by_replication.csv")
     assert sorted(set(per_rep["scenario"])) == ["baseline", "cap50_hard"]
     assert len(per_rep) == 8
+    assert list(per_rep.columns[:3]) == ["scenario", "draw", "rep"]
 
 
 def test_report_of_zero_effect_says_so(never_binds: compare_mod.Comparison, tmp_path: Path) -> None:
@@ -175,12 +182,9 @@ def test_paired_effects_mean_interval_and_missing_values() -> None:
 
 
 def test_cost_per_extra_person_is_na_unless_persons_rise() -> None:
-    def effects(persons: float, cost: float) -> pd.DataFrame:
-        return pd.DataFrame({"outcome": ["work_or_education_12m_persons", "cost_total"],
-                             "effect_mean": [persons, cost]})
-    assert cost_per_extra_person(effects(200.0, 1e8)) == pytest.approx(5e5)
-    assert cost_per_extra_person(effects(0.0, 1e8)) is None
-    assert cost_per_extra_person(effects(-5.0, 1e8)) is None
+    assert cost_per_extra_person(1e8, 200.0) == pytest.approx(5e5)
+    assert cost_per_extra_person(1e8, 0.0) is None
+    assert cost_per_extra_person(1e8, -5.0) is None
 
 
 def test_changes_carry_the_start_of_their_lever() -> None:
@@ -232,6 +236,94 @@ def test_stand_in_runner_is_paired() -> None:
     from sim.scenario.loader import load_scenario
 
     scenario, _ = load_scenario(BASE, {"replications": 2})
-    a, b = stand_in_runner(scenario), stand_in_runner(scenario)
+    a, b = stand_in_runner(scenario, reps=2), stand_in_runner(scenario, reps=2)
     pd.testing.assert_frame_equal(a.events, b.events)
     assert a.calendar.date_of(a.calendar.first_week) == dt.date(2018, 1, 1)
+
+
+POSTERIOR = Path(__file__).resolve().parent / "data" / "posterior_small.parquet"
+
+
+def test_a_stopped_comparison_resumes_to_the_same_bytes(tmp_path: Path) -> None:
+    scenarios = [SCENARIOS / "cap50_hard.yaml"]
+    whole = write_comparison(compare(BASE, scenarios, reps=3, progress=False, runner=stand_in_runner,
+                                     out=tmp_path / "whole"), tmp_path / "whole")
+    calls = {"n": 0}
+
+    def stops_after_four(scenario: Scenario, seed: int) -> RunResult:
+        calls["n"] += 1
+        if calls["n"] > 4:
+            raise KeyboardInterrupt
+        return stand_in_runner(scenario, seed)
+
+    out = tmp_path / "new" / "resumed"  # its folder does not exist yet
+    with pytest.raises(KeyboardInterrupt):
+        compare(BASE, scenarios, reps=3, progress=False, runner=stops_after_four, out=out)
+    journal = compare_mod.journal_path(out)
+    assert len(journal.read_text().splitlines()) == 1 + 4  # the header and four replications
+    ran = []
+
+    def counting(scenario: Scenario, seed: int) -> RunResult:
+        ran.append(seed)
+        return stand_in_runner(scenario, seed)
+
+    comparison = compare(BASE, scenarios, reps=3, progress=False, runner=counting, out=out)
+    assert len(ran) == 2  # only the two replications not done before
+    write_comparison(comparison, out)
+    for name in ("effects.csv", "outcomes_by_replication.csv", "comparison.json", "report.md", "report.html"):
+        assert (out / name).read_bytes() == (whole / name).read_bytes(), name
+
+
+def test_posterior_draws_carry_parameter_uncertainty_into_the_interval(tmp_path: Path) -> None:
+    from sim.posterior_draws import choose_draws, load_draws
+    from sim.report import build_document
+
+    draws = choose_draws(load_draws(POSTERIOR), 4, seed=1)
+    comparison = compare(BASE, [SCENARIOS / "cap50_hard.yaml"], reps=2, progress=False,
+                         runner=stand_in_runner, draws=draws)
+    row = comparison.effects.set_index("outcome").loc["work_or_education_12m"]
+    assert row["draws"] == 4 and row["replications"] == 8
+    assert 0.0 <= row["parameter_share"] <= 1.0
+    doc = build_document(comparison, tmp_path).markdown(tmp_path)
+    assert "4 posterior draws x 2 paired replications" in doc
+    assert "chance and parameters" in doc and "% of its variance from parameter uncertainty" in doc
+    assert row["effect_low"] <= row["effect_mean"] <= row["effect_high"]
+    central = compare(BASE, [SCENARIOS / "cap50_hard.yaml"], reps=2, progress=False, runner=stand_in_runner)
+    assert central.effects.set_index("outcome").loc["work_or_education_12m", "parameter_share"] == 0.0
+
+
+def test_draws_are_chosen_deterministically_in_proportion_to_their_weight() -> None:
+    from sim.posterior_draws import choose_draws, draw_overrides, load_draws
+
+    frame = load_draws(POSTERIOR)
+    a, b = choose_draws(frame, 200, seed=3), choose_draws(frame, 200, seed=3)
+    pd.testing.assert_frame_equal(a, b)
+    counts = a["parameters.contact_effect.work"].value_counts() / 200
+    for value, weight in zip(frame["parameters.contact_effect.work"], frame["weight"], strict=True):
+        assert counts.get(value, 0.0) == pytest.approx(weight, abs=1 / 200)
+    over = draw_overrides(a.iloc[0])
+    assert set(over) == {"parameters"} and set(over["parameters"]["contact_effect"]) == {"work", "tiltak"}
+
+
+def test_a_finished_baseline_is_reused_and_a_mismatched_one_refused(tmp_path: Path) -> None:
+    from sim.scenario.loader import InputError
+
+    first = tmp_path / "first"
+    write_comparison(compare(BASE, [SCENARIOS / "cap50_hard.yaml"], reps=2, progress=False,
+                             runner=stand_in_runner), first)
+    ran = []
+
+    def counting(scenario: Scenario, seed: int) -> RunResult:
+        ran.append(scenario.name)
+        return stand_in_runner(scenario, seed)
+
+    again = compare(BASE, [SCENARIOS / "cap_never_binds.yaml"], reps=2, progress=False, runner=counting,
+                    baseline_from=first)
+    assert ran == ["cap_never_binds"] * 2  # the baseline's two runs were read, not run
+    assert (again.effects.query("outcome == 'work_or_education_12m'")["effect_mean"] == 0).all()
+    with pytest.raises(InputError, match="another replications per draw"):
+        compare(BASE, [SCENARIOS / "cap_never_binds.yaml"], reps=3, progress=False, runner=counting,
+                baseline_from=first)
+    with pytest.raises(InputError, match="another scale"):
+        compare(BASE, [SCENARIOS / "cap_never_binds.yaml"], reps=2, scale=0.01, progress=False,
+                runner=counting, baseline_from=first)

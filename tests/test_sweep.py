@@ -18,7 +18,7 @@ from sim.outcomes import outcomes
 from sim.run import run_scenario
 from sim.sweep import execute
 from sim.sweep.command import run_sweep
-from sim.sweep.design import design_points, sensitivity
+from sim.sweep.design import design_points, run_count, sensitivity
 from sim.sweep.execute import jobs_of, run_jobs
 from sim.sweep.output import short_names, write_sweep
 from sim.sweep.spec import load_sweep
@@ -279,3 +279,23 @@ def test_example_sweeps_are_valid(path: Path) -> None:
     assert len(points) >= 2
     for values in points.values[:3]:
         sweep.scenario_at(values)
+
+
+def test_posterior_draws_give_each_point_the_same_draws_and_seeds_as_compare(folder: Path) -> None:
+    from dataclasses import replace
+
+    from sim.compare_jobs import jobs_for
+    from sim.posterior_draws import choose_draws, draw_overrides, load_draws
+
+    chosen = choose_draws(load_draws(ROOT / "tests" / "data" / "posterior_small.parquet"), 3, seed=1)
+    over = tuple(draw_overrides(row) for _, row in chosen.iterrows())
+    sweep = replace(load_sweep(_sweep_file(folder)), draws=over)
+    points = design_points(sweep)
+    jobs = jobs_of(sweep, points)
+    assert run_count(sweep, points) == len(jobs) == 2 * 3 * 2
+    compare_seeds = [j.seed for j in jobs_for(1, 3, 2, sweep.base.seed)]
+    for point in (0, 1):
+        mine = [j for j in jobs if j.point == point]
+        assert [j.seed for j in mine] == compare_seeds
+        effects = [j.scenario.parameters.contact_effect.work for j in mine]
+        assert effects == [d["parameters"]["contact_effect"]["work"] for d in over for _ in range(2)]

@@ -132,7 +132,8 @@ def fake_engine(monkeypatch):
     calls = []
 
     def run_scenario(scenario, *, reps=None, seed=None, progress=False, workers=1):
-        calls.append({"reps": reps, "cap": scenario.policy.portfolio_cap.youth, "seed": scenario.seed,
+        calls.append({"reps": reps, "cap": scenario.policy.portfolio_cap.youth,
+                      "seed": scenario.seed if seed is None else seed,
                       "scale": scenario.scale})
         counts = [4, 5, 4][:reps] if scenario.policy.portfolio_cap.youth else [3, 5, 3][:reps]
         return population_run(counts, [1] * reps)
@@ -229,3 +230,16 @@ def test_a_family_with_no_measured_row_still_gets_its_plot(tmp_path):
     write_report(tmp_path, pd.DataFrame([row], columns=COLUMNS))
     assert (tmp_path / "plots" / "annual_count.png").stat().st_size > 0
     assert "not in model" in (tmp_path / "validation.md").read_text()
+def test_draws_run_each_posterior_draw_and_pool_their_replications(tmp_path, fake_engine, monkeypatch):
+    import sim.compare
+
+    monkeypatch.setattr(sim.compare, "posterior_file", lambda: DATA / "posterior_small.parquet")
+    json_path = tmp_path / "v.json"
+    assert cli.main(["validate", "--targets", str(SMALL), "--draws", "2", "--reps", "2", "--json",
+                     str(json_path), "--quiet"]) == 0
+    control = [c for c in fake_engine if c["cap"] is None]
+    treated = [c for c in fake_engine if c["cap"] == 50]
+    assert len(control) == len(treated) == 2  # one run of R replications per draw
+    assert len({c["seed"] for c in control}) == 2  # fresh chance for each draw
+    assert [c["seed"] for c in treated] == [c["seed"] for c in control]  # paired with the control
+    assert json.loads(json_path.read_text())["targets"]

@@ -61,8 +61,10 @@ def run_sweep(sweep: Sweep, points: Points, *, workers: int = 1, dask: str | Non
 
 
 def plan_text(sweep: Sweep, points: Points) -> str:
+    draws = f" x {len(sweep.draws)} posterior draws" if sweep.draws else ""
     return (f"{sweep.name}: design {sweep.design}, {len(sweep.parameters)} parameter(s), "
-            f"{len(points)} points x {sweep.replications} replication(s) = {run_count(sweep, points)} runs "
+            f"{len(points)} points{draws} x {sweep.replications} replication(s) = "
+            f"{run_count(sweep, points)} runs "
             f"at scale {sweep.base.scale}, {sweep.base.period.start} to {sweep.base.period.end}")
 
 
@@ -73,6 +75,15 @@ def default_out(name: str) -> Path:
 def sweep_command(args: argparse.Namespace) -> int:
     """Entry point of ``navsim sweep`` (options in ``sim.cli``)."""
     sweep = load_sweep(args.sweep, reps=args.reps, seed=args.seed, scale=args.scale)
+    if getattr(args, "draws", 0):
+        from dataclasses import replace
+
+        from sim.compare import chosen_draws
+        from sim.posterior_draws import draw_overrides
+
+        draws = chosen_draws(args.draws, sweep.base.seed)
+        if draws is not None:
+            sweep = replace(sweep, draws=tuple(draw_overrides(row) for _, row in draws.iterrows()))
     points = design_points(sweep)
     if args.dry_run:
         print(plan_text(sweep, points))

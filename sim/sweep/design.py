@@ -77,7 +77,7 @@ def design_points(sweep: Sweep) -> Points:
 
 
 def run_count(sweep: Sweep, points: Points) -> int:
-    return len(points) * sweep.replications
+    return len(points) * sweep.replications * max(len(sweep.draws), 1)
 
 
 def sensitivity(sweep: Sweep, points: Points, means: pd.DataFrame) -> pd.DataFrame:

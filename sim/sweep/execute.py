@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from sim.rng import rep_seed
-from sim.scenario.loader import InputError
+from sim.scenario.loader import InputError, apply_overrides
 from sim.scenario.schema import Scenario
 from sim.sweep.design import Points
 from sim.sweep.spec import Sweep
@@ -47,13 +47,18 @@ class Job:
 
 
 def jobs_of(sweep: Sweep, points: Points) -> list[Job]:
-    """Every (point, replication), points in design order, replications within."""
-    seeds = [rep_seed(sweep.base.seed, r) for r in range(sweep.replications)]
+    """Every (point, run), points in design order, runs within. With posterior draws, run
+    ``k * R + r`` is replication r of draw k, with the seed ``rep_seed(seed, k * R + r)`` (the
+    seeds of ``navsim compare``): each point meets the same draws and seeds."""
+    reps = sweep.replications
+    draws = sweep.draws or ({},)
     jobs = []
     for point, values in enumerate(points.values):
         scenario = sweep.scenario_at(values)
-        jobs.extend(Job(point, r, scenario, s, sweep.outcomes, sweep.measure_from)
-                    for r, s in enumerate(seeds))
+        for k, over in enumerate(draws):
+            at_draw = apply_overrides(scenario, over, f"posterior draw {k}") if over else scenario
+            jobs.extend(Job(point, k * reps + r, at_draw, rep_seed(sweep.base.seed, k * reps + r),
+                            sweep.outcomes, sweep.measure_from) for r in range(reps))
     return jobs
 
 

@@ -94,7 +94,9 @@ def sweep_json(sweep: Sweep, points: Points, created: str) -> dict[str, Any]:
         "points": len(points),
         "replications": sweep.replications,
         "seed": sweep.base.seed,
-        "replication_seeds": [rep_seed(sweep.base.seed, r) for r in range(sweep.replications)],
+        "posterior_draws": list(sweep.draws),
+        "replication_seeds": [rep_seed(sweep.base.seed, r)
+                              for r in range(sweep.replications * max(len(sweep.draws), 1))],
         "measure_from": None if sweep.measure_from is None else sweep.measure_from.isoformat(),
         "scenario": scenario_to_jsonable(sweep.base),
         "versions": versions(("SALib", "distributed")),

@@ -111,6 +111,9 @@ class Sweep:
     measure_from: dt.date | None
     outcomes: tuple[str, ...]
     parameters: tuple[SweepParameter, ...]
+    #: Posterior parameter sets as scenario overrides; each point runs ``replications`` at each
+    #: (empty: the central point alone).
+    draws: tuple[dict[str, Any], ...] = ()
 
     @property
     def paths(self) -> list[str]:
