@@ -206,3 +206,12 @@ def test_write_refuses_a_worse_fit_unless_forced(toy, tmp_path, capsys):
     forced = Paths(**{**worse.__dict__, "force": True})
     result = calibrate(setup(forced), trials=1, quiet=True)
     assert result.decision.replace and shipped.read_text() != kept
+
+
+def test_the_docs_table_generator_prints_every_parameter(toy, capsys):
+    s = setup(toy)
+    calibrate_posterior(s, population=20, generations=2, quiet=True)
+    assert posterior.main([str(toy.out / "posterior.parquet"), "--config", str(toy.config)]) == 0
+    out = capsys.readouterr().out
+    assert all(f"`{p}`" in out for p in s.config.paths) and "effective sample size" in out
+    assert posterior.main([str(toy.out / "missing.parquet"), "--config", str(toy.config)]) == 2

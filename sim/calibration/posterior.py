@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import math
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,3 +181,31 @@ def central_draw(config: CalibrationConfig, frame: pd.DataFrame) -> dict[str, fl
         total += ((x - weighted_quantile(x, w, 0.5)) / width) ** 2
     row = frame.iloc[int(np.argmin(total))]
     return {p.path: float(row[p.path]) for p in config.free}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.calibration.posterior [POSTERIOR] [--config FILE] [--scenario FILE]``:
+    print the prior-vs-posterior table (markdown) for the docs."""
+    import argparse
+
+    from sim.calibration.config import load_config
+    from sim.paths import project_file
+    from sim.scenario.loader import load_scenario
+
+    ap = argparse.ArgumentParser(description="prior vs posterior per parameter, as a markdown table")
+    ap.add_argument("posterior", type=Path, nargs="?", default=Path("calibration/posterior.parquet"))
+    ap.add_argument("--config", type=Path, default=Path("calibration/config.yaml"))
+    ap.add_argument("--scenario", type=Path, default=Path("scenarios/priors.yaml"))
+    args = ap.parse_args(argv)
+    try:
+        scenario, _ = load_scenario(project_file(args.scenario))
+        config = load_config(project_file(args.config), scenario)
+        print(table_markdown(config, read(project_file(args.posterior))), end="")
+    except InputError as exc:
+        print(f"navsim: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
