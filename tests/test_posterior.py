@@ -215,3 +215,22 @@ def test_the_docs_table_generator_prints_every_parameter(toy, capsys):
     out = capsys.readouterr().out
     assert all(f"`{p}`" in out for p in s.config.paths) and "effective sample size" in out
     assert posterior.main([str(toy.out / "missing.parquet"), "--config", str(toy.config)]) == 2
+
+
+def test_experiment_targets_load_apply_to_the_scenario_and_end_before_the_calibration_does():
+    from sim.scenario.loader import apply_overrides, load_scenario
+    from sim.targets import load_targets
+
+    path = ROOT / "calibration" / "targets_experiments.yaml"
+    raw = yaml.safe_load(path.read_text())["targets"]
+    assert len(list(load_targets([path]))) == len(raw) >= 5
+    scenario, _ = load_scenario(PRIORS)
+    period_end = yaml.safe_load((ROOT / "calibration" / "config.yaml").read_text())["settings"]["period_end"]
+    documented = (ROOT / "docs" / "EXPERIMENTS.md").read_text()
+    for t in raw:
+        assert t["metric"] == "experiment_effect" and t["source"] and t["tolerance"]
+        assert f"`{t['id']}`" in documented
+        apply_overrides(scenario, t["params"]["intervention"], t["id"])   # raises on a bad key
+        m = t["params"]["measure"]["params"]
+        end_year = m["year"] + (m["horizon_months"] + 11) // 12
+        assert end_year <= period_end.year, t["id"]
