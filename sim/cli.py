@@ -34,6 +34,7 @@ examples:
   navsim run baseline --scale 0.01
   navsim compare baseline cap50_hard cap50_hire
   navsim validate --json validation.json
+  navsim calibrate --trials 160 --workers 2 --out results/calibration
   navsim sweep cap_levels --workers 2
   navsim show cap50_hire --diff baseline
   navsim init my-scenarios
@@ -166,10 +167,13 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("--quiet", action="store_true", help="no progress bar")
 
     cal = sub.add_parser(
-        "calibrate", help="fit free parameters to the targets with Optuna",
+        "calibrate", help="fit free parameters to the targets (Optuna point fit or ABC posterior)",
         description="Fit the free parameters declared in calibration/config.yaml to the "
-        "targets. The study is kept in a journal file in --out, so a killed calibration "
-        "resumes where it stopped when run again with the same --out.")
+        "targets: a point fit with Optuna (--trials), or with --posterior a weighted ensemble "
+        "of parameter sets by ABC-SMC (pyabc). Everything is written into --out, and a killed "
+        "calibration resumes where it stopped when run again with the same --out. The shipped "
+        "fit (calibration/calibrated.yaml and calibration/posterior.parquet) is replaced only "
+        "with --write, and not by a worse fit unless --force.")
     cal.add_argument("--targets", type=Path, nargs="+", default=None,
                      help="targets files (default: calibration/targets.yaml, "
                           "calibration/targets_dynamics.yaml and calibration/targets_experiments.yaml "
@@ -185,9 +189,22 @@ def build_parser() -> argparse.ArgumentParser:
     cal.add_argument("--scale", type=_positive_float, default=None,
                      help="scale during calibration (default from the config)")
     cal.add_argument("--out", type=Path, default=None,
-                     help="study directory (default: results/calibration)")
-    cal.add_argument("--write", type=Path, default=None,
-                     help="where to write the best parameters (default: calibration/calibrated.yaml)")
+                     help="study directory; the fitted layer, report and posterior go here "
+                     "(default: results/calibration)")
+    cal.add_argument("--write", nargs="?", const=True, default=None, metavar="FILE",
+                     help="also replace the shipped fit (default FILE: calibration/calibrated.yaml; "
+                     "with --posterior, posterior.parquet next to it), if the new fit is not worse")
+    cal.add_argument("--force", action="store_true",
+                     help="with --write: replace the shipped fit even when the new one is worse")
+    cal.add_argument("--posterior", action="store_true",
+                     help="ABC-SMC posterior instead of the Optuna point fit")
+    cal.add_argument("--population", type=_positive_int, default=None,
+                     help="with --posterior: parameter sets per generation (default from the config)")
+    cal.add_argument("--generations", type=_positive_int, default=None,
+                     help="with --posterior: ABC-SMC generations in all (default from the config)")
+    cal.add_argument("--dask", default=None, metavar="ADDRESS",
+                     help="with --posterior: run simulations on a dask.distributed scheduler, or "
+                     "'local' for a local cluster of --workers processes (as in sweep --dask)")
     cal.add_argument("--quiet", action="store_true", help="no progress bar")
 
     cmp_ = sub.add_parser(

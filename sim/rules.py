@@ -63,7 +63,7 @@ def first_assessment(need, u, under, over):
 
 @register_jitable
 def aap_eligible(group, health_problem, benefit):
-    """AAP needs spesielt tilpasset innsats and a health problem (BRIEF section 2); those
+    """AAP needs spesielt tilpasset innsats and a health problem (report 004); those
     on dagpenger keep them until they run out."""
     return group == SPESIELT_TILPASSET and health_problem and benefit != B_DAGPENGER
 

@@ -74,8 +74,25 @@ class FreeSpec(Strict):
     note: str = ""
 
 
+class PosteriorSettings(Strict):
+    """How the ABC-SMC posterior runs (``navsim calibrate --posterior``).
+
+    ``population``: accepted parameter sets per generation (the size of the ensemble);
+    ``generations``: ABC-SMC generations, each with a tighter acceptance threshold;
+    ``min_epsilon``: stop early once the threshold (the root of the validation loss) is
+    this small; ``seed``: the sampler's random stream. Every simulation draws its own
+    model seed from that stream, so chance is part of what ABC accounts for.
+    """
+
+    population: Annotated[int, Field(ge=2)] = 100
+    generations: Annotated[int, Field(ge=1)] = 6
+    min_epsilon: Annotated[float, Field(ge=0.0)] = 0.0
+    seed: Annotated[int, Field(ge=0, lt=2**32)] = 20240702
+
+
 class ConfigFile(Strict):
     settings: Settings
+    posterior: PosteriorSettings = PosteriorSettings()
     free: dict[str, FreeSpec] = Field(min_length=1)
 
 
@@ -124,6 +141,7 @@ class CalibrationConfig:
     path: Path
     settings: Settings
     free: tuple[FreeParameter, ...]
+    posterior: PosteriorSettings = PosteriorSettings()
 
     @property
     def paths(self) -> list[str]:
@@ -229,7 +247,7 @@ def load_config(path: str | Path, base: Scenario) -> CalibrationConfig:
                          f"must be after the scenario's period start {base.period.start}")
     data = base.model_dump(mode="python")
     free = tuple(_resolve_one(path, p, spec, data, base) for p, spec in parsed.free.items())
-    return CalibrationConfig(path=path, settings=s, free=free)
+    return CalibrationConfig(path=path, settings=s, free=free, posterior=parsed.posterior)
 
 
 def trial_settings(config: CalibrationConfig, base: Scenario, reps: int | None, scale: float | None

@@ -86,20 +86,24 @@ class Objective:
     def scenario(self, values: Mapping[str, float]) -> Scenario:
         return apply_overrides(self.base, to_overrides(self.config.free, values), "calibration trial")
 
-    def _run(self, scenario: Scenario) -> Any:
+    def _run(self, scenario: Scenario, seed: int | None = None) -> Any:
         from sim.validate import attach_scenario
 
-        result = self.engine.run(scenario, reps=self.base.replications, seed=self.base.seed, progress=False)
+        result = self.engine.run(scenario, reps=self.base.replications,
+                                 seed=self.base.seed if seed is None else seed, progress=False)
         return attach_scenario(result, scenario)
 
-    def __call__(self, values: Mapping[str, float]) -> Outcome:
+    def __call__(self, values: Mapping[str, float], seed: int | None = None) -> Outcome:
+        """Score ``values``; ``seed`` replaces the shared trial seed (ABC draws one per
+        simulation so that chance is part of the posterior; control and treated runs of an
+        experiment still share it)."""
         scenario = self.scenario(values)
 
         def runner(intervention: Mapping[str, Any]) -> Any:
             """Experiment targets: the trial's scenario with the intervention, same seeds."""
-            return self._run(apply_overrides(scenario, intervention, "experiment intervention"))
+            return self._run(apply_overrides(scenario, intervention, "experiment intervention"), seed)
 
-        result = self._run(scenario)
+        result = self._run(scenario, seed)
         table = self.engine.evaluate(result, self.targets, runner=runner)
         loss = float(self.engine.loss(table))
         penalty = prior_penalty(self.config.free, values)

@@ -1,0 +1,211 @@
+"""The posterior file and what it says about each parameter.
+
+``posterior.parquet`` holds one row per draw, one column per free parameter named by its
+dotted scenario path (``parameters.contact_effect.work``) on the scenario's scale, and a
+``weight`` column summing to 1. Everything that runs over draws reads this format.
+
+Labels (:func:`labels`): a free parameter is *calibrated* when the targets narrowed it
+clearly: its weighted 90 % posterior interval is less than :data:`NARROWING` (half) of
+its prior's 90 % interval, both measured on the search scale (the log for hazards).
+Otherwise the targets leave it *unidentified*, and it is labelled by what its prior rests
+on: a *source* (an evidence entry) or an *assumption*.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.calibration.config import CalibrationConfig, FreeParameter
+from sim.results import atomic_write_bytes
+from sim.scenario.loader import InputError
+
+WEIGHT = "weight"
+#: A parameter counts as calibrated when its 90 % posterior interval is narrower than this
+#: share of its prior's 90 % interval.
+NARROWING = 0.5
+#: The interval the labels and the table use: 5th to 95th weighted percentile.
+LEVEL = (0.05, 0.95)
+CALIBRATED, SOURCE, ASSUMPTION = "calibrated", "source", "assumption"
+
+
+def write(frame: pd.DataFrame, path: Path) -> None:
+    """Write the posterior table atomically (parquet, no index)."""
+    check(frame, path)
+    buffer = io.BytesIO()
+    frame.to_parquet(buffer, index=False)
+    atomic_write_bytes(Path(path), buffer.getvalue())
+
+
+def read(path: Path) -> pd.DataFrame:
+    path = Path(path)
+    if not path.exists():
+        raise InputError(path, None, "file not found")
+    frame = pd.read_parquet(path)
+    check(frame, path)
+    return frame
+
+
+def check(frame: pd.DataFrame, path: Path | None = None) -> None:
+    """A posterior table: a ``weight`` column of non-negative weights with a positive sum,
+    at least one parameter column, every value finite."""
+    if WEIGHT not in frame.columns:
+        raise InputError(path, WEIGHT, "the posterior has no weight column")
+    if len(frame.columns) < 2 or frame.empty:
+        raise InputError(path, None, "the posterior has no draws or no parameter columns")
+    values = frame.to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        raise InputError(path, None, "the posterior holds values that are not finite")
+    w = frame[WEIGHT].to_numpy(dtype=float)
+    if (w < 0).any() or not w.sum() > 0:
+        raise InputError(path, WEIGHT, "weights must be non-negative with a positive sum")
+
+
+def parameters(frame: pd.DataFrame) -> list[str]:
+    return [c for c in frame.columns if c != WEIGHT]
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """The ``q`` quantile of a weighted sample (inverse of the weighted empirical cdf,
+    interpolated at the mid-points of the weights)."""
+    order = np.argsort(values)
+    v, w = np.asarray(values, dtype=float)[order], np.asarray(weights, dtype=float)[order]
+    cdf = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return float(np.interp(q, cdf, v))
+
+
+def _scale(p: FreeParameter, x: np.ndarray | float) -> np.ndarray | float:
+    from sim.calibration.abc import on_log_scale
+
+    return np.log(x) if on_log_scale(p) else x
+
+
+def prior_interval(p: FreeParameter) -> tuple[float, float]:
+    """The prior's 90 % interval on the scenario's scale (the truncated prior ABC samples)."""
+    from sim.calibration.abc import on_log_scale, prior_variable
+
+    rv = prior_variable(p)
+    lo, hi = (float(rv.ppf(q)) for q in LEVEL)
+    return (math.exp(lo), math.exp(hi)) if on_log_scale(p) else (lo, hi)
+
+
+@dataclass(frozen=True)
+class ParameterSummary:
+    path: str
+    prior_low: float
+    prior_high: float
+    median: float
+    low: float
+    high: float
+    narrowing: float        # posterior 90 % width / prior 90 % width, on the search scale
+    label: str              # calibrated, source or assumption
+    evidence: str
+
+
+def summarise(config: CalibrationConfig, frame: pd.DataFrame) -> list[ParameterSummary]:
+    """Prior and posterior interval, narrowing and label of every free parameter."""
+    w = frame[WEIGHT].to_numpy(dtype=float)
+    out = []
+    for p in config.free:
+        if p.path not in frame.columns:
+            raise InputError(None, p.path, "the posterior has no column for this free parameter")
+        x = frame[p.path].to_numpy(dtype=float)
+        low, median, high = (weighted_quantile(x, w, q) for q in (LEVEL[0], 0.5, LEVEL[1]))
+        prior_low, prior_high = prior_interval(p)
+        width_prior = float(_scale(p, prior_high) - _scale(p, prior_low))
+        width = float(_scale(p, high) - _scale(p, low))
+        narrowing = width / width_prior if width_prior > 0 else math.nan
+        label = CALIBRATED if narrowing < NARROWING else (SOURCE if p.evidence else ASSUMPTION)
+        out.append(ParameterSummary(path=p.path, prior_low=prior_low, prior_high=prior_high, median=median,
+                                    low=low, high=high, narrowing=narrowing, label=label,
+                                    evidence=p.evidence or ""))
+    return out
+
+
+def labels(config: CalibrationConfig, path: Path) -> dict[str, str]:
+    """Label of every free parameter from a posterior file: calibrated, source or assumption."""
+    return {s.path: s.label for s in summarise(config, read(path))}
+
+
+def unidentified(config: CalibrationConfig, path: Path) -> list[str]:
+    """Free parameters the targets leave unidentified (posterior not clearly narrower)."""
+    return [s.path for s in summarise(config, read(path)) if s.label != CALIBRATED]
+
+
+def _num(x: float) -> str:
+    if not math.isfinite(x):
+        return "-"
+    return f"{x:.3g}"
+
+
+def table_markdown(config: CalibrationConfig, frame: pd.DataFrame) -> str:
+    """The docs table: prior vs posterior per parameter, with its label."""
+    lines = [
+        "| parameter | prior 90 % | posterior median | posterior 90 % | width ratio | label |",
+        "|---|---|---|---|---|---|",
+    ]
+    for s in summarise(config, frame):
+        label = s.label + (f" ({s.evidence})" if s.label == SOURCE else "")
+        lines.append(f"| `{s.path}` | {_num(s.prior_low)} - {_num(s.prior_high)} | {_num(s.median)} | "
+                     f"{_num(s.low)} - {_num(s.high)} | {s.narrowing:.2f} | {label} |")
+    n_eff = effective_size(frame)
+    lines.append("")
+    lines.append(f"{len(frame)} draws, effective sample size {n_eff:.0f}. Calibrated: the posterior's "
+                 f"90 % interval is under {NARROWING:.0%} of the prior's (width ratio < {NARROWING}), "
+                 "on the log scale for hazards.")
+    return "\n".join(lines) + "\n"
+
+
+def effective_size(frame: pd.DataFrame) -> float:
+    """Kish's effective sample size of the weights."""
+    w = frame[WEIGHT].to_numpy(dtype=float)
+    return float(w.sum() ** 2 / (w**2).sum())
+
+
+def central_draw(config: CalibrationConfig, frame: pd.DataFrame) -> dict[str, float]:
+    """The draw single runs use: the one nearest the weighted median of every parameter,
+    distances in prior-interval widths on the search scale (a real draw, so its parameters
+    fit together)."""
+    w = frame[WEIGHT].to_numpy(dtype=float)
+    total = np.zeros(len(frame))
+    for p in config.free:
+        x = np.asarray(_scale(p, frame[p.path].to_numpy(dtype=float)))
+        lo, hi = prior_interval(p)
+        width = float(_scale(p, hi) - _scale(p, lo)) or 1.0
+        total += ((x - weighted_quantile(x, w, 0.5)) / width) ** 2
+    row = frame.iloc[int(np.argmin(total))]
+    return {p.path: float(row[p.path]) for p in config.free}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m sim.calibration.posterior [POSTERIOR] [--config FILE] [--scenario FILE]``:
+    print the prior-vs-posterior table (markdown) for the docs."""
+    import argparse
+
+    from sim.calibration.config import load_config
+    from sim.paths import project_file
+    from sim.scenario.loader import load_scenario
+
+    ap = argparse.ArgumentParser(description="prior vs posterior per parameter, as a markdown table")
+    ap.add_argument("posterior", type=Path, nargs="?", default=Path("calibration/posterior.parquet"))
+    ap.add_argument("--config", type=Path, default=Path("calibration/config.yaml"))
+    ap.add_argument("--scenario", type=Path, default=Path("scenarios/priors.yaml"))
+    args = ap.parse_args(argv)
+    try:
+        scenario, _ = load_scenario(project_file(args.scenario))
+        config = load_config(project_file(args.config), scenario)
+        print(table_markdown(config, read(project_file(args.posterior))), end="")
+    except InputError as exc:
+        print(f"navsim: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
