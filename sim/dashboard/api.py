@@ -190,8 +190,8 @@ def _free(results: Path, stem: str) -> Path:
 def run_compare(base: str | Path, scen: str | Path, texts: Mapping[str, str], settings: Settings,
                 results: Path, progress: Progress) -> Path:
     """Compare the baseline with the scenario (levers applied), paired; returns the result folder."""
-    from sim.compare import compare, write_comparison
-    from sim.run import run_scenario, warm_up
+    from sim.compare import compare, default_runner, write_comparison
+    from sim.run import warm_up
 
     base_scenario, base_over = build(base, {}, settings)
     scenario, scen_over = build(scen, texts, settings)
@@ -203,10 +203,14 @@ def run_compare(base: str | Path, scen: str | Path, texts: Mapping[str, str], se
     base_file = _write_scenario_file(inputs, base_scenario.name, Path(base), base_over)
     scen_file = _write_scenario_file(inputs, name, Path(scen), scen_over)
     done = {"runs": 0}
+    total = 2 * settings.reps
+    one_replication = default_runner()
 
-    def runner(s: Scenario, **kw: Any):
-        progress(0.1 + 0.8 * done["runs"] / 2, f"running {s.name} ({kw.get('reps')} replications)")
-        result = run_scenario(s, **kw)
+    def runner(s: Scenario, seed: int):
+        """One replication, counted on the page's progress bar."""
+        progress(0.1 + 0.8 * done["runs"] / total,
+                 f"running {s.name}: replication {done['runs'] % settings.reps + 1} of {settings.reps}")
+        result = one_replication(s, seed)
         done["runs"] += 1
         return result
 
