@@ -138,8 +138,9 @@ def sampler_for(workers: int, dask: str | None, quiet: bool = True) -> Iterator[
         client = getattr(executor, "_client", None)
         if client is not None:
             cores = max(1, len(client.scheduler_info().get("workers", {})))
-        # The Dask executor pickles with cloudpickle itself: no second pickling needed.
-        yield ConcurrentFutureSampler(executor, client_max_jobs=cores, default_pickle=False)
+        # default_pickle: pyabc pickles the simulation once with cloudpickle and submits a
+        # module-level function (submitting its own closure fails to pickle the sampler).
+        yield ConcurrentFutureSampler(executor, client_max_jobs=cores, default_pickle=True)
 
 
 @dataclass
