@@ -30,7 +30,8 @@ examples:
   navsim calibrate --trials 160 --workers 2
   navsim sweep scenarios/sweeps/cap_levels.yaml --workers 2
   navsim show scenarios/cap50_hire.yaml --diff scenarios/baseline.yaml
-  navsim bench --json bench.json"""
+  navsim bench --json bench.json
+  navsim plan"""
 
 
 def _whole_number(minimum: int):
@@ -240,6 +241,13 @@ def build_parser() -> argparse.ArgumentParser:
                        "working directory: run from the project root)")
     bench.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
 
+    plan = sub.add_parser(
+        "plan", help="print the steps of one simulated week",
+        description="Print the week's plan: the steps both engines run each week, in order, "
+        "with the process module whose decisions each step applies (docs/ARCHITECTURE.md).")
+    plan.add_argument("--json", type=Path, default=None, metavar="FILE",
+                      help='also write the plan as JSON ({"steps": [{"name": ..., "module": ...}]})')
+
     return parser
 
 
@@ -283,6 +291,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from sim.scenario.show import show_command
 
             return show_command(args)
+        if args.command == "plan":
+            from sim.plan import print_plan
+
+            print_plan(args.json)
+            return 0
         if args.command == "bench":
             from sim.bench import bench_command
 
