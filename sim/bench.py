@@ -328,13 +328,3 @@ def bench_command(args: argparse.Namespace) -> int:
     if args.json:
         atomic_write_json(args.json, result)
     return 0
-
-
-def main() -> None:  # pragma: no cover - thin script entry
-    from sim.cli import main as cli_main
-
-    sys.exit(cli_main(["bench", *sys.argv[1:]]))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -21,7 +21,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,10 +28,11 @@ import numpy as np
 import pandas as pd
 
 from sim.calendar import Calendar
+from sim.comparison import KEY_OUTCOMES, Comparison, ScenarioRun, shown_path
 from sim.outcomes import OUTCOMES, outcomes
 from sim.plots import COMPARE_STOCKS
 from sim.results import RunResult, write_dir_atomically
-from sim.scenario.changes import Change, scenario_changes
+from sim.scenario.changes import scenario_changes
 from sim.scenario.loader import load_scenario, scenario_to_jsonable
 from sim.scenario.schema import Scenario
 
@@ -44,50 +44,8 @@ QUANTILES = (0.05, 0.95)
 #: Outcome behind the cost per extra person (national persons per year).
 PERSONS_OUTCOME = "work_or_education_12m_persons"
 COST_OUTCOME = "cost_total"
-#: Outcomes in the short stdout table and the effect figure.
-KEY_OUTCOMES = (
-    "work_or_education_12m",
-    "work_or_education_6m",
-    "days_in_work_2y",
-    "tiltak_share_of_weeks",
-    "contacts_per_month_scheduled_meeting",
-    "weeks_to_first_contact",
-    "weeks_waiting_veileder",
-    "portefolje_mean_youth",
-    "aap_stock_end",
-    "cost_total",
-)
 EFFECT_COLUMNS = ["scenario", "outcome", "baseline_mean", "scenario_mean", "effect_mean",
                   "effect_low", "effect_high", "unit", "excludes_zero", "replications"]
-
-
-@dataclass
-class ScenarioRun:
-    """A scenario's resolved inputs and what is kept of its run: outcomes and a few stocks."""
-
-    label: str
-    path: Path
-    scenario: Scenario
-    resolved: dict[str, Any]
-    table: pd.DataFrame
-    weekly: pd.DataFrame
-
-
-@dataclass
-class Comparison:
-    """Everything a report needs: the runs, the paired effects and what each scenario changed."""
-
-    base: ScenarioRun
-    scenarios: list[ScenarioRun]
-    effects: pd.DataFrame
-    changes: dict[str, list[Change]]
-    cost_per_person: dict[str, float | None]
-    reps: int
-    seed: int
-    scale: float
-    calendar: Calendar | None = None
-    window_start: str | None = None  # first day of the measured window (None: the period start)
-    created: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
 
 
 # --------------------------------------------------------------------------- effects
@@ -273,14 +231,6 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
 
 
 # --------------------------------------------------------------------------- writing
-
-def shown_path(path: Path) -> str:
-    """A path as the reader knows it: relative to the working directory when inside it."""
-    try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
-
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not np.isfinite(value):
