@@ -3,7 +3,9 @@
 The same as ``navsim bench``; see ``sim/bench.py`` for what is measured and how.
 """
 
-from sim.bench import main
+import sys
+
+from sim.cli import main
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main(["bench", *sys.argv[1:]]))

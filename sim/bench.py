@@ -329,13 +329,3 @@ def bench_command(args: argparse.Namespace) -> int:
         atomic_write_json(args.json, result)
         print(f"wrote {args.json}")
     return 0
-
-
-def main() -> None:  # pragma: no cover - thin script entry
-    from sim.cli import main as cli_main
-
-    sys.exit(cli_main(["bench", *sys.argv[1:]]))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

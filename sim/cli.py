@@ -39,7 +39,8 @@ examples:
   navsim show cap50_hire --diff baseline
   navsim init my-scenarios
   navsim bench --json bench.json
-  navsim dashboard --port 8765"""
+  navsim dashboard --port 8765
+  navsim plan"""
 
 
 def _whole_number(minimum: int):
@@ -338,6 +339,13 @@ def build_parser() -> argparse.ArgumentParser:
         "name (navsim run baseline) and the default targets then mean DIR's own, edited files.")
     init.add_argument("dir", type=Path, metavar="DIR", help="folder to create (must not exist or be empty)")
 
+    plan = sub.add_parser(
+        "plan", help="print the steps of one simulated week",
+        description="Print the week's plan: the steps both engines run each week, in order, "
+        "with the process module whose decisions each step applies (docs/ARCHITECTURE.md).")
+    plan.add_argument("--json", type=Path, default=None, metavar="FILE",
+                      help='also write the plan as JSON ({"steps": [{"name": ..., "module": ...}]})')
+
     return parser
 
 
@@ -452,6 +460,11 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from sim.scenario.show import show_command
 
         return show_command(args)
+    if args.command == "plan":
+        from sim.plan import print_plan
+
+        print_plan(args.json)
+        return 0
     if args.command == "bench":
         from sim.bench import bench_command
 

@@ -24,7 +24,6 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,67 +45,17 @@ from sim.compare_jobs import (
     run_replication,
     write_baseline_runs,
 )
+from sim.comparison import KEY_OUTCOMES, Comparison, ScenarioRun, shown_path
 from sim.cost import payback_weeks
 from sim.effects import EFFECT_COLUMNS, NET_PER_PERSON, PERSONS_OUTCOME, RUN_INDEX, paired_effects
 from sim.posterior_draws import draw_overrides
 from sim.results import write_dir_atomically
-from sim.scenario.changes import Change, scenario_changes
+from sim.scenario.changes import scenario_changes
 from sim.scenario.loader import apply_overrides, load_scenario, scenario_to_jsonable
 from sim.scenario.schema import Scenario
 from sim.sweep.journal import fingerprint
 
 DEFAULT_REPS = 10
-#: Outcomes in the short stdout table and the effect figure.
-KEY_OUTCOMES = (
-    "work_or_education_12m",
-    "work_or_education_6m",
-    "days_in_work_2y",
-    "tiltak_share_of_weeks",
-    "contacts_per_month_scheduled_meeting",
-    "weeks_to_first_contact",
-    "weeks_waiting_veileder",
-    "portefolje_mean_youth",
-    "aap_stock_end",
-    "gross_cost_per_year",
-    "savings_per_year",
-    "net_cost_per_year",
-)
-
-
-@dataclass
-class ScenarioRun:
-    """A scenario's resolved inputs and what is kept of its run: outcomes and a few stocks."""
-
-    label: str
-    path: Path
-    scenario: Scenario
-    resolved: dict[str, Any]
-    table: pd.DataFrame
-    weekly: pd.DataFrame
-    cost_weekly: dict[str, np.ndarray] = field(default_factory=dict)  # runs x weeks of the window
-
-
-@dataclass
-class Comparison:
-    """Everything a report needs: the runs, the paired effects and what each scenario changed."""
-
-    base: ScenarioRun
-    scenarios: list[ScenarioRun]
-    effects: pd.DataFrame
-    changes: dict[str, list[Change]]
-    cost_per_person: dict[str, float | None]
-    payback_months: dict[str, float | None]
-    reps: int
-    seed: int
-    scale: float
-    calendar: Calendar | None = None
-    window_start: str | None = None  # first day of the measured window (None: the period start)
-    draws: int = 0  # posterior draws (0: the central point alone)
-    journal: Journal | None = None
-    baseline_runs: tuple[dict[str, Any], list] | None = None  # header and runs, for --baseline-from
-    created: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
-
-
 # --------------------------------------------------------------------------- price
 
 def cost_per_extra_person(effects: pd.DataFrame) -> float | None:
@@ -291,14 +240,6 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
 
 
 # --------------------------------------------------------------------------- writing
-
-def shown_path(path: Path) -> str:
-    """A path as the reader knows it: relative to the working directory when inside it."""
-    try:
-        return Path(path).resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return Path(path).as_posix()
-
 
 def _jsonable(value: Any) -> Any:
     if isinstance(value, float) and not np.isfinite(value):

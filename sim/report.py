@@ -25,7 +25,8 @@ from sim.outcomes import OUTCOMES
 from sim.plots import display_unit, effect_unit, plot_effects, plot_stock_comparison
 
 if TYPE_CHECKING:
-    from sim.compare import Change, Comparison
+    from sim.comparison import Comparison
+    from sim.scenario.changes import Change
 
 #: Outcomes shown in each scenario's headline sentence.
 HEADLINE = ("work_or_education_12m", "days_in_work_2y")
@@ -218,7 +219,7 @@ def _window(comparison: Comparison, period) -> str:
 
 
 def _intro(doc: Document, comparison: Comparison) -> None:
-    from sim.compare import shown_path
+    from sim.comparison import shown_path
 
     cal = comparison.calendar
     base = comparison.base
@@ -287,7 +288,7 @@ def _overview(doc: Document, comparison: Comparison) -> None:
 
 
 def _scenario_section(doc: Document, comparison: Comparison, label: str) -> None:
-    from sim.compare import shown_path
+    from sim.comparison import shown_path
 
     run = next(r for r in comparison.scenarios if r.label == label)
     effects = comparison.effects[comparison.effects["scenario"] == label].set_index("outcome")
@@ -389,7 +390,7 @@ def _definitions(doc: Document, effects: pd.DataFrame) -> None:
 
 def build_document(comparison: Comparison, directory: Path) -> Document:
     """The report's blocks; writes its figures into ``directory / 'plots'``."""
-    from sim.compare import KEY_OUTCOMES
+    from sim.comparison import KEY_OUTCOMES
 
     plots = directory / "plots"
     doc = Document()

@@ -28,8 +28,8 @@ from sim.engine.kernels import PH_CAP
 from sim.rng import U_CONTACT_ROUND_SCHEDULED, uniform
 
 if TYPE_CHECKING:
+    from sim.agents.context import WeekContext
     from sim.agents.youth import Youth
-    from sim.engine.mesa_engine import MesaEngine
 
 KOMMUNE = EMPLOYER.index("kommune")
 
@@ -39,7 +39,7 @@ class Advisor(mesa.Agent):
     only a ``hire`` cap policy opens. Slots exist for the whole run; ``active`` says whether
     someone fills it this week (staffing levers)."""
 
-    def __init__(self, model: mesa.Model, engine: MesaEngine, advisor_id: int, role: int, office: int,
+    def __init__(self, model: mesa.Model, engine: WeekContext, advisor_id: int, role: int, office: int,
                  employer: int, older: int, hired: bool) -> None:
         super().__init__(model)
         self.engine = engine

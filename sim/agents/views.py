@@ -7,20 +7,15 @@ view made once stays true as the model steps. Views are made on demand
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import mesa
 
 from sim.codes import BENEFIT, INNSATSGRUPPE, LABOUR_ATTACHMENT, QUEUE_STATE, ROLE, STATUS
-
-if TYPE_CHECKING:
-    from sim.model import NavModel
 
 
 class YouthView(mesa.Agent):
     """A young user, read from the numba engine's tables."""
 
-    def __init__(self, model: NavModel, row: int) -> None:
+    def __init__(self, model: mesa.Model, row: int) -> None:
         super().__init__(model)
         self.row = row
 
@@ -77,7 +72,7 @@ class YouthView(mesa.Agent):
 class AdvisorView(mesa.Agent):
     """A veileder, read from the numba engine's tables."""
 
-    def __init__(self, model: NavModel, row: int) -> None:
+    def __init__(self, model: mesa.Model, row: int) -> None:
         super().__init__(model)
         self.row = row
 
@@ -114,7 +109,7 @@ class AdvisorView(mesa.Agent):
         return self.youths + self.older
 
 
-def materialize(model: NavModel) -> None:
+def materialize(model: mesa.Model) -> None:
     """Register a view for every entered youth and every advisor slot not yet viewed."""
     engine = model.engine
     have = getattr(model, "_viewed", (0, 0))

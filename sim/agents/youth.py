@@ -120,8 +120,7 @@ from sim.rng import (
 )
 
 if TYPE_CHECKING:
-    from sim.agents.advisor import Advisor
-    from sim.engine.mesa_engine import MesaEngine
+    from sim.agents.context import Veileder, WeekContext
 
 #: Entry kinds of the entry schedule (``sim.engine.setup``).
 ENTRY_REGULAR, ENTRY_LAID_OFF, ENTRY_UFORE_DIRECT = 0, 1, 2
@@ -135,7 +134,7 @@ class Youth(mesa.Agent):
     on record with status ``aged_out``, as in the numba engine's tables.
     """
 
-    def __init__(self, model: mesa.Model, engine: MesaEngine, youth_id: int, entry_week: int,
+    def __init__(self, model: mesa.Model, engine: WeekContext, youth_id: int, entry_week: int,
                  entry_kind: int) -> None:
         super().__init__(model)
         self.engine = engine
@@ -146,7 +145,7 @@ class Youth(mesa.Agent):
         # state of the current spell (set by enter / start_spell)
         self.status_code = S_NOT_ENTERED
         self.innsatsgruppe_code = -1  # no §14a yet
-        self.veileder: Advisor | None = None  # the fixed contact person, if any
+        self.veileder: Veileder | None = None  # the fixed contact person, if any
         self.assigned_week = 0
         self.wait_since = 0  # week the youth started waiting for an advisor
         self.pending = False  # assigned, first contact not yet made
@@ -351,7 +350,7 @@ class Youth(mesa.Agent):
     # ------------------------------------------------------------------------------------
     # the advisor relation
 
-    def assign_to(self, advisor: Advisor, w: int) -> None:
+    def assign_to(self, advisor: Veileder, w: int) -> None:
         """Phase ``assign``: ``advisor`` becomes the youth's contact person; a first contact is due."""
         self.veileder = advisor
         self.assigned_week = w
@@ -429,7 +428,7 @@ class Youth(mesa.Agent):
         """Phase ``contacts``: this youth's claim on the advisor's digital contacts."""
         return rules.digital_priority(self.pending, w - self.last_contact, self.engine.params.priority)
 
-    def receive_contact(self, w: int, advisor: Advisor, channel: int) -> None:
+    def receive_contact(self, w: int, advisor: Veileder, channel: int) -> None:
         """Phase ``contacts``: a contact from the advisor raises follow-up intensity."""
         self._emit(w, PH_CONTACTS, EV_CONTACT, channel, advisor.advisor_id)
         self.contacted = True

@@ -25,7 +25,7 @@ import time
 import numpy as np
 from numba import njit, objmode
 
-from sim import rules
+from sim import plan, rules
 from sim.codes import (
     B_AAP,
     B_DAGPENGER,
@@ -115,19 +115,38 @@ from sim.rng import (
 
 AGE_OUT = 30
 
-# Phases of the week, in order. The index is written with every event so that the event log
-# can be put back in the order things happened.
-PHASE_NAMES = ("inflow", "ageing", "returns", "staffing", "churn", "cap", "assign", "contacts",
-               "transitions", "tiltak_places", "ips_places")
-(PH_INFLOW, PH_AGEING, PH_RETURNS, PH_STAFFING, PH_CHURN, PH_CAP, PH_ASSIGN, PH_CONTACTS,
- PH_TRANSITIONS, PH_TILTAK, PH_IPS) = range(11)
+# The steps of the week, from the plan (``sim.plan``). The index of a step is written with
+# every event so that the event log can be put back in the order things happened.
+PHASE_NAMES = plan.PHASE_NAMES
+PH_INFLOW = plan.phase("inflow")
+PH_AGEING = plan.phase("ageing")
+PH_RETURNS = plan.phase("returns")
+PH_STAFFING = plan.phase("staffing")
+PH_CHURN = plan.phase("churn")
+PH_CAP = plan.phase("cap")
+PH_ASSIGN = plan.phase("assign")
+PH_CONTACTS = plan.phase("contacts")
+PH_TRANSITIONS = plan.phase("transitions")
+PH_TILTAK = plan.phase("tiltak_places")
+PH_IPS = plan.phase("ips_places")
 
-# The steps of a week as :func:`step_weeks` can time them: the phases, the pass over the
-# present youths that decides who ages out and who returns, and the weekly statistics.
-TIMED_STEPS = ("inflow", "scan_present", "ageing", "returns", "staffing", "churn", "cap", "assign",
-               "contacts", "transitions", "tiltak_places", "ips_places", "record_week")
-(T_INFLOW, T_SCAN, T_AGEING, T_RETURNS, T_STAFFING, T_CHURN, T_CAP, T_ASSIGN, T_CONTACTS,
- T_TRANSITIONS, T_TILTAK, T_IPS, T_RECORD) = range(13)
+# The steps of a week as :func:`step_weeks` can time and trace them: the plan's steps, plus
+# the engine's own two, the pass over the present youths that decides who ages out and who
+# returns (after inflow), and the weekly statistics (at the end).
+TIMED_STEPS = (PHASE_NAMES[0], "scan_present", *PHASE_NAMES[1:], "record_week")
+T_INFLOW = TIMED_STEPS.index("inflow")
+T_SCAN = TIMED_STEPS.index("scan_present")
+T_AGEING = TIMED_STEPS.index("ageing")
+T_RETURNS = TIMED_STEPS.index("returns")
+T_STAFFING = TIMED_STEPS.index("staffing")
+T_CHURN = TIMED_STEPS.index("churn")
+T_CAP = TIMED_STEPS.index("cap")
+T_ASSIGN = TIMED_STEPS.index("assign")
+T_CONTACTS = TIMED_STEPS.index("contacts")
+T_TRANSITIONS = TIMED_STEPS.index("transitions")
+T_TILTAK = TIMED_STEPS.index("tiltak_places")
+T_IPS = TIMED_STEPS.index("ips_places")
+T_RECORD = TIMED_STEPS.index("record_week")
 
 pick = rules.pick
 first_assessment = rules.first_assessment
@@ -993,9 +1012,16 @@ def _start_lap(step_seconds):
 
 
 @njit(cache=True, inline="always")
-def _lap(step_seconds, step, since):
-    """With a profile (``step_seconds`` not empty), add the time since ``since`` to ``step``
-    and return the time now; without one, do nothing."""
+def _lap(step_seconds, step_trace, step, since):
+    """Step ``step`` of :data:`TIMED_STEPS` has just run. With a profile (``step_seconds`` not
+    empty), add the time since ``since`` to it and return the time now; with a trace
+    (``step_trace`` not empty), append the step to it (``step_trace[0]`` is the count, the
+    steps follow, as far as there is room). Without either, do nothing."""
+    if step_trace.shape[0] > 0:
+        n = step_trace[0]
+        if n + 1 < step_trace.shape[0]:
+            step_trace[n + 1] = step
+        step_trace[0] = n + 1
     if step_seconds.shape[0] == 0:
         return since
     now = _clock()
@@ -1006,7 +1032,7 @@ def _lap(step_seconds, step, since):
 @njit(cache=True)
 def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first_id, layout,
                max_events_per_youth, first_week, weekly, adv_active, adv_youths, adv_contacts,
-               record_events, step_seconds):
+               record_events, step_seconds, step_trace):
     """Run weeks ``w_from`` .. ``w_to - 1`` (phases in PHASE_NAMES order) and record them.
 
     ``present[:counts[0]]`` are the ids of the youths present (entered, not aged out) and
@@ -1018,7 +1044,8 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
     ``step_seconds`` (float64, one per :data:`TIMED_STEPS`, or empty) is the profile: if it
     is not empty, the time of each step is added to it. Timing is a branch between phases
     when off, and a clock read (about a microsecond) after each step when on; either way
-    the results are the same.
+    the results are the same. ``step_trace`` (int64, or empty) records the steps in the
+    order they ran (:func:`_lap`), so that a test can hold the compiled week to the plan.
     """
     capacity = E.week.shape[0]
     for w in range(w_from, w_to):
@@ -1036,35 +1063,35 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
         for i in range(first, last):
             present[n_present] = i
             n_present += 1
-        lap = _lap(step_seconds, T_INFLOW, lap)
+        lap = _lap(step_seconds, step_trace, T_INFLOW, lap)
         n_present, aged, returning, active = scan_present(
             Y.status, Y.birth_week, P.return_hazard, keys[U_RETURN], w, present, n_present, S)
         counts[0] = n_present
         counts[1] = last
-        lap = _lap(step_seconds, T_SCAN, lap)
+        lap = _lap(step_seconds, step_trace, T_SCAN, lap)
         phase_ageing(Y, A, E, n_ev, w, aged)
-        lap = _lap(step_seconds, T_AGEING, lap)
+        lap = _lap(step_seconds, step_trace, T_AGEING, lap)
         phase_returns(Y, E, n_ev, P, keys, w, returning)
-        lap = _lap(step_seconds, T_RETURNS, lap)
+        lap = _lap(step_seconds, step_trace, T_RETURNS, lap)
         phase_staffing(Y, A, E, n_ev, T, w, active, layout[0], layout[1], layout[2])
-        lap = _lap(step_seconds, T_STAFFING, lap)
+        lap = _lap(step_seconds, step_trace, T_STAFFING, lap)
         n_waiting = phase_churn(Y, A, E, n_ev, P, T, keys, w, active, S)
-        lap = _lap(step_seconds, T_CHURN, lap)
+        lap = _lap(step_seconds, step_trace, T_CHURN, lap)
         if phase_cap(Y, A, E, n_ev, T, w, active) > 0:
             n_waiting = _without_advisor(Y, active, S)
-        lap = _lap(step_seconds, T_CAP, lap)
+        lap = _lap(step_seconds, step_trace, T_CAP, lap)
         phase_assign(Y, A, E, n_ev, P, T, keys, w, S.waiting[:n_waiting], S.since[:n_waiting])
-        lap = _lap(step_seconds, T_ASSIGN, lap)
+        lap = _lap(step_seconds, step_trace, T_ASSIGN, lap)
         phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S)
-        lap = _lap(step_seconds, T_CONTACTS, lap)
+        lap = _lap(step_seconds, step_trace, T_CONTACTS, lap)
         tiltak_in, tiltak_waiting, ips_in, ips_waiting = phase_transitions(
             Y, A, E, n_ev, P, T, keys, w, active, S)
-        lap = _lap(step_seconds, T_TRANSITIONS, lap)
+        lap = _lap(step_seconds, step_trace, T_TRANSITIONS, lap)
         phase_tiltak_places(Y, E, n_ev, P, T, keys, w, tiltak_in, S.waiting[:tiltak_waiting],
                             S.since[:tiltak_waiting])
-        lap = _lap(step_seconds, T_TILTAK, lap)
+        lap = _lap(step_seconds, step_trace, T_TILTAK, lap)
         phase_ips_places(Y, E, n_ev, T, w, ips_in, S.ips_waiting[:ips_waiting], S.ips_since[:ips_waiting])
-        lap = _lap(step_seconds, T_IPS, lap)
+        lap = _lap(step_seconds, step_trace, T_IPS, lap)
         k = w - first_week
         if k >= 0:
             end = n_ev[0]
@@ -1075,7 +1102,7 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
             adv_active[k, :] = A.active
             adv_youths[k, :] = A.n_youths
             adv_contacts[k, :, :] = A.contacts
-        lap = _lap(step_seconds, T_RECORD, lap)
+        lap = _lap(step_seconds, step_trace, T_RECORD, lap)
         if not record_events:
             n_ev[0] = 0
     return w_to

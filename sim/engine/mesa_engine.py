@@ -1,7 +1,7 @@
 """The Mesa reference engine: every youth and advisor a ``mesa.Agent`` stepped in Python.
 
 This engine is the readable statement of what one week of the model does. It runs the
-same phases as the numba engine (:data:`sim.engine.kernels.PHASE_NAMES`), in the same
+same steps as the numba engine (the plan, :data:`sim.plan.STEPS`), in the same
 order, and each phase visits its agents in id order, calls the same rules (``sim.rules``)
 with the same keyed random numbers (``sim.rng.uniform``), and keeps its queues in the same
 order. So with the same scenario and seed the two engines produce identical event logs
@@ -28,11 +28,12 @@ from sim.agents.advisor import Advisor
 from sim.agents.office import Office
 from sim.agents.youth import Youth
 from sim.codes import Q_IN, Q_WAITING, R_BOTH, R_YOUTH, S_AGED_OUT, S_FOLLOW_UP
-from sim.engine.kernels import PH_STAFFING, PHASE_NAMES
+from sim.engine.kernels import PH_STAFFING
 from sim.engine.output import EngineOutput
 from sim.engine.record import N_WEEKLY, record_week
 from sim.engine.setup import advisor_layout, entry_schedule
 from sim.params import CAP_MODES, Params, Timeline, build
+from sim.plan import PHASE_NAMES
 from sim.scenario.schema import Scenario
 
 if TYPE_CHECKING:
@@ -110,20 +111,18 @@ class MesaEngine:
         self.adv_contacts = np.zeros((n_period, n_adv, 4), dtype=np.int32)
         # youth-weeks stepped: youths registered and not aged out, each week (``navsim bench``'s unit)
         self.youth_weeks = 0
-        self._phases: tuple[tuple[str, Callable[[int], None]], ...] = (
-            ("inflow", self.inflow),
-            ("ageing", self.ageing),
-            ("returns", self.returns),
-            ("staffing", self.staffing),
-            ("churn", self.churn),
-            ("cap", self.cap),
-            ("assign", self.assign),
-            ("contacts", self.contacts),
-            ("transitions", self.transitions),
-            ("tiltak_places", self.tiltak_places),
-            ("ips_places", self.ips_places),
-        )
-        assert tuple(n for n, _ in self._phases) == PHASE_NAMES, "phases must match the numba engine"
+        # the week's plan (``sim.plan``): one method per step, named after it
+        self._phases: tuple[tuple[str, Callable[[int], None]], ...] = tuple(
+            (name, getattr(self, name)) for name in PHASE_NAMES)
+        self.steps_traced: list[str] | None = None  # the steps run, when traced
+
+    def trace_steps(self) -> None:
+        """From now on record the steps each week runs (:meth:`steps_run`)."""
+        self.steps_traced = []
+
+    def steps_run(self) -> list[str]:
+        """The steps of the week run since :meth:`trace_steps`, in order."""
+        return list(self.steps_traced or [])
 
     @property
     def phases(self) -> tuple[str, ...]:
@@ -152,8 +151,10 @@ class MesaEngine:
         self.labour_market = rules.unemployment_factor(self.levers.unemployment, P.unemployment_reference,
                                                        P.unemployment_elasticity)
         self._week_events = []
-        for _, phase in self._phases:
+        for name, phase in self._phases:
             phase(w)
+            if self.steps_traced is not None:
+                self.steps_traced.append(name)
         events = self._events_array(self._week_events)
         k = w - self.sizes.first_week
         if k >= 0:

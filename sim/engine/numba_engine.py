@@ -70,6 +70,8 @@ class NumbaEngine:
         self.adv_contacts = np.zeros((n_period, n_adv, 4), dtype=np.int32)
         # seconds per step of the week (``timed_steps``); empty: not timed
         self.step_seconds = np.zeros(len(K.TIMED_STEPS) if profile else 0, dtype=np.float64)
+        # the steps run so far (``step_trace[0]`` of them, then their indices); empty: not traced
+        self.step_trace = np.zeros(0, dtype=np.int64)
 
     def _event_capacity(self) -> int:
         """Room for the whole run's events, so the buffer need not grow (growing copies the
@@ -123,7 +125,8 @@ class NumbaEngine:
                 self.youths, self.advisors, self.events, self.n_ev, self.params, self.timeline,
                 self.workspace, self.present, self.counts, self.week, w_to, self.schedule.week_first_id,
                 layout, MAX_EVENTS_PER_YOUTH_WEEK, self.sizes.first_week, self.weekly, self.adv_active,
-                self.adv_youths, self.adv_contacts, self.record_events, self.step_seconds)
+                self.adv_youths, self.adv_contacts, self.record_events, self.step_seconds,
+                self.step_trace)
             self.week = int(reached)
             if self.week < w_to:
                 used = int(self.n_ev[0])
@@ -139,6 +142,16 @@ class NumbaEngine:
         Each step's time includes one clock read, about a microsecond a week.
         """
         return dict(zip(K.TIMED_STEPS, self.step_seconds.tolist(), strict=False))
+
+    def trace_steps(self, room: int = 4096) -> None:
+        """From now on record the steps the compiled week runs (:meth:`steps_run`)."""
+        self.step_trace = np.zeros(room + 1, dtype=np.int64)
+
+    def steps_run(self) -> list[str]:
+        """The steps of the week run since :meth:`trace_steps`, in order (the plan's steps and
+        the engine's own ``scan_present`` and ``record_week``)."""
+        n = min(int(self.step_trace[0]), len(self.step_trace) - 1) if len(self.step_trace) else 0
+        return [K.TIMED_STEPS[k] for k in self.step_trace[1:n + 1]]
 
     def step(self) -> None:
         """Advance one week (the phases of ``self.phases``, in order)."""

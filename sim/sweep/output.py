@@ -25,7 +25,7 @@ from sim.results import atomic_write_json, write_dir_atomically
 from sim.rng import rep_seed
 from sim.scenario.loader import plain, scenario_to_jsonable
 from sim.sweep.design import Points
-from sim.sweep.spec import Sweep
+from sim.sweep.spec import Sweep, short_names
 
 #: Quantiles of the band over replications in summary.csv and the figures.
 BAND = (0.05, 0.95)
@@ -33,20 +33,6 @@ BAND = (0.05, 0.95)
 SHOWN_POINTS = 25
 #: Outcomes in the printed tables (all are in the files).
 SHOWN_OUTCOMES = 4
-
-
-def short_names(paths: list[str]) -> dict[str, str]:
-    """Each dotted path's shortest tail that no other path ends with: the parameters'
-    names in printed tables and figures (``portfolio_cap.youth``, not the whole path)."""
-    out = {}
-    for path in paths:
-        parts = path.split(".")
-        for n in range(1, len(parts) + 1):
-            tail = ".".join(parts[-n:])
-            if not any(o != path and (o == tail or o.endswith("." + tail)) for o in paths):
-                break
-        out[path] = tail
-    return out
 
 
 def point_means(runs: pd.DataFrame, outcomes: tuple[str, ...]) -> pd.DataFrame:

@@ -19,8 +19,7 @@ import pandas as pd
 from sim.outcomes import OUTCOMES
 from sim.plots import display_unit, new_figure, save_figure
 from sim.sweep.design import Points
-from sim.sweep.output import short_names
-from sim.sweep.spec import Sweep
+from sim.sweep.spec import Sweep, short_names
 
 #: Lines in one panel of the grid figure before the other parameters are left out of it.
 MAX_LINES = 8

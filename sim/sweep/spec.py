@@ -273,3 +273,17 @@ def load_sweep(path: str | Path, *, reps: int | None = None, seed: int | None = 
         replications=int(reps if reps is not None else spec.replications), base=base,
         measure_from=spec.measure_from,
         outcomes=_check_outcomes(file, spec.outcomes or list(DEFAULT_OUTCOMES)), parameters=params)
+
+
+def short_names(paths: list[str]) -> dict[str, str]:
+    """Each dotted path's shortest tail that no other path ends with: the parameters'
+    names in printed tables and figures (``portfolio_cap.youth``, not the whole path)."""
+    out = {}
+    for path in paths:
+        parts = path.split(".")
+        for n in range(1, len(parts) + 1):
+            tail = ".".join(parts[-n:])
+            if not any(o != path and (o == tail or o.endswith("." + tail)) for o in paths):
+                break
+        out[path] = tail
+    return out
