@@ -39,7 +39,6 @@ from sim.compare_jobs import (
     baseline_header,
     default_workers,
     jobs_for,
-    journal_path,
     read_baseline_runs,
     run_all,
     run_replication,
@@ -48,6 +47,7 @@ from sim.compare_jobs import (
 from sim.comparison import KEY_OUTCOMES, Comparison, ScenarioRun, shown_path
 from sim.cost import payback_weeks
 from sim.effects import EFFECT_COLUMNS, NET_PER_PERSON, PERSONS_OUTCOME, RUN_INDEX, paired_effects
+from sim.journal import journal_path
 from sim.posterior_draws import draw_overrides
 from sim.results import write_dir_atomically
 from sim.scenario.changes import scenario_changes

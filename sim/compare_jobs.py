@@ -27,11 +27,12 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 
 from sim.cost import weekly_costs
+from sim.journal import RunJournal
 from sim.outcomes import build_timeline, outcomes
 from sim.plots import COMPARE_STOCKS
 from sim.results import RunResult
@@ -42,7 +43,6 @@ from sim.scenario.schema import Scenario
 #: Runs one replication: ``runner(scenario, seed) -> RunResult``.
 Runner = Callable[[Scenario, int], RunResult]
 KEPT_COSTS = ("services", "benefits")
-_VERSION = 1
 
 
 @dataclass(frozen=True)
@@ -116,66 +116,25 @@ def default_workers() -> int:
 
 # --------------------------------------------------------------------------- journal
 
-def journal_path(out: Path) -> Path:
-    return out.parent / f".{out.name}.journal.jsonl"
+class Journal(RunJournal):
+    """Finished jobs of one comparison, keyed by (scenario, draw, rep)."""
 
-
-class Journal:
-    """Finished jobs of one comparison, read from and appended to ``path``."""
+    other = ("another comparison (other scenarios, seed, scale, draws or navsim version); use "
+             "another --out, or delete it")
 
     def __init__(self, path: Path, stamp: str, created: str) -> None:
-        self.path, self.stamp, self.created = Path(path), stamp, created
-        self._file: TextIO | None = None
+        super().__init__(path, stamp, {"created": created})
+        self.created = created
 
     def load(self) -> dict[tuple[int, int, int], dict[str, Any]]:
-        """Jobs already done, keyed by (scenario, draw, rep); sets ``created`` from the journal,
-        so a resumed comparison states when it was first started."""
-        if not self.path.exists():
-            return {}
-        lines = self.path.read_text(encoding="utf-8").splitlines()
-        try:
-            head = json.loads(lines[0]) if lines else {}
-        except json.JSONDecodeError:
-            head = {}
-        if head.get("fingerprint") != self.stamp or head.get("version") != _VERSION:
-            raise InputError(self.path, None, "this journal is of another comparison (other scenarios, "
-                             "seed, scale, draws or navsim version); use another --out, or delete it")
+        """Jobs already done; sets ``created`` from the journal, so a resumed comparison
+        states when it was first started."""
+        head, rows = self.read()
         self.created = head.get("created", self.created)
-        done = {}
-        for line in lines[1:]:
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # the last line, cut off mid-write
-            done[tuple(row["job"])] = row["result"]
-        return done
+        return {tuple(row["job"]): row["result"] for row in rows}
 
     def append(self, job: Job, result: Mapping[str, Any]) -> None:
-        if self._file is None:
-            new = not self.path.exists() or self.path.stat().st_size == 0
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            cut = not new and not self.path.read_bytes().endswith(b"\n")
-            self._file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115 - kept open
-            if cut:
-                self._file.write("\n")
-            if new:
-                self._write({"version": _VERSION, "fingerprint": self.stamp, "created": self.created})
-        self._write({"job": [job.scenario, job.draw, job.rep], "result": result})
-
-    def _write(self, row: Mapping[str, Any]) -> None:
-        assert self._file is not None
-        self._file.write(json.dumps(row) + "\n")
-        self._file.flush()
-        os.fsync(self._file.fileno())
-
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
-
-    def remove(self) -> None:
-        self.close()
-        self.path.unlink(missing_ok=True)
+        self.append_row({"job": [job.scenario, job.draw, job.rep], "result": result})
 
 
 @contextmanager
