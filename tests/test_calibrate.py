@@ -473,3 +473,21 @@ def test_a_torn_journal_line_is_dropped_with_a_notice_and_resumes_to_the_same_fi
     assert "dropped a torn last line" in capsys.readouterr().err
     assert _fit_of(parts) == _fit_of(whole)
     assert journal.read_bytes().endswith(b"\n")
+
+
+def test_fit_plot_leaves_out_rows_the_model_cannot_measure(tmp_path):
+    """A target the model cannot measure (not in model: no simulated value) has no error to
+    plot; it must not stop the calibration's report after all its trials have run."""
+    import pandas as pd
+
+    from sim.calibration.plots import fit_before_after
+
+    rows = [
+        {"target_id": "kvp_persons_2022", "observed": 3200.0, "simulated": float("nan"), "tol_abs": 800.0},
+        {"target_id": "aap_2022", "observed": 100.0, "simulated": 130.0, "tol_abs": 10.0},
+    ]
+    before = pd.DataFrame(rows)
+    after = before.assign(simulated=[float("nan"), 105.0])
+    path = tmp_path / "fit_before_after.png"
+    fit_before_after(before, after, path)
+    assert path.stat().st_size > 0
