@@ -29,7 +29,7 @@ import optuna
 import pandas as pd
 from tqdm import tqdm
 
-from sim import preflight
+from sim import posterior_draws, preflight
 from sim.calibration import abc, posterior, report, shipped
 from sim.calibration import objective as objective_mod
 from sim.calibration.config import CalibrationConfig, evidence_warnings, load_config, trial_settings
@@ -248,7 +248,7 @@ def calibrate_posterior(s: Setup, population: int | None = None, generations: in
         elapsed = time.perf_counter() - start
         frame = abc.posterior_frame(s.config, out)
         posterior_file = out / shipped.POSTERIOR
-        posterior.write(frame, posterior_file)
+        posterior_draws.write(frame, posterior_file)
         table = posterior.table_markdown(s.config, frame)
         atomic_write_bytes(out / POSTERIOR_TABLE, (
             f"# Posterior: prior vs posterior per parameter\n\n{info.generations} ABC-SMC generations "

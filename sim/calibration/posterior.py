@@ -2,7 +2,8 @@
 
 ``posterior.parquet`` holds one row per draw, one column per free parameter named by its
 dotted scenario path (``parameters.contact_effect.work``) on the scenario's scale, and a
-``weight`` column summing to 1. Everything that runs over draws reads this format.
+``weight`` column summing to 1; :mod:`sim.posterior_draws` reads and writes it, for
+everything that runs over draws.
 
 Labels (:func:`labels`): a free parameter is *calibrated* when the targets narrowed it
 clearly: its weighted 90 % posterior interval is less than :data:`NARROWING` (half) of
@@ -13,7 +14,6 @@ on: a *source* (an evidence entry) or an *assumption*.
 
 from __future__ import annotations
 
-import io
 import math
 import sys
 from dataclasses import dataclass
@@ -23,48 +23,15 @@ import numpy as np
 import pandas as pd
 
 from sim.calibration.config import CalibrationConfig, FreeParameter
-from sim.results import atomic_write_bytes
+from sim.posterior_draws import WEIGHT, read
 from sim.scenario.loader import InputError
 
-WEIGHT = "weight"
 #: A parameter counts as calibrated when its 90 % posterior interval is narrower than this
 #: share of its prior's 90 % interval.
 NARROWING = 0.5
 #: The interval the labels and the table use: 5th to 95th weighted percentile.
 LEVEL = (0.05, 0.95)
 CALIBRATED, SOURCE, ASSUMPTION = "calibrated", "source", "assumption"
-
-
-def write(frame: pd.DataFrame, path: Path) -> None:
-    """Write the posterior table atomically (parquet, no index)."""
-    check(frame, path)
-    buffer = io.BytesIO()
-    frame.to_parquet(buffer, index=False)
-    atomic_write_bytes(Path(path), buffer.getvalue())
-
-
-def read(path: Path) -> pd.DataFrame:
-    path = Path(path)
-    if not path.exists():
-        raise InputError(path, None, "file not found")
-    frame = pd.read_parquet(path)
-    check(frame, path)
-    return frame
-
-
-def check(frame: pd.DataFrame, path: Path | None = None) -> None:
-    """A posterior table: a ``weight`` column of non-negative weights with a positive sum,
-    at least one parameter column, every value finite."""
-    if WEIGHT not in frame.columns:
-        raise InputError(path, WEIGHT, "the posterior has no weight column")
-    if len(frame.columns) < 2 or frame.empty:
-        raise InputError(path, None, "the posterior has no draws or no parameter columns")
-    values = frame.to_numpy(dtype=float)
-    if not np.isfinite(values).all():
-        raise InputError(path, None, "the posterior holds values that are not finite")
-    w = frame[WEIGHT].to_numpy(dtype=float)
-    if (w < 0).any() or not w.sum() > 0:
-        raise InputError(path, WEIGHT, "weights must be non-negative with a positive sum")
 
 
 def parameters(frame: pd.DataFrame) -> list[str]:

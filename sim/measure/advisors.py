@@ -86,6 +86,18 @@ def _advisor_rows(rd: RepData, advisor: np.ndarray, week: np.ndarray) -> np.ndar
     return np.where(found, order[pos] if len(keys) else -1, -1)
 
 
+def _pair_contacts(rd, youth: np.ndarray, advisor: np.ndarray) -> tuple[EventIndex, np.ndarray]:
+    """Contacts indexed by (youth, advisor) pair, and each assignment's pair: a first contact
+    counts only when it comes from the advisor the youth was assigned to."""
+    pairs = np.unique(make_keys(youth, advisor))
+    has_advisor = rd.contact_advisor >= 0
+    contact_pairs = make_keys(rd.contact_youth[has_advisor], rd.contact_advisor[has_advisor])
+    pos = np.minimum(np.searchsorted(pairs, contact_pairs), max(len(pairs) - 1, 0))
+    known_pair = (pairs[pos] == contact_pairs) if len(pairs) else np.zeros(len(contact_pairs), bool)
+    contacts = EventIndex(pos[known_pair], rd.contact_week[has_advisor][known_pair])
+    return contacts, np.searchsorted(pairs, make_keys(youth, advisor))
+
+
 @metric("first_contact_share")
 def first_contact_share(rd: RepData, m: Measure) -> float:
     """Among new assignments in ``year`` (see :func:`assignments`) to advisors matching the
@@ -112,14 +124,7 @@ def first_contact_share(rd: RepData, m: Measure) -> float:
         advisor_ok = np.zeros(len(rows), dtype=bool)
         advisor_ok[ok] = rd.advisor_mask(m.where, rd.advisors.iloc[rows[ok]])
         population &= advisor_ok
-    # Contacts and assignments keyed by (youth, advisor) pair, then by week.
-    pairs = np.unique(make_keys(youth, advisor))
-    has_advisor = rd.contact_advisor >= 0
-    contact_pairs = make_keys(rd.contact_youth[has_advisor], rd.contact_advisor[has_advisor])
-    pos = np.minimum(np.searchsorted(pairs, contact_pairs), max(len(pairs) - 1, 0))
-    known_pair = (pairs[pos] == contact_pairs) if len(pairs) else np.zeros(len(contact_pairs), bool)
-    contacts = EventIndex(pos[known_pair], rd.contact_week[has_advisor][known_pair])
-    own_pair = np.searchsorted(pairs, make_keys(youth, advisor))
+    contacts, own_pair = _pair_contacts(rd, youth, advisor)
     contacted = contacts.count(own_pair, week, week + k) > 0
     return share(contacted, population)
 
@@ -164,14 +169,7 @@ def advisor_first_contact_share(rd: RepData, m: Measure) -> float:
     ok = rows >= 0
     ok[ok] = rd.advisor_mask(m.where, frame.iloc[rows[ok]])
     youth, week, advisor = youth[ok], week[ok], advisor[ok]
-    # Contacts keyed by (youth, advisor) pair, as in first_contact_share.
-    pairs = np.unique(make_keys(youth, advisor))
-    has = rd.contact_advisor >= 0
-    contact_pairs = make_keys(rd.contact_youth[has], rd.contact_advisor[has])
-    pos = np.minimum(np.searchsorted(pairs, contact_pairs), max(len(pairs) - 1, 0))
-    known_pair = (pairs[pos] == contact_pairs) if len(pairs) else np.zeros(len(contact_pairs), bool)
-    contacts = EventIndex(pos[known_pair], rd.contact_week[has][known_pair])
-    own = np.searchsorted(pairs, make_keys(youth, advisor))
+    contacts, own = _pair_contacts(rd, youth, advisor)
     delay = np.full(len(youth), -1, dtype=np.int64)
     for d in (1, 0):  # later checks win: a contact in the assignment week is delay 0
         delay[contacts.count(own, week + d, week + d + 1) > 0] = d
