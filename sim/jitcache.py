@@ -29,7 +29,7 @@ from typing import Any
 
 PACKAGE = Path(__file__).resolve().parent
 #: Sources the compiled code is built from (files, or folders of them), relative to the package.
-SOURCES = ("codes.py", "rng.py", "rules.py", "engine")
+SOURCES = ("codes.py", "rng.py", "rules.py", "plan.py", "state.py", "processes", "engine")
 STAMP = "numba-sources.sha256"
 
 

@@ -25,95 +25,23 @@ import time
 import numpy as np
 from numba import njit, objmode
 
-from sim import plan, rules
+from sim import plan
 from sim.codes import (
-    B_AAP,
-    B_DAGPENGER,
-    B_NONE,
-    B_SOSIALHJELP,
-    B_TILTAKSPENGER,
-    B_UFORE,
     CH_ACTIVITY_PLAN,
     CH_EMAIL_SMS,
     CH_SCHEDULED,
     CH_UNSCHEDULED,
-    EV_ADVISOR,
-    EV_ASSESSMENT,
-    EV_BENEFIT,
-    EV_CONTACT,
-    EV_EXIT,
-    EV_IPS,
-    EV_JOB_SEARCH,
-    EV_LABOUR_ATTACHMENT,
-    EV_REASSESSMENT,
-    EV_REGISTRATION,
-    EV_RETURN,
-    EV_TILTAK,
-    EV_TREATMENT,
-    EV_UFORE_DIRECT,
-    LA_LAID_OFF,
-    LA_NONE,
-    LA_PARTLY_WORKING,
     Q_IN,
-    Q_NONE,
     Q_WAITING,
-    R_BOTH,
-    R_YOUTH,
-    S_AGED_OUT,
-    S_EDUCATION,
     S_FOLLOW_UP,
-    S_NOT_ENTERED,
-    S_OUTSIDE,
-    S_UFORE,
-    S_WORK,
-    S_WORK_AND_EDUCATION,
-    VARIG_TILPASSET,
-    WEEKS_PER_YEAR,
 )
+from sim.engine.pipeline import KernelCompiler
 from sim.engine.record import record_week
-from sim.rng import (
-    U_AAP,
-    U_AAP_END,
-    U_AGE,
-    U_ASSESSMENT,
-    U_ASSIGN_ROLE,
-    U_BENEFIT_AT_ENTRY,
-    U_BIRTH_REGION,
-    U_BIRTH_WEEK,
-    U_CHILDREN,
-    U_CHURN,
-    U_CONTACT_ROUND_SCHEDULED,
-    U_DAGPENGER_END,
-    U_DIALOGUE_USER,
-    U_EDUCATION,
-    U_EXIT,
-    U_IPS_END,
-    U_IPS_REFERRAL,
-    U_JOB_SEARCH,
-    U_JOB_SEARCH_AT_ENTRY,
-    U_LABOUR,
-    U_LABOUR_AT_ENTRY,
-    U_MENTAL_HEALTH,
-    U_NEED,
-    U_OFFICE,
-    U_OTHER_HEALTH,
-    U_REASSESSMENT,
-    U_RETURN,
-    U_SEX,
-    U_SOSIALHJELP_AT_ENTRY,
-    U_TILTAK_END,
-    U_TILTAK_NO_SHOW,
-    U_TILTAK_REFERRAL,
-    U_TREATMENT_END,
-    U_TREATMENT_REFERRAL,
-    U_TREATMENT_START,
-    U_UFORE,
-    U_USER_MESSAGE,
-    keyed_uniform,
-    week_keys,
-)
+from sim.processes import advisors, contacts, entry, places, spells, transitions
+from sim.rng import U_RETURN, keyed_uniform, week_keys
+from sim.rules import digital_priority, digital_reachable
 
-AGE_OUT = 30
+AGE_OUT = spells.AGE_OUT
 
 # The steps of the week, from the plan (``sim.plan``). The index of a step is written with
 # every event so that the event log can be put back in the order things happened.
@@ -148,172 +76,27 @@ T_TILTAK = TIMED_STEPS.index("tiltak_places")
 T_IPS = TIMED_STEPS.index("ips_places")
 T_RECORD = TIMED_STEPS.index("record_week")
 
-pick = rules.pick
-first_assessment = rules.first_assessment
-with_follow_up = rules.with_follow_up
-updated_intensity = rules.updated_intensity
-garanti_target = rules.garanti_target
-channel_budget = rules.channel_budget
-youth_share_of_time = rules.youth_share_of_time
-whole_contacts = rules.whole_contacts
-meeting_priority = rules.meeting_priority
-digital_priority = rules.digital_priority
-digital_reachable = rules.digital_reachable
-first_contact_by_meeting = rules.first_contact_by_meeting
-tiltak_referral_hazard = rules.tiltak_referral_hazard
-exit_hazards = rules.exit_hazards
-aap_eligible = rules.aap_eligible
-unemployment_factor = rules.unemployment_factor
-
-
-@njit(cache=True, inline="always")
-def emit(E, n_ev, week, youth, phase, kind, value, aux):
-    k = n_ev[0]
-    E.week[k] = week
-    E.youth[k] = youth
-    E.phase[k] = phase
-    E.kind[k] = kind
-    E.value[k] = value
-    E.aux[k] = aux
-    n_ev[0] = k + 1
-
-
 # ----------------------------------------------------------------------------------------
 # set-up
 
 
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def draw_attributes(Y, P):
-    """Fixed attributes of every youth, from streams keyed by the youth's id alone."""
+    """Fixed attributes of every youth (``processes.entry.draw_attributes``)."""
     keys = week_keys(P.seed, 0)
     for i in range(Y.status.shape[0]):
-        kind = Y.entry_kind[i]
-        if kind == 1:
-            need = 0
-        elif kind == 2:
-            need = VARIG_TILPASSET
-        else:
-            need = pick(P.need_cdf, keyed_uniform(keys[U_NEED], i))
-        Y.need[i] = need
-        if kind == 2:
-            Y.birth_week[i] = Y.entry_week[i] - 18 * WEEKS_PER_YEAR
-        else:
-            age = 16 + pick(P.entry_age_cdf[need], keyed_uniform(keys[U_AGE], i))
-            within = int(keyed_uniform(keys[U_BIRTH_WEEK], i) * WEEKS_PER_YEAR)
-            Y.birth_week[i] = Y.entry_week[i] - age * WEEKS_PER_YEAR - within
-        Y.sex[i] = 0 if keyed_uniform(keys[U_SEX], i) < P.female_share[need] else 1
-        Y.education[i] = pick(P.education_cdf[need], keyed_uniform(keys[U_EDUCATION], i))
-        Y.birth_region[i] = pick(P.birth_region_cdf, keyed_uniform(keys[U_BIRTH_REGION], i))
-        Y.children[i] = keyed_uniform(keys[U_CHILDREN], i) < P.children_share[need]
-        Y.mental_health[i] = keyed_uniform(keys[U_MENTAL_HEALTH], i) < P.mental_health_share[need]
-        Y.other_health[i] = keyed_uniform(keys[U_OTHER_HEALTH], i) < P.other_health_share[need]
-        Y.dialogue_user[i] = keyed_uniform(keys[U_DIALOGUE_USER], i) < P.dialogue_user_share[need]
-        Y.office[i] = int(keyed_uniform(keys[U_OFFICE], i) * P.n_offices)
+        entry.draw_attributes(Y, P, keys, i)
 
 
 # ----------------------------------------------------------------------------------------
-# spells
+# phases: loops over the tables that call the decisions of ``sim.processes``
 
 
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def arrivals(Y, E, n_ev, P, keys, w, ids, phase):
-    """Youths ``ids`` (ascending) arrive at Nav: a registration, or a return from the status
-    they are in. Each gets a fresh §14a assessment and starting state; a direct uføre entry
-    (entry kind 2) is recorded and not followed up.
-
-    One loop over a phase's arrivals rather than a helper per youth: numba would count
-    references to every column of the tables on each inlined call, which cost several times
-    the spell itself.
-    """
+    """Youths ``ids`` (ascending) arrive at Nav: a registration or a return."""
     for i in ids:
-        previous_status = Y.status[i]
-        if previous_status == S_NOT_ENTERED and Y.entry_kind[i] == 2:
-            Y.status[i] = S_UFORE
-            Y.benefit[i] = B_UFORE
-            Y.reg_week[i] = w
-            emit(E, n_ev, w, i, phase, EV_UFORE_DIRECT, 0, 0)
-            emit(E, n_ev, w, i, phase, EV_BENEFIT, B_UFORE, 0)
-            continue
-        need = Y.need[i]
-        Y.status[i] = S_FOLLOW_UP
-        Y.reg_week[i] = w
-        if previous_status == S_NOT_ENTERED:
-            emit(E, n_ev, w, i, phase, EV_REGISTRATION, 0, 0)
-        else:
-            emit(E, n_ev, w, i, phase, EV_RETURN, previous_status, 0)
-        u = keyed_uniform(keys[U_ASSESSMENT], i)
-        g = first_assessment(need, u, P.under_assessment, P.over_assessment)
-        Y.group[i] = g
-        emit(E, n_ev, w, i, phase, EV_ASSESSMENT, g, 0)
-        if Y.entry_kind[i] == 1 and previous_status == S_NOT_ENTERED:
-            labour = LA_LAID_OFF
-        elif keyed_uniform(keys[U_LABOUR_AT_ENTRY], i) < P.partly_working_share[need]:
-            labour = LA_PARTLY_WORKING
-        else:
-            labour = LA_NONE
-        Y.labour[i] = labour
-        emit(E, n_ev, w, i, phase, EV_LABOUR_ATTACHMENT, labour, 0)
-        if labour == LA_LAID_OFF or keyed_uniform(keys[U_BENEFIT_AT_ENTRY], i) < P.dagpenger_share[need]:
-            benefit = B_DAGPENGER
-        elif keyed_uniform(keys[U_SOSIALHJELP_AT_ENTRY], i) < P.sosialhjelp_share[need]:
-            benefit = B_SOSIALHJELP
-        else:
-            benefit = B_NONE
-        Y.benefit[i] = benefit
-        Y.benefit_since[i] = w
-        emit(E, n_ev, w, i, phase, EV_BENEFIT, benefit, 0)
-        start = P.job_search_start[need]
-        stationary = start / (start + P.job_search_stop[need])
-        engaged = 1 if keyed_uniform(keys[U_JOB_SEARCH_AT_ENTRY], i) < stationary else 0
-        Y.job_search[i] = engaged
-        emit(E, n_ev, w, i, phase, EV_JOB_SEARCH, engaged, 0)
-        Y.advisor[i] = -1
-        Y.wait_since[i] = w
-        Y.pending[i] = False
-        Y.intensity[i] = 0.0
-        Y.last_meeting[i] = w
-        Y.last_contact[i] = w
-        Y.tiltak[i] = Q_NONE
-        Y.treatment[i] = Q_NONE
-        Y.ips[i] = Q_NONE
-
-
-@njit(cache=True, inline="always")
-def unassign(Y, A, E, n_ev, w, i, phase):
-    a = Y.advisor[i]
-    if a >= 0:
-        A.n_youths[a] -= 1
-        Y.advisor[i] = -1
-        Y.wait_since[i] = w
-        Y.pending[i] = False
-        emit(E, n_ev, w, i, phase, EV_ADVISOR, -1, 0)
-
-
-@njit(cache=True, inline="always")
-def end_spell(Y, A, E, n_ev, w, i, phase, new_status):
-    """Leave follow-up: release advisor, tiltak place, treatment and IPS; record the exit."""
-    unassign(Y, A, E, n_ev, w, i, phase)
-    if Y.tiltak[i] != Q_NONE:
-        Y.tiltak[i] = Q_NONE
-        emit(E, n_ev, w, i, phase, EV_TILTAK, Q_NONE, 0)
-    if Y.treatment[i] != Q_NONE:
-        Y.treatment[i] = Q_NONE
-        emit(E, n_ev, w, i, phase, EV_TREATMENT, Q_NONE, 0)
-    if Y.ips[i] == Q_IN:
-        emit(E, n_ev, w, i, phase, EV_IPS, 0, 0)
-    Y.ips[i] = Q_NONE
-    if new_status == S_UFORE:
-        Y.benefit[i] = B_UFORE
-        emit(E, n_ev, w, i, phase, EV_BENEFIT, B_UFORE, 0)
-    elif Y.benefit[i] != B_NONE:
-        Y.benefit[i] = B_NONE
-        emit(E, n_ev, w, i, phase, EV_BENEFIT, B_NONE, 0)
-    Y.status[i] = new_status
-    emit(E, n_ev, w, i, phase, EV_EXIT, new_status, 0)
-
-
-# ----------------------------------------------------------------------------------------
-# phases
+        entry.arrive(Y, E, n_ev, P, keys, w, i, phase)
 
 
 @njit(cache=True)
@@ -322,7 +105,7 @@ def phase_inflow(Y, E, n_ev, P, keys, w, first, last):
     arrivals(Y, E, n_ev, P, keys, w, np.arange(first, last, 1, np.uint32), PH_INFLOW)
 
 
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S):
     """One pass over the ``n`` present youths at the start of week ``w``: who reaches 30,
     who comes back to Nav, and who will be in follow-up after returns.
@@ -330,11 +113,11 @@ def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S
     Returns ``(kept, aged, returning, follow_up)``, id arrays in ascending order;
     ``present[:kept]`` is rewritten in place to hold those still present; the lists are
     views of the workspace ``S`` (``sim.engine.tables.Workspace``). The decisions
-    are those of the ageing and returns phases, taken for each youth in one visit instead
-    of three passes over all ids; the phases then act on the short lists, in id order, so
-    the events are the same. A return is drawn for every youth and counted only where the
-    status allows it: a branch on the status was mispredicted about as often as not, and
-    an unused draw consumes nothing (``sim.rng``).
+    are those of the ageing and returns phases (``processes.spells``), taken for each youth
+    in one visit instead of three passes over all ids; the phases then act on the short
+    lists, in id order, so the events are the same. A return is drawn for every youth and
+    counted only where the status allows it: a branch on the status was mispredicted about
+    as often as not, and an unused draw consumes nothing (``sim.rng``).
 
     The follow-up list is what the phases after returns visit: a youth who leaves during
     the week stays in it and is skipped by their status. Ids are unsigned (``uint32``; the
@@ -342,7 +125,6 @@ def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S
     negative index, which was several per cent of the time of the phases that loop over
     them.
     """
-    limit = w - AGE_OUT * WEEKS_PER_YEAR
     aged = S.aged
     returning = S.returning
     follow_up = S.follow_up
@@ -352,14 +134,14 @@ def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S
     n_follow_up = 0
     for k in range(n):
         i = present[k]
-        if birth_week[i] <= limit:
+        if spells.reaches_age_out(birth_week[i], w):
             aged[n_aged] = i
             n_aged += 1
             continue
         present[kept] = i
         kept += 1
         s = status[i]
-        back = (s >= S_WORK) & (s <= S_OUTSIDE) & (keyed_uniform(return_key, i) < return_hazard[s])
+        back = spells.comes_back(s, keyed_uniform(return_key, i), return_hazard)
         returning[n_returning] = i
         n_returning += back
         follow_up[n_follow_up] = i
@@ -367,51 +149,34 @@ def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S
     return kept, aged[:n_aged], returning[:n_returning], follow_up[:n_follow_up]
 
 
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def phase_ageing(Y, A, E, n_ev, w, aged):
-    """Everyone reaching 30 (``aged``, from :func:`scan_present`) leaves the model
-    (recorded, not simulated further)."""
+    """Everyone reaching 30 (``aged``, from :func:`scan_present`) leaves the model."""
     for i in aged:
-        if Y.status[i] == S_FOLLOW_UP:
-            end_spell(Y, A, E, n_ev, w, i, PH_AGEING, S_AGED_OUT)
-        else:
-            Y.status[i] = S_AGED_OUT
-            emit(E, n_ev, w, i, PH_AGEING, EV_EXIT, S_AGED_OUT, 0)
+        spells.age_out(Y, A, E, n_ev, w, i, PH_AGEING)
 
 
 @njit(cache=True)
 def phase_returns(Y, E, n_ev, P, keys, w, returning):
     """Some who left for work, education or nothing come back to Nav (``returning``, drawn
-    in :func:`scan_present` with ``P.return_hazard`` of their status)."""
+    in :func:`scan_present`)."""
     arrivals(Y, E, n_ev, P, keys, w, returning, PH_RETURNS)
 
 
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def phase_staffing(Y, A, E, n_ev, T, w, follow_up, youth_slots, both_first, both_slots):
-    """Ordinary youth and both-age advisors active this week (staffing levers); youths of
-    an advisor who leaves wait for a new one (only youths in follow-up have an advisor)."""
-    changed = False
-    for j in range(youth_slots):
-        on = j < T.youth_advisors[w]
-        if A.active[j] != on:
-            A.active[j] = on
-            changed = True
-    for j in range(both_slots):
-        a = both_first + j
-        on = j < T.both_advisors[w]
-        if A.active[a] != on:
-            A.active[a] = on
-            changed = True
-    if changed:
+    """This week's staffing; youths of an advisor who leaves wait for a new one (only
+    youths in follow-up have an advisor)."""
+    if advisors.staff(A, T, w, youth_slots, both_first, both_slots):
         for i in follow_up:
             a = Y.advisor[i]
             if a >= 0 and not A.active[a]:
-                unassign(Y, A, E, n_ev, w, i, PH_STAFFING)
+                spells.unassign(Y, A, E, n_ev, w, i, PH_STAFFING)
 
 
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def phase_churn(Y, A, E, n_ev, P, T, keys, w, active, S):
-    """Advisor changes; a fixed contact person under the ungdomsgaranti makes them rarer.
+    """Advisor changes (``processes.advisors.churns``).
 
     On the way, the youths in follow-up left without an advisor (by an earlier week, by
     staffing or by churn now) go onto the assignment phase's waiting list
@@ -425,12 +190,9 @@ def phase_churn(Y, A, E, n_ev, P, T, keys, w, active, S):
         if Y.status[i] != S_FOLLOW_UP:
             continue
         if Y.advisor[i] >= 0:
-            h = P.churn
-            if garanti_target(T.garanti[w], Y.group[i]):
-                h *= P.garanti_churn_mult
-            if keyed_uniform(keys[U_CHURN], i) >= h:
+            if not advisors.churns(Y, P, T, keys, w, i):
                 continue
-            unassign(Y, A, E, n_ev, w, i, PH_CHURN)
+            spells.unassign(Y, A, E, n_ev, w, i, PH_CHURN)
         waiting[count] = i
         since[count] = Y.wait_since[i]
         count += 1
@@ -451,21 +213,18 @@ def _without_advisor(Y, active, S):
     return count
 
 
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def phase_cap(Y, A, E, n_ev, T, w, active):
-    """A portfolio cap in force: youth advisors whose portfolio (youths and older users)
-    exceeds it hand over their most recently assigned youths. Returns how many."""
+    """A portfolio cap in force: advisors over it (``processes.advisors.cap_excess``) hand
+    over their most recently assigned youths (among equals the highest id). Returns how
+    many."""
     cap = T.cap_youth[w]
     handed_over = 0
     if cap <= 0:
         return handed_over
-    n_adv = A.role.shape[0]
-    for a in range(n_adv):
-        if not A.active[a] or A.role[a] != R_YOUTH or A.n_youths[a] + A.older[a] <= cap:
-            continue
-        excess = min(A.n_youths[a] + A.older[a] - cap, A.n_youths[a])
+    for a in range(A.role.shape[0]):
+        excess = advisors.cap_excess(A, a, cap)
         for _ in range(excess):
-            # newest assignment first; among equals the highest id
             best = -1
             for i in active:
                 if Y.advisor[i] == a and Y.status[i] == S_FOLLOW_UP:
@@ -473,43 +232,15 @@ def phase_cap(Y, A, E, n_ev, T, w, active):
                         best = i
             if best < 0:
                 break
-            unassign(Y, A, E, n_ev, w, best, PH_CAP)
+            spells.unassign(Y, A, E, n_ev, w, best, PH_CAP)
             handed_over += 1
     return handed_over
 
 
-@njit(cache=True)
-def _least_loaded(A, office, role, cap):
-    """Active advisor of ``role`` in ``office`` with the smallest portfolio (youths and older
-    users; lowest id on ties); with ``cap > 0`` only advisors whose portfolio is below the
-    cap. -1 if none."""
-    best = -1
-    for k in range(A.office_start[office], A.office_start[office + 1]):
-        a = A.office_members[k]
-        if not A.active[a] or A.role[a] != role:
-            continue
-        load = A.n_youths[a] + A.older[a]
-        if cap > 0 and load >= cap:
-            continue
-        if best < 0 or load < A.n_youths[best] + A.older[best]:
-            best = a
-    return best
-
-
-@njit(cache=True)
-def _hire(A, office):
-    """Activate the office's next free hire slot; -1 if none is left."""
-    for k in range(A.office_start[office], A.office_start[office + 1]):
-        a = A.office_members[k]
-        if A.hired[a] and not A.active[a]:
-            A.active[a] = True
-            return a
-    return -1
-
-
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def phase_assign(Y, A, E, n_ev, P, T, keys, w, waiting, since):
-    """Youths without an advisor get one in their office, longest waiting first.
+    """Youths without an advisor get one in their office, longest waiting first
+    (``processes.advisors.choose_advisor``).
 
     ``waiting`` are their ids (ascending) and ``since`` the weeks they started waiting.
     """
@@ -520,32 +251,10 @@ def phase_assign(Y, A, E, n_ev, P, T, keys, w, waiting, since):
     cap = T.cap_youth[w]
     for k in range(count):
         i = waiting[order[k]]
-        o = Y.office[i]
-        target = garanti_target(T.garanti[w], Y.group[i])
-        share = P.garanti_youth_advisor_share if target else P.youth_advisor_share
-        wants_youth = keyed_uniform(keys[U_ASSIGN_ROLE], i) < share
-        a = -1
-        if wants_youth:
-            a = _least_loaded(A, o, R_YOUTH, cap)
-            # The cap binds only where the office has youth advisors and all are full.
-            if a < 0 and cap > 0 and _least_loaded(A, o, R_YOUTH, 0) >= 0:
-                if P.cap_mode == 1:  # overflow: to a both-age advisor
-                    a = _least_loaded(A, o, R_BOTH, 0)
-                elif P.cap_mode == 2:  # hire: a new youth advisor
-                    a = _hire(A, o)
-                # hard: wait for a free place
-            elif a < 0:
-                a = _least_loaded(A, o, R_BOTH, 0)
-        else:
-            a = _least_loaded(A, o, R_BOTH, 0)
-            if a < 0:
-                a = _least_loaded(A, o, R_YOUTH, cap)
+        wants_youth = advisors.wants_youth_advisor(Y, P, T, keys, w, i)
+        a = advisors.choose_advisor(A, P.cap_mode, Y.office[i], wants_youth, cap)
         if a >= 0:
-            Y.advisor[i] = a
-            Y.assigned_week[i] = w
-            Y.pending[i] = True
-            A.n_youths[a] += 1
-            emit(E, n_ev, w, i, PH_ASSIGN, EV_ADVISOR, a, 0)
+            advisors.assign(Y, A, E, n_ev, w, i, a, PH_ASSIGN)
 
 
 #: Bits of a contact slot's ``info``: the youth's innsatsgruppe in the low bits, then flags.
@@ -562,8 +271,7 @@ def _contact(A, E, n_ev, w, a, channel, slots, s, given, channel_of):
     now; the youth's own state at the end of the phase, from ``channel_of``. ``given``
     marks the slot, so the advisor's later choices skip the youth without looking them up.
     """
-    emit(E, n_ev, w, slots[s].youth, PH_CONTACTS, EV_CONTACT, channel, a)
-    A.contacts[a, channel] += 1
+    contacts.log_contact(A, E, n_ev, w, slots[s].youth, a, channel, PH_CONTACTS)
     given[s] = True
     channel_of[slots[s].at] = channel
 
@@ -589,12 +297,13 @@ def _take_best(score, n):
     return best
 
 
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
     """Advisors spend their weekly contact budget; youths write in the activity plan.
 
-    The work is laid out for the memory, since at national scale this phase was the one
-    whose cost per youth grew with the population:
+    The numbers (budgets, quotas, scores, what a contact does) are the decisions of
+    ``processes.contacts``; the work here is laid out for the memory, since at national
+    scale this phase was the one whose cost per youth grew with the population:
 
     1. each advisor's slice of a compressed list (CSR) comes from the portfolio counts,
        which every assignment and hand-over keeps up to date;
@@ -619,8 +328,6 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
     n_adv = A.role.shape[0]
     n = active.shape[0]
     priority = P.priority
-    group_weight = P.priority_group
-    weight = P.intensity_weight
     garanti = T.garanti[w]
     # 1. the slices, from the portfolio counts
     start = S.start
@@ -635,10 +342,9 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
     staged = S.staged
     for p in range(n):
         i = active[p]
-        Y.contacted[i] = False
+        contacts.fade(Y, P, i)
         a = -1
         if Y.status[i] == S_FOLLOW_UP:
-            Y.intensity[i] = updated_intensity(Y.intensity[i], P.intensity_retention)
             a = Y.advisor[i]
         advisor_at[p] = a
         if a < 0:
@@ -682,33 +388,15 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
             continue
         first = start[a]
         y = start[a + 1] - first
-        older = A.older[a]
-        portfolio = y + older
-        for c in range(4):
-            budget[c] = channel_budget(P.budget_const[c], P.budget_per_user[c], portfolio,
-                                       P.municipal_shift[c], A.employer[a] == 1)
-        shift = T.digital_to_meeting[w]
-        if shift > 0.0:
-            moved = shift * (budget[CH_ACTIVITY_PLAN] + budget[CH_EMAIL_SMS])
-            budget[CH_ACTIVITY_PLAN] *= 1.0 - shift
-            budget[CH_EMAIL_SMS] *= 1.0 - shift
-            budget[CH_SCHEDULED] += moved / T.meeting_cost[w]
-        share = youth_share_of_time(y, older, P.youth_time_weight)
-        for c in range(4):
-            A.contacts[a, c] += int(budget[c] * (1.0 - share) + 0.5)
+        contacts.plan_week(A, P, T, keys, w, a, y, budget, quota)
         if y == 0:
-            continue  # no youths, no quota to draw
-        for c in range(4):
-            u = keyed_uniform(keys[U_CONTACT_ROUND_SCHEDULED + c], a)
-            quota[c] = whole_contacts(budget[c] * share, u)
+            continue
         if quota[CH_SCHEDULED] + quota[CH_UNSCHEDULED] > 0:
             for k in range(y):
                 slot = slots[first + k]
-                g = slot.info & INFO_GROUP
-                score[k] = meeting_priority(
-                    group_weight[g], (slot.info & INFO_PENDING) != 0 and first_contact_by_meeting(g),
-                    (slot.info & INFO_TILTAK) != 0, (slot.info & INFO_TREATMENT) != 0,
-                    garanti_target(garanti, g), slot.since_meeting, priority)
+                score[k] = contacts.meeting_score(
+                    P, garanti, slot.info & INFO_GROUP, (slot.info & INFO_PENDING) != 0,
+                    (slot.info & INFO_TILTAK) != 0, (slot.info & INFO_TREATMENT) != 0, slot.since_meeting)
             for c in (CH_SCHEDULED, CH_UNSCHEDULED):
                 for _ in range(quota[c]):
                     k = _take_best(score, y)
@@ -750,17 +438,9 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
         i = active[p]
         c = channel_of[p]
         if c >= 0:
-            Y.contacted[i] = True
-            Y.pending[i] = False
-            Y.last_contact[i] = w
-            if c == CH_SCHEDULED or c == CH_UNSCHEDULED:
-                Y.last_meeting[i] = w
-            Y.intensity[i] += weight[c]
-        if advisor_at[p] >= 0 and Y.dialogue_user[i]:
-            if keyed_uniform(keys[U_USER_MESSAGE], i) < P.user_message[Y.group[i]]:
-                emit(E, n_ev, w, i, PH_CONTACTS, EV_CONTACT, CH_ACTIVITY_PLAN, -1)
-                Y.last_contact[i] = w
-                Y.intensity[i] += P.user_message_weight
+            contacts.contacted(Y, P, w, i, c)
+        if advisor_at[p] >= 0:
+            contacts.write_message(Y, E, n_ev, P, keys, w, i, PH_CONTACTS)
 
 
 @njit(cache=True, inline="always")
@@ -776,10 +456,9 @@ def _count_or_queue(state, since, i, ids, joined, n_in, n_waiting):
     return n_in, n_waiting
 
 
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
-    """Each youth in follow-up: reassessment, benefits, treatment, IPS, tiltak referral and
-    end, job search, labour attachment, and exits (in that order).
+    """Each youth in follow-up: their week (``processes.transitions.transition``).
 
     On the way, the queues of the two place phases after it: each youth's last step here
     is the last change to their tiltak and IPS state before those phases, so a youth still
@@ -788,13 +467,7 @@ def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
     order). Collecting them here saves two more passes over the follow-up list. Returns
     (tiltak places in use, tiltak waiting, IPS places in use, IPS waiting).
     """
-    concurrent = T.concurrent[w]
-    tiltak_mults = P.tiltak_mults
-    early_weeks = P.tiltak_early_weeks
-    exit_mults = P.exit_mults
-    exit_effects = P.exit_effects
-    labour_market = unemployment_factor(T.unemployment[w], P.unemployment_reference,
-                                        P.unemployment_elasticity)
+    market = transitions.labour_market(P, T, w)
     tiltak_in = 0
     tiltak_waiting = 0
     ips_in = 0
@@ -806,137 +479,8 @@ def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
     for i in active:
         if Y.status[i] != S_FOLLOW_UP:
             continue
-        need = Y.need[i]
-        g = Y.group[i]
-        x = Y.intensity[i]
-        # 1. reassessment (§14a) as information arrives
-        u = keyed_uniform(keys[U_REASSESSMENT], i)
-        if g < need:
-            if u < with_follow_up(P.reassess_up, P.effect_discovery, x):
-                g += 1
-                Y.group[i] = g
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_REASSESSMENT, g, 0)
-        elif g > need:
-            if u < P.reassess_down:
-                g -= 1
-                Y.group[i] = g
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_REASSESSMENT, g, 0)
-        # ``|``, not ``or``: numba compiles ``or`` of two array elements into branches that
-        # hold a reference to each array, two atomic updates a youth
-        health = Y.mental_health[i] | Y.other_health[i]
-        # 2. benefits
-        b = Y.benefit[i]
-        if b == B_DAGPENGER and w - Y.benefit_since[i] >= P.dagpenger_max_weeks:
-            to_sosialhjelp = keyed_uniform(keys[U_DAGPENGER_END], i) < P.sosialhjelp_after_dagpenger
-            nb = B_SOSIALHJELP if to_sosialhjelp else B_NONE
-            Y.benefit[i] = nb
-            Y.benefit_since[i] = w
-            emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, nb, 0)
-        elif b == B_AAP:
-            if keyed_uniform(keys[U_AAP_END], i) < P.aap_end:
-                Y.benefit[i] = B_NONE
-                Y.benefit_since[i] = w
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, B_NONE, 0)
-        elif aap_eligible(g, health, b):
-            if keyed_uniform(keys[U_AAP], i) < P.aap_start:
-                Y.benefit[i] = B_AAP
-                Y.benefit_since[i] = w
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, B_AAP, 0)
-        h = 0.0
-        if Y.benefit[i] == B_AAP:
-            h += P.ufore_from_aap * T.ufore_from_aap_mult[w]
-        if g == VARIG_TILPASSET:
-            h += P.ufore_from_varig
-        if h > 0.0 and keyed_uniform(keys[U_UFORE], i) < h:
-            end_spell(Y, A, E, n_ev, w, i, PH_TRANSITIONS, S_UFORE)
+        if not transitions.transition(Y, A, E, n_ev, P, T, keys, w, i, market, PH_TRANSITIONS):
             continue
-        # 3. medical treatment: referral, waiting, treatment
-        t = Y.treatment[i]
-        if t == Q_NONE:
-            if health:
-                ref = P.treatment_referral_mental[g] if Y.mental_health[i] else P.treatment_referral_other[g]
-                if keyed_uniform(keys[U_TREATMENT_REFERRAL], i) < ref:
-                    Y.treatment[i] = Q_WAITING
-                    emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TREATMENT, Q_WAITING, 0)
-        elif t == Q_WAITING:
-            wait = P.treatment_wait_mean * T.treatment_wait_mult[w]
-            if keyed_uniform(keys[U_TREATMENT_START], i) < 1.0 / wait:
-                Y.treatment[i] = Q_IN
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TREATMENT, Q_IN, 0)
-        else:
-            if keyed_uniform(keys[U_TREATMENT_END], i) < P.treatment_end:
-                Y.treatment[i] = Q_NONE
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TREATMENT, Q_NONE, 0)
-                if Y.ips[i] == Q_IN:
-                    emit(E, n_ev, w, i, PH_TRANSITIONS, EV_IPS, 0, 0)
-                Y.ips[i] = Q_NONE
-        # 4. IPS: job specialist in the treatment team, on the clinician's referral
-        if Y.ips[i] == Q_NONE:
-            if Y.treatment[i] == Q_IN and Y.mental_health[i]:
-                if keyed_uniform(keys[U_IPS_REFERRAL], i) < P.ips_referral:
-                    Y.ips[i] = Q_WAITING
-                    Y.ips_since[i] = w
-        elif Y.ips[i] == Q_IN:
-            if keyed_uniform(keys[U_IPS_END], i) < P.ips_end:
-                Y.ips[i] = Q_NONE
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_IPS, 0, 0)
-        # 5. tiltak: referral to the waiting list, or the end of a spell
-        if Y.tiltak[i] == Q_NONE:
-            h = tiltak_referral_hazard(P.tiltak_referral[g], Y.treatment[i], Y.labour[i], Y.benefit[i],
-                                       w - Y.reg_week[i], concurrent, x, tiltak_mults, early_weeks,
-                                       P.effect_tiltak)
-            if keyed_uniform(keys[U_TILTAK_REFERRAL], i) < h:
-                Y.tiltak[i] = Q_WAITING
-                Y.tiltak_since[i] = w
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TILTAK, Q_WAITING, 0)
-        elif Y.tiltak[i] == Q_IN:
-            if keyed_uniform(keys[U_TILTAK_END], i) < P.tiltak_end[g]:
-                Y.tiltak[i] = Q_NONE
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_TILTAK, Q_NONE, 0)
-                if Y.benefit[i] == B_TILTAKSPENGER:
-                    Y.benefit[i] = B_NONE
-                    Y.benefit_since[i] = w
-                    emit(E, n_ev, w, i, PH_TRANSITIONS, EV_BENEFIT, B_NONE, 0)
-        # 6. job search
-        u = keyed_uniform(keys[U_JOB_SEARCH], i)
-        if Y.job_search[i] == 0:
-            if u < with_follow_up(P.job_search_start[g], P.effect_job_search, x):
-                Y.job_search[i] = 1
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_JOB_SEARCH, 1, 0)
-        elif u < P.job_search_stop[g]:
-            Y.job_search[i] = 0
-            emit(E, n_ev, w, i, PH_TRANSITIONS, EV_JOB_SEARCH, 0, 0)
-        # 7. labour attachment
-        u = keyed_uniform(keys[U_LABOUR], i)
-        la = Y.labour[i]
-        if la == LA_LAID_OFF:
-            if u < P.laid_off_end:
-                Y.labour[i] = LA_NONE
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_LABOUR_ATTACHMENT, LA_NONE, 0)
-        elif la == LA_NONE:
-            if u < P.partly_working_start[g]:
-                Y.labour[i] = LA_PARTLY_WORKING
-                emit(E, n_ev, w, i, PH_TRANSITIONS, EV_LABOUR_ATTACHMENT, LA_PARTLY_WORKING, 0)
-        elif u < P.partly_working_end:
-            Y.labour[i] = LA_NONE
-            emit(E, n_ev, w, i, PH_TRANSITIONS, EV_LABOUR_ATTACHMENT, LA_NONE, 0)
-        # 8. exits: work, education (some both), or leaving Nav with neither
-        hw, he, ho = exit_hazards(P.exit_work[g], P.exit_education[g], P.exit_outside[g], Y.tiltak[i],
-                                  Y.treatment[i], Y.ips[i], Y.labour[i], Y.benefit[i], Y.education[i],
-                                  Y.mental_health[i], x, labour_market, exit_mults, exit_effects)
-        u = keyed_uniform(keys[U_EXIT], i)
-        if u < hw + he + ho:
-            if u < hw * P.exit_both_share:
-                new = S_WORK_AND_EDUCATION
-            elif u < hw:
-                new = S_WORK
-            elif u < hw + he:
-                new = S_EDUCATION
-            else:
-                new = S_OUTSIDE
-            end_spell(Y, A, E, n_ev, w, i, PH_TRANSITIONS, new)
-            continue
-        # 9. the queues of the place phases
         tiltak_in, tiltak_waiting = _count_or_queue(Y.tiltak, Y.tiltak_since, i, tiltak_ids, tiltak_since,
                                                     tiltak_in, tiltak_waiting)
         ips_in, ips_waiting = _count_or_queue(Y.ips, Y.ips_since, i, ips_ids, ips_since, ips_in, ips_waiting)
@@ -949,9 +493,9 @@ def _in_queue_order(ids, since):
     return ids[np.argsort(since, kind="mergesort")]
 
 
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, in_use, waiting, since):
-    """Free tiltak places go to the waiting list in order; no-shows lose their place.
+    """Free tiltak places go to the waiting list in order (``processes.places``).
 
     ``in_use`` places are taken; ``waiting`` are the ids on the list (ascending) and
     ``since`` the weeks they joined it, from :func:`phase_transitions`.
@@ -962,21 +506,11 @@ def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, in_use, waiting, since):
     for i in _in_queue_order(waiting, since):
         if free <= 0:
             break
-        if keyed_uniform(keys[U_TILTAK_NO_SHOW], i) < P.tiltak_no_show:
-            Y.tiltak[i] = Q_NONE
-            emit(E, n_ev, w, i, PH_TILTAK, EV_TILTAK, Q_NONE, 1)
-            continue
-        Y.tiltak[i] = Q_IN
-        Y.tiltak_since[i] = w
-        free -= 1
-        emit(E, n_ev, w, i, PH_TILTAK, EV_TILTAK, Q_IN, 0)
-        if Y.benefit[i] == B_NONE or Y.benefit[i] == B_SOSIALHJELP:
-            Y.benefit[i] = B_TILTAKSPENGER
-            Y.benefit_since[i] = w
-            emit(E, n_ev, w, i, PH_TILTAK, EV_BENEFIT, B_TILTAKSPENGER, 0)
+        if places.take_tiltak_place(Y, E, n_ev, P, keys, w, i, PH_TILTAK):
+            free -= 1
 
 
-@njit(cache=True)
+@njit(cache=True, pipeline_class=KernelCompiler)
 def phase_ips_places(Y, E, n_ev, T, w, in_use, waiting, since):
     """Free IPS places go to referred youths in order (the list as for tiltak)."""
     free = T.ips_capacity[w] - in_use
@@ -985,9 +519,8 @@ def phase_ips_places(Y, E, n_ev, T, w, in_use, waiting, since):
     for i in _in_queue_order(waiting, since):
         if free <= 0:
             break
-        Y.ips[i] = Q_IN
+        places.take_ips_place(Y, E, n_ev, w, i, PH_IPS)
         free -= 1
-        emit(E, n_ev, w, i, PH_IPS, EV_IPS, 1, 0)
 
 
 # ----------------------------------------------------------------------------------------

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.codes import WEEKS_PER_YEAR
+from sim.codes import N_CHANNELS, WEEKS_PER_YEAR
 from sim.engine import kernels as K
 from sim.engine.output import EngineOutput
 from sim.engine.record import N_WEEKLY
 from sim.engine.setup import advisor_layout, entry_schedule
-from sim.engine.tables import Advisors, empty_events, empty_workspace, empty_youths, grown
+from sim.engine.tables import empty_events, empty_workspace, grown
 from sim.params import build
 from sim.scenario.schema import Scenario
+from sim.state import OUTPUT_YOUTH_COLUMNS, advisor_table, empty_youths
 
 #: Upper bound on events one youth can cause in one week (all phases together).
 MAX_EVENTS_PER_YOUTH_WEEK = 24
@@ -45,16 +46,8 @@ class NumbaEngine:
         self.youths.entry_week[:] = self.schedule.entry_week
         self.youths.entry_kind[:] = self.schedule.entry_kind
         K.draw_attributes(self.youths, self.params)
-        lay = self.layout
-        n_adv = len(lay.role)
-        self.advisors = Advisors(
-            role=lay.role, office=lay.office, employer=lay.employer, older=lay.older,
-            active=np.zeros(n_adv, dtype=np.bool_), hired=lay.hired,
-            n_youths=np.zeros(n_adv, dtype=np.int32),
-            contacts=np.zeros((n_adv, 4), dtype=np.int32),
-            office_start=lay.office_start, office_members=lay.office_members,
-        )
-        self.advisors.active[(lay.role != 0) & ~lay.hired] = True  # older and both; youth by staffing
+        self.advisors = advisor_table(self.layout, N_CHANNELS)
+        n_adv = len(self.layout.role)
         self.record_events = record_events
         self.events = empty_events(self._event_capacity() if record_events else 4096)
         self.n_ev = np.zeros(1, dtype=np.int64)
@@ -182,9 +175,7 @@ class NumbaEngine:
             events={k: getattr(E, k)[:n] for k in E._fields},
             youths={
                 "youth": np.arange(entered, dtype=np.int32),
-                **{k: getattr(Y, k)[:entered].copy() for k in (
-                    "entry_week", "entry_kind", "birth_week", "need", "sex", "education",
-                    "birth_region", "children", "mental_health", "other_health", "office")},
+                **{k: getattr(Y, k)[:entered].copy() for k in OUTPUT_YOUTH_COLUMNS},
             },
             weekly=self.weekly,
             adv_active=self.adv_active,

@@ -11,55 +11,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.state import Advisors, Youths, empty_youths
 
-class Youths(NamedTuple):
-    # fixed at entry
-    entry_week: np.ndarray  # int32
-    entry_kind: np.ndarray  # int8: 0 regular, 1 laid-off (pandemic), 2 direct uføre
-    birth_week: np.ndarray  # int32
-    need: np.ndarray  # int8 true innsatsgruppe
-    sex: np.ndarray  # int8
-    education: np.ndarray  # int8
-    birth_region: np.ndarray  # int8
-    children: np.ndarray  # bool
-    mental_health: np.ndarray  # bool
-    other_health: np.ndarray  # bool
-    dialogue_user: np.ndarray  # bool
-    office: np.ndarray  # int16
-    # changing
-    status: np.ndarray  # int8 (sim.codes.STATUS)
-    group: np.ndarray  # int8 assessed innsatsgruppe, -1 before the first §14a
-    advisor: np.ndarray  # int32, -1 none
-    assigned_week: np.ndarray  # int32
-    wait_since: np.ndarray  # int32 week the youth started waiting for an advisor
-    pending: np.ndarray  # bool: assigned but not yet contacted (first contact due)
-    tiltak: np.ndarray  # int8 queue state
-    tiltak_since: np.ndarray  # int32
-    treatment: np.ndarray  # int8 queue state
-    ips: np.ndarray  # int8 queue state
-    ips_since: np.ndarray  # int32
-    labour: np.ndarray  # int8
-    benefit: np.ndarray  # int8
-    benefit_since: np.ndarray  # int32
-    job_search: np.ndarray  # int8
-    reg_week: np.ndarray  # int32 start of the current spell
-    last_meeting: np.ndarray  # int32
-    last_contact: np.ndarray  # int32
-    intensity: np.ndarray  # float64 follow-up intensity
-    contacted: np.ndarray  # bool, scratch: contacted by the advisor this week
-
-
-class Advisors(NamedTuple):
-    role: np.ndarray  # int8
-    office: np.ndarray  # int16
-    employer: np.ndarray  # int8
-    older: np.ndarray  # int32 exogenous older users
-    active: np.ndarray  # bool
-    hired: np.ndarray  # bool (hire slot)
-    n_youths: np.ndarray  # int32
-    contacts: np.ndarray  # int32 [advisor, channel], this week (youths and older users)
-    office_start: np.ndarray  # int32 CSR over offices: advisors of office o are
-    office_members: np.ndarray  # int32   office_members[office_start[o]:office_start[o+1]]
+__all__ = ["Advisors", "Events", "SLOT", "Workspace", "Youths", "empty_events", "empty_workspace",
+           "empty_youths", "grown", "bytes_per_youth"]
 
 
 #: A youth's place in their advisor's slice of the contact phase's compressed list: id,
@@ -108,24 +63,6 @@ class Events(NamedTuple):
     kind: np.ndarray  # int8 (sim.codes.EVENT_KIND)
     value: np.ndarray  # int32
     aux: np.ndarray  # int32
-
-
-def empty_youths(n: int) -> Youths:
-    i32 = lambda: np.zeros(n, dtype=np.int32)  # noqa: E731
-    i8 = lambda: np.zeros(n, dtype=np.int8)  # noqa: E731
-    b = lambda: np.zeros(n, dtype=np.bool_)  # noqa: E731
-    y = Youths(
-        entry_week=i32(), entry_kind=i8(), birth_week=i32(), need=i8(), sex=i8(), education=i8(),
-        birth_region=i8(), children=b(), mental_health=b(), other_health=b(), dialogue_user=b(),
-        office=np.zeros(n, dtype=np.int16),
-        status=i8(), group=i8(), advisor=i32(), assigned_week=i32(), wait_since=i32(), pending=b(),
-        tiltak=i8(), tiltak_since=i32(), treatment=i8(), ips=i8(), ips_since=i32(), labour=i8(),
-        benefit=i8(), benefit_since=i32(), job_search=i8(), reg_week=i32(), last_meeting=i32(),
-        last_contact=i32(), intensity=np.zeros(n, dtype=np.float64), contacted=b(),
-    )
-    y.group[:] = -1
-    y.advisor[:] = -1
-    return y
 
 
 def empty_workspace(n: int, n_advisors: int) -> Workspace:
