@@ -21,6 +21,7 @@ import argparse
 import datetime as dt
 import sys
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -194,12 +195,12 @@ def calibrate(s: Setup, trials: int, workers: int = 1, quiet: bool = False) -> S
             print(f"navsim: {display_path(s.paths.out / JOURNAL)}: dropped a torn last line ({dropped} "
                   "bytes) left by an interrupted write; that trial runs again", file=sys.stderr)
         study = open_study(s.paths.out, settings.study_name)
-        prepare(s.paths.out, study, s.config, s.stamp)
+        redo, lag = prepare(s.paths.out, study, s.config, s.stamp, workers)
         already = len(finished(study))
         spec = WorkerSpec(out=s.paths.out, study_name=settings.study_name,
                           sampler_seed=settings.sampler_seed, startup_trials=settings.startup_trials,
                           n_trials=trials, objective=s.objective, sampler=settings.sampler,
-                          cmaes_sigma=settings.cmaes_sigma)
+                          cmaes_sigma=settings.cmaes_sigma, lag=lag, redo=redo, run=uuid.uuid4().hex)
         if already < trials:
             s.objective.engine.warm_up(s.objective.base, notice=not quiet)  # once, before workers fork
             bar = tqdm(total=trials, initial=already, unit="trial", desc="calibrate", disable=quiet,

@@ -4,8 +4,11 @@ The study lives in ``<out>/journal.log`` (Optuna's append-only journal), so a ki
 calibration resumes where it stopped. ``--trials N`` means "until the study has N finished
 trials": each worker claims a trial under a file lock only while fewer than N are finished
 or running, so parallel workers never overshoot. A trial interrupted by Ctrl-C or a killed
-process is marked failed *and interrupted*, does not count, and its parameters are queued
-again so the next run repeats it.
+process stays "running" in the journal; the next run evaluates it again under its own
+number with its own parameters, and every new trial's parameters come from the seed, its
+number and the trials before it alone (:mod:`sim.calibration.proposal`). So a calibration
+stopped at any point, by Ctrl-C, ``kill -9`` or a full disk, resumes to exactly the trials
+and fit of an uninterrupted one, and two workers give the same trials whatever their timing.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from optuna.storages import JournalStorage
 from optuna.storages.journal import JournalFileBackend
 from optuna.trial import FrozenTrial, TrialState
 
+from sim.calibration import proposal
 from sim.calibration.config import CalibrationConfig
 from sim.calibration.objective import Objective, is_finite
 from sim.calibration.space import start_values, suggest
@@ -144,14 +148,12 @@ def finished(study: optuna.Study) -> list[FrozenTrial]:
             if t.state == TrialState.COMPLETE or (t.state == TrialState.FAIL and not _is_interrupted(t))]
 
 
-def _claimed(study: optuna.Study) -> int:
-    running = study.get_trials(deepcopy=False, states=(TrialState.RUNNING,))
-    return len(finished(study)) + len(running)
-
-
-def prepare(out: Path, study: optuna.Study, config: CalibrationConfig, stamp: str) -> None:
-    """Check the study matches this calibration, start a new one from the prior parameters,
-    and release trials left running by a killed process (the caller holds the directory)."""
+def prepare(out: Path, study: optuna.Study, config: CalibrationConfig, stamp: str, workers: int
+            ) -> tuple[tuple[int, ...], int]:
+    """Check the study matches this calibration; return the trials left unfinished by a
+    stopped run (to be run again under their own numbers) and the study's lag (the caller
+    holds the directory). The lag is fixed when the study is created, so a resume with
+    another ``--workers`` proposes the same trials."""
     attrs = study.user_attrs
     if "fingerprint" in attrs and attrs["fingerprint"] != stamp:
         raise InputError(out / JOURNAL, None,
@@ -160,15 +162,10 @@ def prepare(out: Path, study: optuna.Study, config: CalibrationConfig, stamp: st
     if "fingerprint" not in attrs:
         study.set_user_attr("fingerprint", stamp)
         study.set_user_attr("free", config.paths)
-    if not study.get_trials(deepcopy=False):
-        study.enqueue_trial(start_values(config.free), user_attrs={"prior_parameters": True})
-    storage = _storage(out)
-    study_id = storage.get_study_id_from_name(study.study_name)
-    for t in study.get_trials(deepcopy=False, states=(TrialState.RUNNING,)):
-        tid = storage.get_trial_id_from_study_id_trial_number(study_id, t.number)
-        storage.set_trial_user_attr(tid, "interrupted", True)
-        storage.set_trial_state_values(tid, TrialState.FAIL)
-        study.enqueue_trial(dict(t.params), user_attrs={"repeats": t.number})
+    if "lag" not in attrs:
+        study.set_user_attr("lag", max(0, workers - 1))
+    left = study.get_trials(deepcopy=False, states=(TrialState.RUNNING, TrialState.WAITING))
+    return tuple(t.number for t in left), int(study.user_attrs["lag"])
 
 
 @dataclass
@@ -183,40 +180,70 @@ class WorkerSpec:
     objective: Objective
     sampler: str = "tpe"
     cmaes_sigma: float = 0.1
+    lag: int = 0                      # trial n is proposed from the trials below n - lag
+    redo: tuple[int, ...] = ()        # trials a stopped run left unfinished
+    run: str = ""                     # this run's mark on the re-run trials it has taken
 
 
-def _sampler(spec: WorkerSpec, worker: int, already: int) -> optuna.samplers.BaseSampler:
-    """A sampler seeded by the number of trials finished before the one it proposes.
-
-    A fresh sampler per trial makes a proposal depend only on the finished trials and that
-    number, never on how many processes came before: so a calibration killed between
-    trials or mid-trial (the interrupted trial is repeated and does not count) resumes to
-    exactly the trials, and the fit, of an uninterrupted one with the same seed and budget.
-    """
-    seed = (spec.sampler_seed + 100_003 * worker + already) % 2**32
-    if spec.sampler == "cmaes":
-        x0 = start_values(spec.objective.config.free)
-        # Optuna 4.9 announced that x0 and sigma0 move elsewhere in 6.0 (pinned below 6): a
-        # start at the priors is the point of this sampler, so the notice is silenced here.
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)
-            return optuna.samplers.CmaEsSampler(x0=x0, sigma0=spec.cmaes_sigma, seed=seed,
-                                                n_startup_trials=0, warn_independent_sampling=False)
-    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=spec.startup_trials)
+def _waiting_for(trials: list[FrozenTrial], upto: int) -> bool:
+    return any(t.number < upto and not t.state.is_finished() for t in trials)
 
 
-def _release(study: optuna.Study, trial: optuna.Trial) -> None:
-    """Mark an interrupted trial failed-and-interrupted and queue its parameters again."""
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut this
-    try:
-        params = dict(trial.params)
-        trial.set_user_attr("interrupted", True)
-        study.tell(trial, state=TrialState.FAIL)
-        study.enqueue_trial(params, user_attrs={"repeats": trial.number})
-    except Exception:  # noqa: BLE001 - left running, it is released when the study is next opened
-        pass
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def _proposal(spec: WorkerSpec, trials: list[FrozenTrial], number: int, fixed: dict | None
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    free = spec.objective.config.free
+    if number == 0 and fixed is None:
+        fixed = start_values(free)
+    the_sampler = proposal.sampler(spec.sampler, spec.sampler_seed, number, spec.startup_trials,
+                                   spec.cmaes_sigma, free)
+    return proposal.propose([t for t in trials if t.number < number - spec.lag], the_sampler, free, fixed)
+
+
+def _claim(study: optuna.Study, spec: WorkerSpec) -> optuna.Trial | None:
+    """The next trial for this worker (the caller holds the claim lock), or None when the
+    study has its trials: first a trial a stopped run left unfinished, under its own number
+    and with its own parameters; then trial ``len(trials)``, once the trials it is proposed
+    from have finished."""
+    storage = study._storage
+    study_id = study._study_id
+    study.sampler = optuna.samplers.RandomSampler(seed=0)  # never used: every parameter is fixed
+    while True:
+        trials = study.get_trials(deepcopy=False)
+        redo = [t for t in trials if t.number in spec.redo and not t.state.is_finished()
+                and t.user_attrs.get("rerun") != spec.run]
+        busy = sum(1 for t in trials if not t.state.is_finished()) - len(redo)
+        if len(finished(study)) + busy >= spec.n_trials:
+            return None
+        if redo:
+            left = redo[0]
+            tid = storage.get_trial_id_from_study_id_trial_number(study_id, left.number)
+            fixed = {**left.system_attrs.get(proposal.FIXED, {}), **left.params}
+            params, attrs = _proposal(spec, trials, left.number, fixed)
+            # parameters a kill cut off before they were recorded come from the same proposal
+            with warnings.catch_warnings():   # experimental in name only since Optuna 2.4
+                warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+                study.sampler = optuna.samplers.PartialFixedSampler(params, study.sampler)
+            if left.state == TrialState.WAITING:
+                trial = study.ask()           # pops the oldest queued trial, this one
+                tid = trial._trial_id
+            else:
+                trial = optuna.Trial(study, tid)
+            storage.set_trial_user_attr(tid, "rerun", spec.run)
+            for key, value in attrs.items():
+                storage.set_trial_system_attr(tid, key, value)
+            return trial
+        number = len(trials)
+        if _waiting_for(trials, number - spec.lag):
+            time.sleep(0.2)
+            continue
+        params, attrs = _proposal(spec, trials, number, None)
+        study.enqueue_trial(params, user_attrs={"prior_parameters": True} if number == 0 else None)
+        trial = study.ask()
+        if trial.number != number:
+            raise CalibrationError(f"trial {trial.number} was created where {number} was expected")
+        for key, value in attrs.items():
+            storage.set_trial_system_attr(trial._trial_id, key, value)
+        return trial
 
 
 def _evaluate(study: optuna.Study, trial: optuna.Trial, values: dict[str, float], objective: Objective
@@ -251,24 +278,18 @@ def work(spec: WorkerSpec, worker: int = 0, on_done: Callable[[FrozenTrial | Non
     done = 0
     failures = 0
     while True:
-        trial: optuna.Trial | None = None
-        told = False
         try:
             with _flock(spec.out / _CLAIM_LOCK):
-                if _claimed(study) >= spec.n_trials:
+                trial = _claim(study, spec)
+                if trial is None:
                     return done
-                study.sampler = _sampler(spec, worker, len(finished(study)))
-                trial = study.ask()
                 values = suggest(trial, free)
             frozen, error = _evaluate(study, trial, values, spec.objective)
-            told = True
             done += 1
             if on_done:
                 on_done(frozen)
         except KeyboardInterrupt:
-            if trial is not None and not told:
-                _release(study, trial)
-            raise
+            raise   # the trial stays running: the next run evaluates it again under its number
         if error is None:
             failures = 0
             continue
@@ -316,6 +337,9 @@ def run_workers(spec: WorkerSpec, workers: int, progress: Callable[[int], None] 
             time.sleep(0.3)
             if progress:
                 progress(len(finished(monitor)))
+            if any(p.exitcode not in (0, None) for p in procs):
+                _stop(procs)   # the others may be waiting for the trial the dead one left running
+                break
     except KeyboardInterrupt:
         _stop(procs)
         raise
