@@ -299,3 +299,23 @@ def test_posterior_draws_give_each_point_the_same_draws_and_seeds_as_compare(fol
         assert [j.seed for j in mine] == compare_seeds
         effects = [j.scenario.parameters.contact_effect.work for j in mine]
         assert effects == [d["parameters"]["contact_effect"]["work"] for d in over for _ in range(2)]
+
+
+def test_summary_gives_the_parameter_share_with_two_draws_and_nan_with_one(folder: Path) -> None:
+    from sim.sweep.output import summary_table
+
+    sweep = load_sweep(_sweep_file(folder))
+    points = design_points(sweep)
+    # Runs 0-1 are draw 0 and runs 2-3 draw 1 (two replications per draw). At point 0 the
+    # outcome differs between draws only, at point 1 within draws only.
+    values = [1.0, 1.0, 5.0, 5.0, 1.0, -1.0, 1.0, -1.0]
+    runs = pd.DataFrame({"point": [0] * 4 + [1] * 4, "rep": [0, 1, 2, 3] * 2,
+                         **{o: values for o in OUTCOMES}})
+    table = summary_table(points, runs, sweep.outcomes, 2).set_index(["outcome", "point"])
+    row = table.loc[(OUTCOMES[0], 0)]
+    assert row["draws"] == 2 and row["replications"] == 4
+    assert row["parameter_share"] == 1.0
+    assert row["low"] < 2.0 and row["high"] > 4.0  # the band holds both draws
+    assert table.loc[(OUTCOMES[0], 1), "parameter_share"] == 0.0
+    one = summary_table(points, runs, sweep.outcomes, 4)
+    assert (one["draws"] == 1).all() and one["parameter_share"].isna().all()  # not defined, never 0
