@@ -121,6 +121,27 @@ def test_command_writes_identical_files_locally_and_on_a_dask_cluster(folder: Pa
     summary = pd.read_csv(one / "summary.csv")
     assert set(summary["outcome"]) == set(OUTCOMES) and (summary["replications"] == 2).all()
     assert (summary["low"] <= summary["mean"]).all() and (summary["mean"] <= summary["high"]).all()
+    assert (summary["draws"] == 1).all() and summary["parameter_share"].isna().all()  # not defined
+
+
+def test_command_with_posterior_draws_writes_the_parameter_share(folder: Path, monkeypatch) -> None:
+    import json
+
+    import sim.posterior_draws
+
+    monkeypatch.setattr(sim.posterior_draws, "posterior_file",
+                        lambda: ROOT / "tests" / "data" / "posterior_small.parquet")
+    sweep_file = _sweep_file(folder, parameters={"policy.portfolio_cap.youth": {"values": [10, 40]}})
+    out = folder / "drawn"
+    assert main(["sweep", str(sweep_file), "--out", str(out), "--quiet", "--draws", "2", "--no-plots"]) == 0
+    summary = pd.read_csv(out / "summary.csv")
+    assert (summary["draws"] == 2).all() and (summary["replications"] == 4).all()
+    share = summary.set_index(["outcome", "point"])["parameter_share"]
+    assert share.between(0.0, 1.0).all()  # defined with two draws
+    seeds = json.loads((out / "sweep.json").read_text())["replication_seeds"]
+    from sim.compare_jobs import jobs_for
+
+    assert seeds == [j.seed for j in jobs_for(1, 2, 2, load_sweep(sweep_file).base.seed)]
 
 
 def test_sobol_indices_name_the_parameter_that_matters() -> None:
