@@ -41,7 +41,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None, help="write the figures as JSON here")
     args = parser.parse_args(argv)
 
-    from sim.compare import posterior_file
+    from sim.posterior_draws import posterior_file
     from sim.run import warm_up
 
     draws = args.draws if posterior_file().exists() else 0

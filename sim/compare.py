@@ -48,7 +48,7 @@ from sim.comparison import KEY_OUTCOMES, Comparison, ScenarioRun, shown_path
 from sim.cost import payback_weeks
 from sim.effects import EFFECT_COLUMNS, NET_PER_PERSON, PERSONS_OUTCOME, RUN_INDEX, paired_effects
 from sim.journal import journal_path
-from sim.posterior_draws import draw_overrides
+from sim.posterior_draws import DEFAULT_REPS_PER_DRAW, chosen_draws, draw_overrides
 from sim.results import write_dir_atomically
 from sim.scenario.changes import scenario_changes
 from sim.scenario.loader import apply_overrides, load_scenario, scenario_to_jsonable
@@ -324,28 +324,6 @@ def stdout_table(comparison: Comparison) -> str:
 
 def default_out() -> Path:
     return Path("results") / f"compare-{dt.datetime.now().strftime('%Y%m%d-%H%M%S')}"
-
-
-#: Posterior draws of ``--draws`` when a posterior ships, and replications per draw then.
-DEFAULT_DRAWS = 20
-DEFAULT_REPS_PER_DRAW = 2
-
-
-def posterior_file() -> Path:
-    from sim.paths import project_file
-
-    return project_file(Path("calibration") / "posterior.parquet")
-
-
-def chosen_draws(k: int | None, seed: int) -> pd.DataFrame | None:
-    """``k`` draws of the shipped posterior (default :data:`DEFAULT_DRAWS`); None without a
-    posterior file or with ``k`` 0: the central point."""
-    from sim.posterior_draws import choose_draws, load_draws
-
-    path = posterior_file()
-    if k == 0 or not path.exists():
-        return None
-    return choose_draws(load_draws(path), DEFAULT_DRAWS if k is None else k, seed)
 
 
 def compare_command(args: argparse.Namespace) -> int:

@@ -6,9 +6,11 @@ the report draws. So a worker holds one replication's event log at a time, whate
 number of scenarios, draws and replications (a comparison that ran each scenario's ten
 replications into one table peaked at 3.3 GB at the defaults).
 
-Run ``(draw k, replication r)`` of every scenario gets the seed ``rep_seed(seed, k * R + r)``:
-common random numbers across scenarios within a draw, fresh chance for each draw. With the
-central point alone (no posterior) that is ``rep_seed(seed, r)``, as in ``navsim run``.
+Run ``(draw k, replication r)`` of every scenario gets the seed
+:func:`sim.posterior_draws.run_seed` gives it, ``rep_seed(seed, k * R + r)``, as in
+``navsim sweep`` and ``navsim validate``: common random numbers across scenarios within a
+draw, fresh chance for each draw. With the central point alone (no posterior) that is
+``rep_seed(seed, r)``, as in ``navsim run``.
 
 Finished jobs are appended to a journal beside the output directory as they finish
 (``.<out name>.journal.jsonl``, fingerprinted like the sweep's), so a stopped comparison run
@@ -35,8 +37,8 @@ from sim.cost import weekly_costs
 from sim.journal import RunJournal
 from sim.outcomes import build_timeline, outcomes
 from sim.plots import COMPARE_STOCKS
+from sim.posterior_draws import run_seed
 from sim.results import RunResult
-from sim.rng import rep_seed
 from sim.scenario.loader import InputError
 from sim.scenario.schema import Scenario
 
@@ -55,7 +57,7 @@ class Job:
 
 def jobs_for(n_scenarios: int, draws: int, reps: int, seed: int) -> list[Job]:
     """Replication by replication, each run of every scenario next to the others'."""
-    return [Job(s, k, r, rep_seed(seed, k * reps + r))
+    return [Job(s, k, r, run_seed(seed, k, r, reps))
             for k in range(draws) for r in range(reps) for s in range(n_scenarios)]
 
 

@@ -5,6 +5,13 @@ parameter named by its dotted scenario key (``parameters.contact_effect.work``) 
 ``weight`` column. A comparison with ``--draws K`` runs every scenario at K parameter sets
 chosen from it by systematic resampling with a seeded stream: deterministic, and each
 draw's chance of being chosen proportional to its weight.
+
+``navsim compare``, ``sweep`` and ``validate`` choose their draws with :func:`chosen_draws`
+and seed their runs with :func:`run_seed`: replication ``r`` of draw ``k`` gets the seed
+``rep_seed(seed, k * R + r)`` with ``R`` replications per draw. So the same ``--seed``,
+``--draws`` and ``--reps`` give the same parameter sets and the same random numbers in all
+three commands, and with the central point alone (one draw) replication ``r`` has the seed
+``rep_seed(seed, r)`` of ``navsim run``.
 """
 
 from __future__ import annotations
@@ -18,12 +25,16 @@ import numpy as np
 import pandas as pd
 
 from sim.results import atomic_write_bytes
+from sim.rng import rep_seed
 from sim.scenario.loader import InputError
 
 #: Named stream that picks the draws, with the comparison's seed: ``crc32(b"posterior_draws")``.
 DRAW_STREAM = zlib.crc32(b"posterior_draws")
 
 WEIGHT = "weight"
+#: Posterior draws of ``--draws`` when a posterior ships, and replications per draw then.
+DEFAULT_DRAWS = 20
+DEFAULT_REPS_PER_DRAW = 2
 
 
 def write(frame: pd.DataFrame, path: Path) -> None:
@@ -87,3 +98,36 @@ def draw_overrides(row: pd.Series) -> dict[str, Any]:
             node = node.setdefault(part, {})
         node[leaf] = value.item() if hasattr(value, "item") else value
     return out
+
+
+def posterior_file() -> Path:
+    """The shipped posterior, ``calibration/posterior.parquet``."""
+    from sim.paths import project_file
+
+    return project_file(Path("calibration") / "posterior.parquet")
+
+
+def chosen_draws(k: int | None, seed: int) -> pd.DataFrame | None:
+    """``k`` draws of the shipped posterior (default :data:`DEFAULT_DRAWS`), chosen with the
+    command's seed; None without a posterior file or with ``k`` 0: the central point."""
+    path = posterior_file()
+    if k == 0 or not path.exists():
+        return None
+    return choose_draws(load_draws(path), DEFAULT_DRAWS if k is None else k, seed)
+
+
+def run_seed(seed: int, draw: int, rep: int, reps: int) -> int:
+    """Seed of replication ``rep`` of draw ``draw`` when every draw runs ``reps`` replications.
+
+    Runs are numbered ``draw * reps + rep``, so every run of a study meets fresh chance, and
+    run ``(k, r)`` of two scenarios (or two points, or a control and its treated run) share
+    their random numbers: common random numbers within a draw.
+    """
+    if not 0 <= rep < reps or draw < 0:
+        raise ValueError(f"replication {rep} of draw {draw} with {reps} replications per draw")
+    return rep_seed(seed, draw * reps + rep)
+
+
+def draw_seeds(seed: int, draw: int, reps: int) -> list[int]:
+    """The seeds of draw ``draw``'s ``reps`` replications (:func:`run_seed`)."""
+    return [run_seed(seed, draw, r, reps) for r in range(reps)]

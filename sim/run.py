@@ -94,15 +94,23 @@ def warm_up(scenario: Scenario, engine: str | None = None, *, notice: bool = Tru
 
 
 def run_scenario(scenario: Scenario, *, reps: int | None = None, seed: int | None = None,
-                 progress: bool = False, engine: str | None = None, workers: int = 1) -> RunResult:
+                 progress: bool = False, engine: str | None = None, workers: int = 1,
+                 seeds: list[int] | None = None) -> RunResult:
     """Run ``reps`` replications (default: the scenario's) and collect the output tables.
 
-    With ``workers > 1`` replications run in parallel processes; the result is the same as
-    in one process, since each replication depends only on its own seed.
+    ``seeds`` gives the replications' seeds outright (one per replication: a posterior draw's
+    seeds, :func:`sim.posterior_draws.draw_seeds`); otherwise replication ``r`` gets
+    ``rep_seed(seed, r)``. With ``workers > 1`` replications run in parallel processes; the
+    result is the same as in one process, since each replication depends only on its own seed.
     """
-    reps = scenario.replications if reps is None else int(reps)
-    seed = scenario.seed if seed is None else int(seed)
-    seeds = replication_seeds(seed, reps)
+    if seeds is not None:
+        seeds = [int(s) for s in seeds]
+        if reps is not None and int(reps) != len(seeds):
+            raise ValueError(f"{reps} replications but {len(seeds)} seeds")
+        reps = len(seeds)
+    else:
+        reps = scenario.replications if reps is None else int(reps)
+        seeds = replication_seeds(scenario.seed if seed is None else int(seed), reps)
     workers = max(1, min(int(workers), reps))
     outputs: list[EngineOutput] = []
     calendar = None

@@ -103,8 +103,8 @@ EXPERIMENT = "experiment_effect"
 class ParamSpec:
     """One metric param: its kind (how it is parsed) and, for names, the allowed values."""
 
-    kind: str  # date | years | positive | non_negative | whole_positive | name | band | month_range
-    #            | mapping | measure | category | count_key
+    kind: str  # date | years | positive | non_negative | whole_positive | name | band | window
+    #            | month_range | mapping | measure | category | count_key
     choices: tuple[str, ...] = ()
 
 
@@ -189,6 +189,9 @@ METRICS: dict[str, MetricSpec] = {
     "cohort_tiltak_count_share": MetricSpec(
         {"cohort_year": _YEARS, "horizon_months": _MONTHS, "count": ParamSpec("name", SPELL_COUNTS)},
         ("youth",), "count", internal=("count",)),
+    "ips_outcome_share": MetricSpec(
+        {"year": _YEARS, "window_months": ParamSpec("window"), "outcome": ParamSpec("name", OUTCOMES)},
+        ("youth",), "outcome"),
     EXPERIMENT: MetricSpec(
         {"intervention": ParamSpec("mapping"), "measure": ParamSpec("measure")}, ("youth", "advisor"),
         share=False),
@@ -611,6 +614,12 @@ def _parse_param(name: str, spec: ParamSpec, value: Any, parsed: dict, w: _Where
         if hi is not None and (not _is_number(hi) or hi < lo):
             raise w.error(key, f"upper bound must be null or a number >= the lower bound, got {hi!r}")
         return (float(lo), None if hi is None else float(hi))
+    if kind == "window":
+        if (not isinstance(value, list) or len(value) != 2 or not all(_is_number(x) for x in value)
+                or not 0 <= value[0] < value[1]):
+            raise w.error(key, f"must be [from, to] in months after the start (0 <= from < to), "
+                          f"got {value!r}")
+        return (float(value[0]), float(value[1]))
     if kind == "mapping":
         if not isinstance(value, Mapping) or not value:
             raise w.error(key, "must be a non-empty mapping of scenario overrides "

@@ -17,13 +17,14 @@ from __future__ import annotations
 import argparse
 import math
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from sim.effects import parameter_share
 from sim.measure import Measurer, NotInModel, NotMeasurable
 from sim.paths import BASELINE, default_targets, project_file
 from sim.results import RunResult, atomic_write_json, write_dir_atomically
@@ -33,7 +34,7 @@ from sim.targets import EXPERIMENT, Evidence, Measure, Target, TargetSet, canoni
 Runner = Callable[[Mapping[str, Any]], RunResult]
 
 COLUMNS = ["id", "target_id", "category", "metric", "family", "observed", "simulated", "low", "high",
-           "tol_abs", "tolerance", "pass", "weight", "status", "reason", "source"]
+           "parameter_share", "tol_abs", "tolerance", "pass", "weight", "status", "reason", "source"]
 #: ``status`` values: computed, or why not. ``not_in_model``: the statistic needs a state or
 #: event the model does not simulate (e.g. benefit kvp), so no value is made up.
 OK, EMPTY, NOT_MEASURABLE, NOT_COMPUTED = "ok", "empty", "not_measurable", "not_computed"
@@ -50,11 +51,17 @@ INTERVAL = (0.05, 0.95)
 # --- evaluation ---------------------------------------------------------------------------
 
 def evaluate(run_result: RunResult, targets: TargetSet | Iterable[Target],
-             runner: Runner | None = None) -> pd.DataFrame:
+             runner: Runner | None = None, draws: Sequence[int] | np.ndarray | None = None) -> pd.DataFrame:
     """One row per compared value of ``targets`` on ``run_result`` (columns: :data:`COLUMNS`).
 
     ``simulated`` is the mean over replications (replications whose population is empty are
-    left out), ``low``/``high`` the 5 % and 95 % quantiles, ``tol_abs`` the allowed
+    left out), ``low``/``high`` the 5 % and 95 % quantiles over every replication of every
+    posterior draw (so the interval holds both chance and the parameters' uncertainty).
+    ``draws`` gives each replication's posterior draw (``run_over_draws`` numbers them
+    ``k * reps + r``); with two draws or more ``parameter_share`` is the share of the
+    statistic's variance over replications that comes from the draws
+    (:func:`sim.effects.parameter_share`, as in ``navsim compare``), otherwise NaN: with one
+    draw it is not defined. ``tol_abs`` the allowed
     ``|simulated - observed|`` (abs x; rel r*|observed|; se 2*s), ``pass`` whether the mean
     lies within it. A target's ``weight`` is shared equally by its rows, so a distribution
     weighs as much as a single value. ``experiment_effect`` rows call
@@ -63,6 +70,9 @@ def evaluate(run_result: RunResult, targets: TargetSet | Iterable[Target],
     reported with status ``not_computed``.
     """
     target_list = list(targets)
+    labels = None if draws is None else np.asarray(draws)
+    if labels is not None and len(labels) != run_result.replications:
+        raise ValueError(f"{len(labels)} draw labels for {run_result.replications} replications")
     comparisons = [(t, cat, obs, m) for t in target_list for cat, obs, m in t.comparisons()]
     control: dict[str, Measure] = {}
     for _, _, _, m in comparisons:
@@ -83,7 +93,7 @@ def evaluate(run_result: RunResult, targets: TargetSet | Iterable[Target],
             result = effects.get(m.key(), NotMeasurable("needs a runner to re-run the scenario"))
         else:
             result = measured[m.key()]
-        rows.append(_row(t, cat, obs, result, runner is None and m.metric == EXPERIMENT, n_rows))
+        rows.append(_row(t, cat, obs, result, runner is None and m.metric == EXPERIMENT, n_rows, labels))
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -118,13 +128,14 @@ def _experiment_effects(comparisons: list, measured: Mapping[str, Any], runner: 
 
 
 def _row(t: Target, category: str | None, observed: float, result: np.ndarray | NotMeasurable,
-         not_computed: bool, n_rows: int) -> dict[str, Any]:
+         not_computed: bool, n_rows: int, draws: np.ndarray | None = None) -> dict[str, Any]:
     tol = t.tolerance.allowed(observed)
     row = {
         "id": t.id if category is None else f"{t.id}:{category}",
         "target_id": t.id, "category": category, "metric": t.metric, "family": t.metric,
         "observed": observed, "simulated": math.nan, "low": math.nan, "high": math.nan,
-        "tol_abs": tol, "tolerance": str(t.tolerance), "pass": False, "weight": t.weight / n_rows,
+        "parameter_share": math.nan, "tol_abs": tol, "tolerance": str(t.tolerance), "pass": False,
+        "weight": t.weight / n_rows,
         "status": OK, "reason": "", "source": t.source,
     }
     if isinstance(result, NotMeasurable):
@@ -133,7 +144,8 @@ def _row(t: Target, category: str | None, observed: float, result: np.ndarray | 
         row.update(status=status, reason=str(result))
         return row
     values = np.asarray(result, dtype=float)
-    values = values[np.isfinite(values)]
+    finite = np.isfinite(values)
+    values = values[finite]
     if not len(values):
         row.update(status=EMPTY, reason="no one in the measured population in any replication")
         return row
@@ -141,8 +153,20 @@ def _row(t: Target, category: str | None, observed: float, result: np.ndarray | 
     low, high = (float(q) for q in np.quantile(values, INTERVAL))
     # A hair of slack so that a value exactly on the boundary is not failed by rounding.
     passed = abs(simulated - observed) <= tol + 1e-9 * max(1.0, abs(observed))
-    row.update(simulated=simulated, low=low, high=high, **{"pass": bool(passed)})
+    row.update(simulated=simulated, low=low, high=high, parameter_share=share_of_draws(values, draws, finite),
+               **{"pass": bool(passed)})
     return row
+
+
+def share_of_draws(values: np.ndarray, draws: np.ndarray | None, kept: np.ndarray) -> float:
+    """:func:`sim.effects.parameter_share` of the replications ``kept``, NaN unless they come
+    from two posterior draws or more (with one draw the share is not defined)."""
+    if draws is None:
+        return math.nan
+    labels = np.asarray(draws)[kept]
+    if len(np.unique(labels)) < 2:
+        return math.nan
+    return parameter_share(values, labels)
 
 
 def loss(table: pd.DataFrame) -> float:
@@ -230,8 +254,10 @@ def format_markdown(table: pd.DataFrame, evidence: Iterable[Evidence] = (), titl
     out = [f"# Validation{': ' + title if title else ''}", ""]
     n_pass = int(table["pass"].sum())
     out += [f"Pass share: **{pass_share(table):.2f}** ({n_pass} of {len(table)} compared values). "
-            "Simulated = mean over replications; interval = 5 %-95 % over replications; "
-            "pass when |simulated - observed| <= tolerance.", ""]
+            "Simulated = mean over replications; interval = 5 %-95 % over replications (of every "
+            "posterior draw, so it holds chance and parameter uncertainty); "
+            "pass when |simulated - observed| <= tolerance. validation.csv gives each value's "
+            "parameter_share (empty with fewer than two posterior draws).", ""]
     for family, group in table.groupby("family", sort=False):
         out += [f"## {family}", "",
                 "| id | observed | simulated | 90 % interval | tolerance | result | note |",
@@ -311,7 +337,8 @@ def to_json(table: pd.DataFrame, evidence: Iterable[Evidence] = ()) -> dict[str,
         "targets": [
             {"id": row["id"], "observed": _json_number(row["observed"]),
              "simulated": _json_number(row["simulated"]), "low": _json_number(row["low"]),
-             "high": _json_number(row["high"]), "pass": bool(row["pass"])}
+             "high": _json_number(row["high"]), "parameter_share": _json_number(row["parameter_share"]),
+             "pass": bool(row["pass"])}
             for _, row in table.iterrows()
         ],
         "evidence": [e.id for e in evidence],
@@ -352,25 +379,34 @@ def _preflight(targets: TargetSet, scenario: Any, scenario_path: Path, reps: int
         preflight.check_output_dir(out, preflight.PLOT_BYTES)
     if json_path is not None:
         preflight.check_output_file(json_path, what="--json")
-def run_over_draws(scenario: Any, draws: list[dict[str, Any]], reps: int, progress: bool) -> RunResult:
+
+
+def run_over_draws(scenario: Any, draws: list[dict[str, Any]], reps: int, progress: bool,
+                   intervention: Mapping[str, Any] | None = None) -> RunResult:
     """``reps`` replications at each posterior draw (none: the central point) in one result.
 
-    Draw k runs with the seed ``rep_seed(seed, k)``'s replications, so the draws meet fresh
-    chance and a treated run (an experiment's intervention) meets the same draws and seeds as
-    its control. Replications are numbered ``k * reps + r``: the 90 % interval over them holds
-    both chance and the parameters' uncertainty.
+    Replication r of draw k runs with the seed ``run_seed(seed, k, r, reps)``
+    (:mod:`sim.posterior_draws`), the seed ``navsim compare`` and ``navsim sweep`` give it, so
+    the draws meet fresh chance and the same ``--seed --draws --reps`` give the same runs in
+    the three commands. ``intervention`` (an experiment's) is applied on top of each draw's
+    parameters, so an intervention on a parameter the posterior varies is not undone by the
+    draw, and the treated run meets the same draws and seeds as its control. Replications are
+    numbered ``k * reps + r``: the 90 % interval over them holds both chance and the
+    parameters' uncertainty.
     """
-    from sim.rng import rep_seed
+    from sim.posterior_draws import draw_seeds
     from sim.run import run_scenario
 
     workers = os.cpu_count() or 1
-    if not draws:
-        return run_scenario(scenario, reps=reps, progress=progress, workers=workers)
     parts = []
-    for k, over in enumerate(draws):
-        at_draw = apply_overrides(scenario, over, f"posterior draw {k}")
-        parts.append(run_scenario(at_draw, reps=reps, seed=rep_seed(scenario.seed, k), progress=progress,
-                                  workers=workers))
+    for k, over in enumerate(draws or [{}]):
+        at_draw = apply_overrides(scenario, over, f"posterior draw {k}") if over else scenario
+        if intervention is not None:
+            at_draw = apply_overrides(at_draw, intervention, "experiment intervention")
+        parts.append(run_scenario(at_draw, reps=reps, seeds=draw_seeds(scenario.seed, k, reps),
+                                  progress=progress, workers=workers))
+    if len(parts) == 1:
+        return parts[0]
     tables = {}
     for name in ("events", "youths", "advisors", "weekly"):
         frames = [getattr(part, name).assign(rep=getattr(part, name)["rep"].astype(np.int32) + k * reps)
@@ -399,8 +435,7 @@ def validate_command(args: argparse.Namespace) -> int:
     _preflight(targets, scenario, scenario_path, reps, out, json_path)
     progress = not getattr(args, "quiet", False)
 
-    from sim.compare import chosen_draws
-    from sim.posterior_draws import draw_overrides
+    from sim.posterior_draws import chosen_draws, draw_overrides
 
     chosen = chosen_draws(getattr(args, "draws", 0) or 0, scenario.seed)
     draws = [] if chosen is None else [draw_overrides(row) for _, row in chosen.iterrows()]
@@ -408,9 +443,9 @@ def validate_command(args: argparse.Namespace) -> int:
 
     def runner(intervention: Mapping[str, Any]) -> RunResult:
         treated = apply_overrides(scenario, intervention, "experiment intervention")
-        return attach_scenario(run_over_draws(treated, draws, reps, progress), treated)
+        return attach_scenario(run_over_draws(scenario, draws, reps, progress, intervention), treated)
 
-    table = evaluate(run, targets, runner)
+    table = evaluate(run, targets, runner, draws=np.repeat(np.arange(max(len(draws), 1)), reps))
     runs = f"{len(draws)} posterior draws x {reps} replications" if draws else f"{reps} replications"
     title = f"{scenario.name}, {runs}, scale {scenario.scale:g}, seed {scenario.seed}"
     print(f"validate: {title}; targets: {', '.join(targets.files)}")

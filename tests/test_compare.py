@@ -327,3 +327,26 @@ def test_a_finished_baseline_is_reused_and_a_mismatched_one_refused(tmp_path: Pa
     with pytest.raises(InputError, match="another scale"):
         compare(BASE, [SCENARIOS / "cap_never_binds.yaml"], reps=2, scale=0.01, progress=False,
                 runner=counting, baseline_from=first)
+
+
+def test_validate_runs_the_very_replications_compare_runs(tmp_path: Path) -> None:
+    """Same --seed, --draws and --reps: run (draw k, replication r) of validate is the one of
+    compare, event for event, with the real engine at a tiny scale."""
+    from sim.compare_jobs import jobs_for, run_replication
+    from sim.posterior_draws import choose_draws, draw_overrides, load_draws
+    from sim.scenario.loader import apply_overrides, load_scenario
+    from sim.validate import run_over_draws
+
+    scenario, _ = load_scenario(BASE, {"scale": 0.004, "seed": 5, "period": {"start": "2023-01-01",
+                                                                              "end": "2023-12-31"},
+                                       "parameters": {"burn_in_years": 1}})
+    draws = [draw_overrides(row) for _, row in choose_draws(load_draws(POSTERIOR), 2, seed=5).iterrows()]
+    assert draws[0] != draws[1]
+    pooled = run_over_draws(scenario, draws, 2, progress=False)
+    events = pooled.events
+    for job in jobs_for(1, 2, 2, scenario.seed):
+        at_draw = apply_overrides(scenario, draws[job.draw], "posterior draw")
+        alone = run_replication(at_draw, job.seed).events.drop(columns="rep").reset_index(drop=True)
+        mine = events[events["rep"] == job.draw * 2 + job.rep].drop(columns="rep").reset_index(drop=True)
+        assert len(alone) > 100
+        pd.testing.assert_frame_equal(mine, alone, check_dtype=False, check_categorical=False)

@@ -232,5 +232,7 @@ def test_experiment_targets_load_apply_to_the_scenario_and_end_before_the_calibr
         assert f"`{t['id']}`" in documented
         apply_overrides(scenario, t["params"]["intervention"], t["id"])   # raises on a bad key
         m = t["params"]["measure"]["params"]
-        end_year = m["year"] + (m["horizon_months"] + 11) // 12
+        years = m["year"] if isinstance(m["year"], list) else [m["year"]]
+        months = m["horizon_months"] if "horizon_months" in m else m["window_months"][1]
+        end_year = max(years) + (months + 11) // 12
         assert end_year <= period_end.year, t["id"]

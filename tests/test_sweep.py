@@ -121,6 +121,27 @@ def test_command_writes_identical_files_locally_and_on_a_dask_cluster(folder: Pa
     summary = pd.read_csv(one / "summary.csv")
     assert set(summary["outcome"]) == set(OUTCOMES) and (summary["replications"] == 2).all()
     assert (summary["low"] <= summary["mean"]).all() and (summary["mean"] <= summary["high"]).all()
+    assert (summary["draws"] == 1).all() and summary["parameter_share"].isna().all()  # not defined
+
+
+def test_command_with_posterior_draws_writes_the_parameter_share(folder: Path, monkeypatch) -> None:
+    import json
+
+    import sim.posterior_draws
+
+    monkeypatch.setattr(sim.posterior_draws, "posterior_file",
+                        lambda: ROOT / "tests" / "data" / "posterior_small.parquet")
+    sweep_file = _sweep_file(folder, parameters={"policy.portfolio_cap.youth": {"values": [10, 40]}})
+    out = folder / "drawn"
+    assert main(["sweep", str(sweep_file), "--out", str(out), "--quiet", "--draws", "2", "--no-plots"]) == 0
+    summary = pd.read_csv(out / "summary.csv")
+    assert (summary["draws"] == 2).all() and (summary["replications"] == 4).all()
+    share = summary.set_index(["outcome", "point"])["parameter_share"]
+    assert share.between(0.0, 1.0).all()  # defined with two draws
+    seeds = json.loads((out / "sweep.json").read_text())["replication_seeds"]
+    from sim.compare_jobs import jobs_for
+
+    assert seeds == [j.seed for j in jobs_for(1, 2, 2, load_sweep(sweep_file).base.seed)]
 
 
 def test_sobol_indices_name_the_parameter_that_matters() -> None:
@@ -299,3 +320,23 @@ def test_posterior_draws_give_each_point_the_same_draws_and_seeds_as_compare(fol
         assert [j.seed for j in mine] == compare_seeds
         effects = [j.scenario.parameters.contact_effect.work for j in mine]
         assert effects == [d["parameters"]["contact_effect"]["work"] for d in over for _ in range(2)]
+
+
+def test_summary_gives_the_parameter_share_with_two_draws_and_nan_with_one(folder: Path) -> None:
+    from sim.sweep.output import summary_table
+
+    sweep = load_sweep(_sweep_file(folder))
+    points = design_points(sweep)
+    # Runs 0-1 are draw 0 and runs 2-3 draw 1 (two replications per draw). At point 0 the
+    # outcome differs between draws only, at point 1 within draws only.
+    values = [1.0, 1.0, 5.0, 5.0, 1.0, -1.0, 1.0, -1.0]
+    runs = pd.DataFrame({"point": [0] * 4 + [1] * 4, "rep": [0, 1, 2, 3] * 2,
+                         **{o: values for o in OUTCOMES}})
+    table = summary_table(points, runs, sweep.outcomes, 2).set_index(["outcome", "point"])
+    row = table.loc[(OUTCOMES[0], 0)]
+    assert row["draws"] == 2 and row["replications"] == 4
+    assert row["parameter_share"] == 1.0
+    assert row["low"] < 2.0 and row["high"] > 4.0  # the band holds both draws
+    assert table.loc[(OUTCOMES[0], 1), "parameter_share"] == 0.0
+    one = summary_table(points, runs, sweep.outcomes, 4)
+    assert (one["draws"] == 1).all() and one["parameter_share"].isna().all()  # not defined, never 0

@@ -13,6 +13,7 @@ from test_measure_builder import RunBuilder
 
 from sim import cli
 from sim.results import RunResult
+from sim.rng import rep_seed
 from sim.targets import load_targets
 from sim.validate import LOSS_CAP, evaluate, loss, pass_share, to_json
 
@@ -119,7 +120,8 @@ def test_pass_share_counts_rows_and_json_lists_them(table):
     assert doc["pass_share"] == pytest.approx(4 / 6)
     assert doc["evidence"] == ["ev_note"]
     assert [t["id"] for t in doc["targets"]] == table["id"].tolist()
-    assert set(doc["targets"][0]) == {"id", "observed", "simulated", "low", "high", "pass"}
+    assert set(doc["targets"][0]) == {"id", "observed", "simulated", "low", "high", "parameter_share",
+                                       "pass"}
     assert doc["targets"][3]["simulated"] is None  # not measured: null, not NaN
     json.dumps(doc, allow_nan=False)
 
@@ -131,9 +133,10 @@ def fake_engine(monkeypatch):
     """A stand-in for sim.run: returns hand-made runs and records how it was called."""
     calls = []
 
-    def run_scenario(scenario, *, reps=None, seed=None, progress=False, workers=1):
+    def run_scenario(scenario, *, reps=None, seed=None, progress=False, workers=1, seeds=None):
         calls.append({"reps": reps, "cap": scenario.policy.portfolio_cap.youth,
-                      "seed": scenario.seed if seed is None else seed,
+                      "seeds": seeds if seeds is not None else [
+                          rep_seed(scenario.seed if seed is None else seed, r) for r in range(reps)],
                       "scale": scenario.scale})
         counts = [4, 5, 4][:reps] if scenario.policy.portfolio_cap.youth else [3, 5, 3][:reps]
         return population_run(counts, [1] * reps)
@@ -150,8 +153,9 @@ def test_command_prints_and_writes_everything(tmp_path, fake_engine, capsys):
                      "--seed", "7", "--scale", "0.01", "--out", str(out), "--json", str(json_path),
                      "--quiet"])
     assert code == 0
-    assert fake_engine[0] == {"reps": 3, "cap": None, "seed": 7, "scale": 0.01}  # at least 3 replications
-    assert fake_engine[1]["cap"] == 50 and fake_engine[1]["seed"] == 7  # same seed for the treated run
+    seeds = [rep_seed(7, r) for r in range(3)]  # the seeds of navsim run --seed 7
+    assert fake_engine[0] == {"reps": 3, "cap": None, "seeds": seeds, "scale": 0.01}  # at least 3 reps
+    assert fake_engine[1]["cap"] == 50 and fake_engine[1]["seeds"] == seeds  # same seeds for the treated run
     printed = capsys.readouterr().out
     assert "stock_share" in printed and "by_sex:male" in printed and "ev_note" in printed
     assert "pass share:" in printed
@@ -231,15 +235,59 @@ def test_a_family_with_no_measured_row_still_gets_its_plot(tmp_path):
     assert (tmp_path / "plots" / "annual_count.png").stat().st_size > 0
     assert "not in model" in (tmp_path / "validation.md").read_text()
 def test_draws_run_each_posterior_draw_and_pool_their_replications(tmp_path, fake_engine, monkeypatch):
-    import sim.compare
+    import sim.posterior_draws
+    from sim.compare_jobs import jobs_for
 
-    monkeypatch.setattr(sim.compare, "posterior_file", lambda: DATA / "posterior_small.parquet")
+    monkeypatch.setattr(sim.posterior_draws, "posterior_file", lambda: DATA / "posterior_small.parquet")
     json_path = tmp_path / "v.json"
-    assert cli.main(["validate", "--targets", str(SMALL), "--draws", "2", "--reps", "2", "--json",
-                     str(json_path), "--quiet"]) == 0
+    assert cli.main(["validate", "--targets", str(SMALL), "--draws", "2", "--reps", "2", "--seed", "11",
+                     "--json", str(json_path), "--quiet"]) == 0
     control = [c for c in fake_engine if c["cap"] is None]
     treated = [c for c in fake_engine if c["cap"] == 50]
     assert len(control) == len(treated) == 2  # one run of R replications per draw
-    assert len({c["seed"] for c in control}) == 2  # fresh chance for each draw
-    assert [c["seed"] for c in treated] == [c["seed"] for c in control]  # paired with the control
-    assert json.loads(json_path.read_text())["targets"]
+    # Replication r of draw k has the seed navsim compare (and sweep) give it.
+    compare_seeds = [[j.seed for j in jobs_for(1, 2, 2, 11) if j.draw == k] for k in range(2)]
+    assert [c["seeds"] for c in control] == compare_seeds
+    assert [c["seeds"] for c in treated] == compare_seeds  # paired with the control
+    rows = {r["id"]: r for r in json.loads(json_path.read_text())["targets"]}
+    # The fake engine's runs do not depend on the draw: no variance comes from the parameters.
+    assert rows["count_all"]["parameter_share"] == 0.0
+
+
+def test_parameter_share_needs_two_draws_and_comes_from_the_draws(runner):
+    targets = load_targets(SMALL)
+    run = population_run([3, 3, 9, 9], [1, 1, 1, 1])
+    table = evaluate(run, targets, runner, draws=[0, 0, 1, 1]).set_index("id")
+    # 3, 3 in draw 0 and 9, 9 in draw 1: all the variance is between the draws.
+    assert table.loc["count_all", "parameter_share"] == 1.0
+    assert table.loc["count_all", "low"] < 4 < table.loc["count_all", "high"]  # both draws in the interval
+    one_draw = evaluate(run, targets, runner, draws=[0, 0, 0, 0]).set_index("id")
+    assert math.isnan(one_draw.loc["count_all", "parameter_share"])  # not defined, never 0
+    assert math.isnan(evaluate(run, targets, runner).set_index("id").loc["count_all", "parameter_share"])
+    with pytest.raises(ValueError, match="3 draw labels for 4 replications"):
+        evaluate(run, targets, runner, draws=[0, 0, 1])
+
+
+def test_an_intervention_on_a_drawn_parameter_is_not_undone_by_the_draw(tmp_path, monkeypatch):
+    import sim.posterior_draws
+    from sim.scenario.loader import load_scenario
+    from sim.validate import run_over_draws
+
+    seen = []
+
+    def run_scenario(scenario, *, reps=None, seed=None, progress=False, workers=1, seeds=None):
+        seen.append(scenario.parameters.contact_effect.work)
+        return population_run([3] * reps, [1] * reps)
+
+    module = types.ModuleType("sim.run")
+    module.run_scenario = run_scenario
+    monkeypatch.setitem(sys.modules, "sim.run", module)
+    monkeypatch.setattr(sim.posterior_draws, "posterior_file", lambda: DATA / "posterior_small.parquet")
+    scenario, _ = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    chosen = sim.posterior_draws.chosen_draws(3, scenario.seed)
+    draws = [sim.posterior_draws.draw_overrides(row) for _, row in chosen.iterrows()]
+    run_over_draws(scenario, draws, 2, False)
+    assert seen == list(chosen["parameters.contact_effect.work"])
+    seen.clear()
+    run_over_draws(scenario, draws, 2, False, {"parameters": {"contact_effect": {"work": 0.0}}})
+    assert seen == [0.0, 0.0, 0.0]

@@ -9,6 +9,7 @@ definitions where the format leaves room:
 * :mod:`sim.measure.stocks`: ``stock_share``, ``stock_count``;
 * :mod:`sim.measure.panels`: ``panel_ever_share``, ``panel_pattern_share`` and the activities;
 * :mod:`sim.measure.flows`: ``transition_share``, ``return_share``;
+* :mod:`sim.measure.participants`: ``ips_outcome_share`` (IPS participants from their start);
 * :mod:`sim.measure.cohorts`: ``cohort_share``, ``duration_share``, ``days_in_state``;
 * :mod:`sim.measure.advisors`: ``portfolio_mean``, ``portfolio_share_above``,
   ``contacts_per_advisor_week``, ``first_contact_share``, ``advisor_first_contact_share``;
@@ -29,7 +30,15 @@ import numpy as np
 import pandas as pd
 
 from sim import codes
-from sim.measure import advisors, cohorts, counts, flows, panels, stocks  # noqa: F401 - register the metrics
+from sim.measure import (  # noqa: F401 - register the metrics
+    advisors,
+    cohorts,
+    counts,
+    flows,
+    panels,
+    participants,
+    stocks,
+)
 from sim.measure.base import METRIC_FUNCTIONS, NotInModel, NotMeasurable
 from sim.measure.population import RepData, category_codes
 from sim.results import RunResult

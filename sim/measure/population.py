@@ -93,6 +93,7 @@ class RepData:
         self.reassessments = index(codes.EV_REASSESSMENT, values=value)
         self.reassessed_up, self.reassessed_down = _reassessment_directions(youth, week, kind, value)
         self.advisor_events = index(codes.EV_ADVISOR, values=value)
+        self.ips_starts = index(codes.EV_IPS, mask=value == 1)  # a place taken (0: IPS ended)
         is_contact = kind == codes.EV_CONTACT
         self.contact_youth = youth[is_contact].astype(np.int64)
         self.contact_week = week[is_contact].astype(np.int64)

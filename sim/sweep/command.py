@@ -78,8 +78,7 @@ def sweep_command(args: argparse.Namespace) -> int:
     if getattr(args, "draws", 0):
         from dataclasses import replace
 
-        from sim.compare import chosen_draws
-        from sim.posterior_draws import draw_overrides
+        from sim.posterior_draws import chosen_draws, draw_overrides
 
         draws = chosen_draws(args.draws, sweep.base.seed)
         if draws is not None:

@@ -4,7 +4,8 @@ A job runs one replication of one point's scenario and returns only its outcomes
 numbers), so jobs ship little and any worker can run any job. Replication ``r`` of every
 point gets the seed ``rep_seed(seed, r)``, as in ``navsim run`` and ``navsim compare``: the
 points share their random numbers (common random numbers), and a point's outcomes are
-those of ``navsim run`` on its scenario.
+those of ``navsim run`` on its scenario. With posterior draws the seeds are those of
+:func:`sim.posterior_draws.run_seed`, as in ``navsim compare`` and ``navsim validate``.
 
 Jobs go to a ``concurrent.futures.Executor``: a pool of local processes (forked after the
 engine is compiled, so they share the compiled code), or a dask.distributed cluster through
@@ -25,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from sim.rng import rep_seed
+from sim.posterior_draws import run_seed
 from sim.scenario.loader import InputError, apply_overrides
 from sim.scenario.schema import Scenario
 from sim.sweep.design import Points
@@ -48,8 +49,9 @@ class Job:
 
 def jobs_of(sweep: Sweep, points: Points) -> list[Job]:
     """Every (point, run), points in design order, runs within. With posterior draws, run
-    ``k * R + r`` is replication r of draw k, with the seed ``rep_seed(seed, k * R + r)`` (the
-    seeds of ``navsim compare``): each point meets the same draws and seeds."""
+    ``k * R + r`` is replication r of draw k, with the seed ``run_seed(seed, k, r, R)`` (the
+    seeds of ``navsim compare`` and ``navsim validate``): each point meets the same draws and
+    seeds."""
     reps = sweep.replications
     draws = sweep.draws or ({},)
     jobs = []
@@ -57,7 +59,7 @@ def jobs_of(sweep: Sweep, points: Points) -> list[Job]:
         scenario = sweep.scenario_at(values)
         for k, over in enumerate(draws):
             at_draw = apply_overrides(scenario, over, f"posterior draw {k}") if over else scenario
-            jobs.extend(Job(point, k * reps + r, at_draw, rep_seed(sweep.base.seed, k * reps + r),
+            jobs.extend(Job(point, k * reps + r, at_draw, run_seed(sweep.base.seed, k, r, reps),
                             sweep.outcomes, sweep.measure_from) for r in range(reps))
     return jobs
 

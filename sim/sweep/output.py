@@ -7,7 +7,8 @@ Files (all written at once, or none; see docs/OUTPUTS.md):
 * ``points.csv``: one row per point, the values its scenario got;
 * ``runs.csv``: one row per (point, replication) with the parameters and every outcome;
 * ``summary.csv``: per point and outcome, the mean over replications and the 5th and
-  95th percentiles;
+  95th percentiles (over every run of every posterior draw), the number of runs and of
+  draws, and ``parameter_share`` (with two draws or more; NaN otherwise);
 * ``sensitivity.csv`` (sobol, morris): the indices per outcome and parameter;
 * ``plots/``: the figures of :mod:`sim.sweep.plots`.
 """
@@ -15,14 +16,16 @@ Files (all written at once, or none; see docs/OUTPUTS.md):
 from __future__ import annotations
 
 import datetime as dt
+import math
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from sim.effects import parameter_share
 from sim.outcomes import OUTCOMES
+from sim.posterior_draws import draw_seeds
 from sim.results import atomic_write_json, write_dir_atomically
-from sim.rng import rep_seed
 from sim.scenario.loader import plain, scenario_to_jsonable
 from sim.sweep.design import Points
 from sim.sweep.spec import Sweep, short_names
@@ -40,17 +43,41 @@ def point_means(runs: pd.DataFrame, outcomes: tuple[str, ...]) -> pd.DataFrame:
     return runs.groupby("point", sort=True)[list(outcomes)].mean()
 
 
-def summary_table(points: Points, runs: pd.DataFrame, outcomes: tuple[str, ...]) -> pd.DataFrame:
-    """Long table: point, the parameters, outcome, unit, mean, low, high, replications."""
+def summary_table(points: Points, runs: pd.DataFrame, outcomes: tuple[str, ...],
+                  reps_per_draw: int | None = None) -> pd.DataFrame:
+    """Long table: point, the parameters, outcome, unit, mean, low, high, replications, draws,
+    parameter_share.
+
+    ``low`` and ``high`` are the band over every run of the point, all posterior draws
+    together, so they hold chance and parameter uncertainty. Run ``rep`` belongs to draw
+    ``rep // reps_per_draw``; with two draws or more ``parameter_share`` is the share of the
+    outcome's variance over the point's runs that comes from the draws
+    (:func:`sim.effects.parameter_share`, as in ``navsim compare``); with one draw (or
+    ``reps_per_draw`` None) it is NaN: not defined.
+    """
+    runs = runs.assign(draw=0 if reps_per_draw is None else runs["rep"] // reps_per_draw)
     grouped = runs.groupby("point", sort=True)
     frames = []
     for outcome in outcomes:
         g = grouped[outcome]
+        kept = runs[runs[outcome].notna()]
+        share = {point: _share(part[outcome], part["draw"])
+                 for point, part in kept.groupby("point", sort=True)}
         frames.append(pd.DataFrame({
             "outcome": outcome, "unit": OUTCOMES[outcome].unit, "mean": g.mean(),
-            "low": g.quantile(BAND[0]), "high": g.quantile(BAND[1]), "replications": g.count()}))
+            "low": g.quantile(BAND[0]), "high": g.quantile(BAND[1]), "replications": g.count(),
+            "draws": kept.groupby("point", sort=True)["draw"].nunique().reindex(g.size().index, fill_value=0),
+            "parameter_share": pd.Series(share, dtype=float).rename_axis("point")}))
     long = pd.concat(frames).join(points.table).reset_index()
-    return long[["point", *points.table.columns, "outcome", "unit", "mean", "low", "high", "replications"]]
+    return long[["point", *points.table.columns, "outcome", "unit", "mean", "low", "high", "replications",
+                 "draws", "parameter_share"]]
+
+
+def _share(values: pd.Series, draws: pd.Series) -> float:
+    """Parameter share of one point's runs; NaN with fewer than two draws (not defined)."""
+    if draws.nunique() < 2:
+        return math.nan
+    return parameter_share(values.to_numpy(dtype=float), draws.to_numpy())
 
 
 def runs_table(points: Points, runs: pd.DataFrame) -> pd.DataFrame:
@@ -81,8 +108,8 @@ def sweep_json(sweep: Sweep, points: Points, created: str) -> dict[str, Any]:
         "replications": sweep.replications,
         "seed": sweep.base.seed,
         "posterior_draws": list(sweep.draws),
-        "replication_seeds": [rep_seed(sweep.base.seed, r)
-                              for r in range(sweep.replications * max(len(sweep.draws), 1))],
+        "replication_seeds": [s for k in range(max(len(sweep.draws), 1))
+                              for s in draw_seeds(sweep.base.seed, k, sweep.replications)],
         "measure_from": None if sweep.measure_from is None else sweep.measure_from.isoformat(),
         "scenario": scenario_to_jsonable(sweep.base),
         "versions": versions(("SALib", "distributed")),
@@ -103,7 +130,7 @@ def write_sweep(out: Path, sweep: Sweep, points: Points, runs: pd.DataFrame,
         atomic_write_json(tmp / "sweep.json", description)
         points.table.to_csv(tmp / "points.csv")
         runs_table(points, runs).to_csv(tmp / "runs.csv", index=False)
-        summary = summary_table(points, runs, sweep.outcomes)
+        summary = summary_table(points, runs, sweep.outcomes, sweep.replications)
         summary.to_csv(tmp / "summary.csv", index=False)
         if not sensitivity.empty:
             sensitivity.to_csv(tmp / "sensitivity.csv", index=False)
