@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from sim.agents import Advisor, Youth
-from sim.agents.views import AdvisorView, YouthView
 from sim.codes import EV_EXIT, S_AGED_OUT
 from sim.engine.kernels import PHASE_NAMES
 from sim.engine.numba_engine import NumbaEngine
@@ -65,8 +64,9 @@ def test_mesa_engine_registers_youths_as_they_enter(small: Scenario) -> None:
     # an advisor's portfolio is its youths in follow-up, and each of them names that advisor
     for advisor in advisors:
         assert advisor.portfolio == advisor.youths + advisor.older
-        caseload = advisor.caseload.values()
-        assert all(y.advisor == advisor.advisor_id and y.status == "follow_up" for y in caseload)
+        caseload = [y for y in youths if y.advisor == advisor.advisor_id]
+        assert len(caseload) == advisor.youths
+        assert all(y.status == "follow_up" for y in caseload)
     assert sum(a.youths for a in advisors) == sum(1 for y in youths if y.advisor >= 0)
 
 
@@ -92,13 +92,13 @@ def test_numba_views_read_like_mesa_agents(small: Scenario) -> None:
             mesa_model.step()
         agents = numba_model.materialize_agents()
         assert agents is numba_model.agents
-        views = sorted(numba_model.agents_by_type[YouthView], key=lambda v: v.youth_id)
+        views = sorted(numba_model.agents_by_type[Youth], key=lambda v: v.youth_id)
         youths = sorted(mesa_model.agents_by_type[Youth], key=lambda y: y.youth_id)
         assert len(views) == len(youths) == numba_model.engine.hi
         for view, youth in zip(views, youths, strict=True):
             assert _read(view, YOUTH_FIELDS) == _read(youth, YOUTH_FIELDS)
             assert view.age() == youth.age()
-        adv_views = sorted(numba_model.agents_by_type[AdvisorView], key=lambda v: v.advisor_id)
+        adv_views = sorted(numba_model.agents_by_type[Advisor], key=lambda v: v.advisor_id)
         advisors = sorted(mesa_model.agents_by_type[Advisor], key=lambda a: a.advisor_id)
         assert [_read(v, ADVISOR_FIELDS) for v in adv_views] == [_read(a, ADVISOR_FIELDS) for a in advisors]
         checked += len(views)

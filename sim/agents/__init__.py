@@ -1,15 +1,13 @@
-"""The model's agents.
+"""The model's agents: rows of the engine's state tables (``sim.state``) as Mesa agents.
 
-* :class:`~sim.agents.youth.Youth` and :class:`~sim.agents.advisor.Advisor` are the agents
-  of the Mesa reference engine (``sim.engine.mesa_engine``): real ``mesa.Agent`` objects
-  holding their own state, one method per phase of the week they take part in.
-* :class:`~sim.agents.office.Office` groups the advisors who take an office's youths.
-* ``sim.agents.views`` has the numba engine's agents: read-only views over its arrays,
-  with the same readable attributes.
+* :class:`~sim.agents.youth.Youth`: a young user; :class:`~sim.agents.advisor.Advisor`: a
+  veileder with a portfolio. The same classes serve both engines: in the Mesa reference
+  engine they act, one method per step of the week, through the decisions of
+  ``sim.processes``; in the numba engine they are made on demand as readers of its arrays
+  (:func:`~sim.agents.views.materialize`).
 """
 
 from sim.agents.advisor import Advisor
-from sim.agents.office import Office
 from sim.agents.youth import Youth
 
-__all__ = ["Advisor", "Office", "Youth"]
+__all__ = ["Advisor", "Youth"]

@@ -18,23 +18,25 @@ first, ties by id), so the phases walk explicit id-ordered lists rather than Mes
 from __future__ import annotations
 
 from collections.abc import Callable
-from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim import rules
 from sim.agents.advisor import Advisor
-from sim.agents.office import Office
 from sim.agents.youth import Youth
-from sim.codes import Q_IN, Q_WAITING, R_BOTH, R_YOUTH, S_AGED_OUT, S_FOLLOW_UP
-from sim.engine.kernels import PH_STAFFING
+from sim.codes import N_CHANNELS, Q_IN, Q_WAITING, S_AGED_OUT, S_FOLLOW_UP
+from sim.engine.numba_engine import MAX_EVENTS_PER_YOUTH_WEEK
 from sim.engine.output import EngineOutput
 from sim.engine.record import N_WEEKLY, record_week
 from sim.engine.setup import advisor_layout, entry_schedule
-from sim.params import CAP_MODES, Params, Timeline, build
+from sim.engine.tables import empty_events
+from sim.params import Params, Timeline, build
 from sim.plan import PHASE_NAMES
+from sim.processes import advisors, entry, transitions
+from sim.processes.decision import python
+from sim.rng import week_keys
 from sim.scenario.schema import Scenario
+from sim.state import OUTPUT_YOUTH_COLUMNS, YOUTH_COLUMNS, advisor_table, append_youth, python_youths
 
 if TYPE_CHECKING:
     import mesa
@@ -43,16 +45,12 @@ if TYPE_CHECKING:
 #: array becomes a tuple of Python floats, which is faster to index from Python and
 #: holds exactly the same numbers.
 _ARRAY_PARAMS = ("entry_age_cdf", "need_cdf", "education_cdf", "birth_region_cdf")
-#: Cap modes (``Params.cap_mode``); under ``hard`` a youth waits for a place below the cap.
-CAP_OVERFLOW, CAP_HIRE = CAP_MODES.index("overflow"), CAP_MODES.index("hire")
 
-#: Youth state the weekly statistics read (``record.record_week``).
-_RECORDED = ("status_code", "innsatsgruppe_code", "tiltak_code", "treatment_code", "labour_attachment_code",
-             "job_search", "benefit_code", "ips_code")
-_RECORDED_STATE = attrgetter(*_RECORDED)
-
-_EVENT_DTYPES = {"week": np.int32, "youth": np.int32, "phase": np.int8, "kind": np.int8,
-                 "value": np.int32, "aux": np.int32}
+_draw_attributes = python(entry.draw_attributes)
+_staff = python(advisors.staff)
+_cap_excess = python(advisors.cap_excess)
+_choose_advisor = python(advisors.choose_advisor)
+_labour_market = python(transitions.labour_market)
 
 
 def python_params(params: Params) -> Params:
@@ -68,47 +66,48 @@ def python_params(params: Params) -> Params:
     return Params(**plain)
 
 
-def levers_of_week(timeline: Timeline, week: int) -> Timeline:
-    """The timeline's values for one week, as Python scalars under the same field names."""
-    return Timeline._make(series[week].item() for series in timeline)
+def python_timeline(timeline: Timeline) -> Timeline:
+    """The timeline with each series as a list of Python scalars (same values)."""
+    return Timeline._make(series.tolist() for series in timeline)
 
 
 class MesaEngine:
-    """One replication of ``scenario`` with ``seed``, agents registered with ``model``."""
+    """One replication of ``scenario`` with ``seed``, agents registered with ``model``.
+
+    State lives in the tables of ``sim.state`` as Python lists; the agents are rows of
+    them, and every change is made by a decision of ``sim.processes``, the same functions
+    the numba kernels compile.
+    """
 
     name = "mesa"
 
     def __init__(self, model: mesa.Model, scenario: Scenario, seed: int, record_events: bool = True) -> None:
         self.model = model
-        params, self.timeline, self.sizes, self.calendar = build(scenario, seed)
+        params, timeline, self.sizes, self.calendar = build(scenario, seed)
         self.params = python_params(params)
+        self.T = python_timeline(timeline)
         self.seed = self.params.seed
-        self.schedule = entry_schedule(self.timeline, self.sizes)
-        self.layout = advisor_layout(scenario, params, self.timeline, self.sizes)
+        self.schedule = entry_schedule(timeline, self.sizes)
+        self.layout = advisor_layout(scenario, params, timeline, self.sizes)
         self.record_events = record_events
         self.week = 0
         self.lo = 0  # first youth not aged out
         self.hi = 0  # youths registered so far (ids [0, hi))
-        self.youths: list[Youth] = []  # by id
-        self.advisors: list[Advisor] = []  # by id
-        lay = self.layout
-        for a in range(len(lay.role)):
-            advisor = Advisor(model, self, a, int(lay.role[a]), int(lay.office[a]), int(lay.employer[a]),
-                              int(lay.older[a]), bool(lay.hired[a]))
-            advisor.active = advisor.role_code != R_YOUTH and not advisor.hired  # youth: by staffing
-            self.advisors.append(advisor)
-        self.offices = [Office(o, [a for a in self.advisors if a.office == o])
-                        for o in range(self.params.n_offices)]
-        self.levers = levers_of_week(self.timeline, 0)
-        self.labour_market = 1.0
-        self._week_events: list[tuple[int, int, int, int, int, int]] = []
+        self.youths = python_youths()
+        self.advisors = advisor_table(self.layout, N_CHANNELS, python=True)
+        self.youth_agents: list[Youth] = []  # by id
+        self.advisor_agents = [Advisor(model, self, a) for a in range(len(self.layout.role))]
+        self.attribute_keys = week_keys(self.seed, 0)  # fixed attributes: streams of week 0
+        self.keys = self.attribute_keys
+        self.events = empty_events(0)
+        self.n_ev = np.zeros(1, dtype=np.int64)
         self._event_chunks: list[dict[str, np.ndarray]] = []
         n_period = self.sizes.n_weeks - self.sizes.first_week
-        n_adv = len(self.advisors)
+        n_adv = len(self.advisor_agents)
         self.weekly = np.zeros((n_period, N_WEEKLY), dtype=np.float64)
         self.adv_active = np.zeros((n_period, n_adv), dtype=np.bool_)
         self.adv_youths = np.zeros((n_period, n_adv), dtype=np.int32)
-        self.adv_contacts = np.zeros((n_period, n_adv, 4), dtype=np.int32)
+        self.adv_contacts = np.zeros((n_period, n_adv, N_CHANNELS), dtype=np.int32)
         # youth-weeks stepped: youths registered and not aged out, each week (``navsim bench``'s unit)
         self.youth_weeks = 0
         # the week's plan (``sim.plan``): one method per step, named after it
@@ -132,36 +131,40 @@ class MesaEngine:
     def n_weeks(self) -> int:
         return self.sizes.n_weeks
 
-    def emit(self, week: int, youth: int, phase: int, kind: int, value: int, aux: int) -> None:
-        """Record one event (the agents call this)."""
-        self._week_events.append((week, youth, phase, kind, value, aux))
-
     def present(self) -> list[Youth]:
         """Youths who can still change: registered and not aged out, in id order."""
-        return self.youths[self.lo:self.hi]
+        return self.youth_agents[self.lo:self.hi]
+
+    def in_follow_up(self) -> list[Youth]:
+        """Present youths in follow-up now, in id order."""
+        status = self.youths.status
+        return [y for y in self.present() if status[y.youth_id] == S_FOLLOW_UP]
 
     # ------------------------------------------------------------------------------------
     # the week
 
     def step(self) -> None:
-        """Advance one week: the phases in order, then the week's statistics."""
+        """Advance one week: the steps of the plan in order, then the week's statistics."""
         w = self.week
-        self.levers = levers_of_week(self.timeline, w)
-        P = self.params
-        self.labour_market = rules.unemployment_factor(self.levers.unemployment, P.unemployment_reference,
-                                                       P.unemployment_elasticity)
-        self._week_events = []
-        for name, phase in self._phases:
-            phase(w)
+        self.keys = week_keys(self.seed, w)
+        first, last = int(self.schedule.week_first_id[w]), int(self.schedule.week_first_id[w + 1])
+        room = MAX_EVENTS_PER_YOUTH_WEEK * (self.hi - self.lo + last - first) + 1
+        self.events = empty_events(room)
+        self.n_ev[0] = 0
+        for name, step in self._phases:
+            step(w)
             if self.steps_traced is not None:
                 self.steps_traced.append(name)
-        events = self._events_array(self._week_events)
+        n = int(self.n_ev[0])
+        events = {name: column[:n].copy()
+                  for name, column in zip(self.events._fields, self.events, strict=True)}
         k = w - self.sizes.first_week
         if k >= 0:
             self._record(k, events)
         if self.record_events:
             self._event_chunks.append(events)
-        self.youth_weeks += sum(1 for y in self.present() if y.status_code != S_AGED_OUT)
+        status = self.youths.status
+        self.youth_weeks += sum(1 for i in range(self.lo, self.hi) if status[i] != S_AGED_OUT)
         self.week = w + 1
 
     def inflow(self, w: int) -> None:
@@ -169,9 +172,11 @@ class MesaEngine:
         first = int(self.schedule.week_first_id[w])
         last = int(self.schedule.week_first_id[w + 1])
         for i in range(first, last):
-            entry_week, entry_kind = int(self.schedule.entry_week[i]), int(self.schedule.entry_kind[i])
-            youth = Youth(self.model, self, i, entry_week, entry_kind)
-            self.youths.append(youth)
+            append_youth(self.youths, entry_week=int(self.schedule.entry_week[i]),
+                         entry_kind=int(self.schedule.entry_kind[i]))
+            _draw_attributes(self.youths, self.params, self.attribute_keys, i)
+            youth = Youth(self.model, self, i)
+            self.youth_agents.append(youth)
             youth.enter(w)
         self.hi = last
 
@@ -179,7 +184,8 @@ class MesaEngine:
         """Everyone reaching 30 leaves (recorded, not simulated further)."""
         for youth in self.present():
             youth.age_week(w)
-        while self.lo < self.hi and self.youths[self.lo].status_code == S_AGED_OUT:
+        status = self.youths.status
+        while self.lo < self.hi and status[self.lo] == S_AGED_OUT:
             self.lo += 1
 
     def returns(self, w: int) -> None:
@@ -187,103 +193,87 @@ class MesaEngine:
             youth.maybe_return(w)
 
     def staffing(self, w: int) -> None:
-        """Ordinary youth and both-age advisor slots filled this week; youths of an advisor
-        who leaves wait for a new one."""
+        """This week's staffing; youths of an advisor who leaves wait for a new one."""
         lay = self.layout
-        changed = False
-        for j in range(lay.youth_slots):
-            changed |= self._set_active(self.advisors[j], j < self.levers.youth_advisors)
-        for j in range(lay.both_slots):
-            changed |= self._set_active(self.advisors[lay.both_first + j], j < self.levers.both_advisors)
-        if changed:
-            for youth in self.present():
-                if youth.veileder is not None and not youth.veileder.active:
-                    youth.leave_advisor(w, PH_STAFFING)
-
-    @staticmethod
-    def _set_active(advisor: Advisor, on: bool) -> bool:
-        if advisor.active == on:
-            return False
-        advisor.active = on
-        return True
+        if _staff(self.advisors, self.T, w, lay.youth_slots, lay.both_first, lay.both_slots):
+            active = self.advisors.active
+            for youth in self.in_follow_up():
+                if youth.advisor >= 0 and not active[youth.advisor]:
+                    youth.leave_advisor(w, "staffing")
 
     def churn(self, w: int) -> None:
         for youth in self.present():
             youth.churn_week(w)
 
+    def _portfolios(self) -> dict[int, list[Youth]]:
+        """Each advisor's youths in follow-up, in id order."""
+        members: dict[int, list[Youth]] = {}
+        for youth in self.in_follow_up():
+            a = youth.advisor
+            if a >= 0:
+                members.setdefault(a, []).append(youth)
+        return members
+
     def cap(self, w: int) -> None:
-        """A portfolio cap in force: youth advisors above it hand over their newest youths."""
-        cap = self.levers.cap_youth
+        """A portfolio cap in force: advisors over it hand over their most recently assigned
+        youths (among those assigned the same week, the highest id first)."""
+        cap = self.T.cap_youth[w]
         if cap <= 0:
             return
-        for advisor in self.advisors:
-            if advisor.active and advisor.role_code == R_YOUTH:
-                advisor.hand_over_excess(w, cap)
+        portfolios = self._portfolios()
+        for a in range(len(self.advisor_agents)):
+            excess = _cap_excess(self.advisors, a, cap)
+            if excess > 0:
+                newest_first = sorted(portfolios.get(a, []), reverse=True,
+                                      key=lambda y: (y.code("assigned_week"), y.youth_id))
+                for youth in newest_first[:excess]:
+                    youth.leave_advisor(w, "cap")
 
     def assign(self, w: int) -> None:
-        """Youths without an advisor get one in their office, longest waiting first (ties by id).
-
-        A youth meant for a youth advisor goes to a both-age advisor when the office has no
-        youth advisor; when it has some but all are at the cap, the cap's mode decides (wait,
-        overflow to a both-age advisor, or hire). An office without youth advisors is not
-        bound by a cap on their portfolios, so a cap that never binds changes nothing.
-        """
-        waiting = [y for y in self.present() if y.status_code == S_FOLLOW_UP and y.veileder is None]
-        waiting.sort(key=lambda y: y.wait_since)  # stable: id order among equals
-        cap = self.levers.cap_youth
-        mode = self.params.cap_mode
+        """Youths without an advisor get one in their office, longest waiting first (ties by id)."""
+        waiting = [y for y in self.in_follow_up() if y.advisor < 0]
+        waiting.sort(key=lambda y: y.code("wait_since"))  # stable: id order among equals
+        cap = self.T.cap_youth[w]
         for youth in waiting:
-            office = self.offices[youth.office]
-            if youth.wants_youth_advisor(w):
-                advisor = office.least_loaded(R_YOUTH, cap)
-                if advisor is None and cap > 0 and office.least_loaded(R_YOUTH) is not None:
-                    if mode == CAP_OVERFLOW:
-                        advisor = office.least_loaded(R_BOTH)
-                    elif mode == CAP_HIRE:
-                        advisor = office.hire()
-                    # hard: wait for a free place
-                elif advisor is None:
-                    advisor = office.least_loaded(R_BOTH)
-            else:
-                advisor = office.least_loaded(R_BOTH)
-                if advisor is None:
-                    advisor = office.least_loaded(R_YOUTH, cap)
-            if advisor is not None:
-                youth.assign_to(advisor, w)
+            wants_youth = youth.wants_youth_advisor(w)
+            a = _choose_advisor(self.advisors, self.params.cap_mode, youth.office, wants_youth, cap)
+            if a >= 0:
+                youth.assign_to(a, w)
 
     def contacts(self, w: int) -> None:
         """Advisors spend their contact budgets (in id order); then youths write messages."""
         present = self.present()
         for youth in present:
             youth.fade_intensity()
-        for advisor in self.advisors:
-            advisor.contacts = [0, 0, 0, 0]
-        for advisor in self.advisors:
-            if advisor.active:
-                advisor.allocate_contacts(w)
+        self.advisors.contacts[:, :] = 0
+        portfolios = self._portfolios()
+        active = self.advisors.active
+        for advisor in self.advisor_agents:
+            if active[advisor.advisor_id]:
+                advisor.allocate_contacts(w, portfolios.get(advisor.advisor_id, []))
         for youth in present:
             youth.maybe_write_message(w)
 
     def transitions(self, w: int) -> None:
+        market = _labour_market(self.params, self.T, w)
         for youth in self.present():
-            youth.transition_week(w)
+            youth.transition_week(w, market)
 
     def _waiting_list(self, state: str, since: str) -> list[Youth]:
         """Youths in follow-up waiting for a place, earliest first, then lowest id."""
-        queue = [y for y in self.present()
-                 if y.status_code == S_FOLLOW_UP and getattr(y, state) == Q_WAITING]
-        queue.sort(key=lambda y: getattr(y, since))
+        queue = [y for y in self.in_follow_up() if y.code(state) == Q_WAITING]
+        queue.sort(key=lambda y: y.code(since))
         return queue
 
     def _places_in_use(self, state: str) -> int:
-        return sum(1 for y in self.present() if y.status_code == S_FOLLOW_UP and getattr(y, state) == Q_IN)
+        return sum(1 for y in self.in_follow_up() if y.code(state) == Q_IN)
 
     def tiltak_places(self, w: int) -> None:
         """Free tiltak places go to the waiting list in order; no-shows lose their place."""
-        free = self.levers.tiltak_capacity - self._places_in_use("tiltak_code")
+        free = self.T.tiltak_capacity[w] - self._places_in_use("tiltak")
         if free <= 0:
             return
-        for youth in self._waiting_list("tiltak_code", "tiltak_since"):
+        for youth in self._waiting_list("tiltak", "tiltak_since"):
             if free <= 0:
                 break
             if youth.offered_tiltak_place(w):
@@ -291,10 +281,10 @@ class MesaEngine:
 
     def ips_places(self, w: int) -> None:
         """Free IPS places go to referred youths in order."""
-        free = self.levers.ips_capacity - self._places_in_use("ips_code")
+        free = self.T.ips_capacity[w] - self._places_in_use("ips")
         if free <= 0:
             return
-        for youth in self._waiting_list("ips_code", "ips_since"):
+        for youth in self._waiting_list("ips", "ips_since"):
             if free <= 0:
                 break
             youth.offered_ips_place(w)
@@ -303,32 +293,26 @@ class MesaEngine:
     # ------------------------------------------------------------------------------------
     # statistics and output
 
-    @staticmethod
-    def _events_array(rows: list[tuple[int, int, int, int, int, int]]) -> dict[str, np.ndarray]:
-        table = np.array(rows, dtype=np.int64).reshape(-1, 6)
-        return {name: table[:, c].astype(dtype) for c, (name, dtype) in enumerate(_EVENT_DTYPES.items())}
-
     def _record(self, k: int, events: dict[str, np.ndarray]) -> None:
-        """Fill row ``k`` of the weekly table and the advisor panel from the agents' state."""
-        present = self.present()
-        rows = np.array([_RECORDED_STATE(y) for y in present], dtype=np.int64).reshape(-1, len(_RECORDED))
-        state = {name: rows[:, c] for c, name in enumerate(_RECORDED)}
-        advisor_ids = np.array([y.advisor for y in present], dtype=np.int64)
-        role = np.array([a.role_code for a in self.advisors], dtype=np.int8)
-        active = np.array([a.active for a in self.advisors], dtype=np.bool_)
-        hired = np.array([a.hired for a in self.advisors], dtype=np.bool_)
-        n_youths = np.array([a.youths for a in self.advisors], dtype=np.int32)
-        older = np.array([a.older for a in self.advisors], dtype=np.int32)
-        follow_up = np.flatnonzero(state["status_code"] == S_FOLLOW_UP)
-        record_week(self.weekly[k], np.arange(len(present)), follow_up, state["status_code"],
-                    state["innsatsgruppe_code"], state["tiltak_code"], state["treatment_code"],
-                    state["labour_attachment_code"],
-                    state["job_search"], state["benefit_code"], state["ips_code"], advisor_ids, role, active,
-                    hired, n_youths, older, events["kind"], events["value"], events["aux"],
-                    float(self.levers.tiltak_capacity))
+        """Fill row ``k`` of the weekly table and the advisor panel from the tables."""
+        Y, A = self.youths, self.advisors
+        lo, hi = self.lo, self.hi
+
+        def present(column: str) -> np.ndarray:
+            return np.array(getattr(Y, column)[lo:hi], dtype=np.int64)
+
+        status = present("status")
+        active = np.array(A.active, dtype=np.bool_)
+        n_youths = np.array(A.n_youths, dtype=np.int32)
+        record_week(self.weekly[k], np.arange(hi - lo), np.flatnonzero(status == S_FOLLOW_UP), status,
+                    present("group"), present("tiltak"), present("treatment"), present("labour"),
+                    present("job_search"), present("benefit"), present("ips"), present("advisor"),
+                    np.array(A.role, dtype=np.int8), active, np.array(A.hired, dtype=np.bool_), n_youths,
+                    np.array(A.older, dtype=np.int32), events["kind"], events["value"], events["aux"],
+                    float(self.T.tiltak_capacity[k + self.sizes.first_week]))
         self.adv_active[k] = active
         self.adv_youths[k] = n_youths
-        self.adv_contacts[k] = np.array([a.contacts for a in self.advisors], dtype=np.int32)
+        self.adv_contacts[k] = A.contacts
 
     def run(self, progress: Callable[[int], None] | None = None) -> EngineOutput:
         """Step through every week and return the replication's output."""
@@ -340,28 +324,13 @@ class MesaEngine:
 
     def output(self) -> EngineOutput:
         chunks = self._event_chunks
-        events = {name: (np.concatenate([c[name] for c in chunks]) if chunks else np.zeros(0, dtype=dtype))
-                  for name, dtype in _EVENT_DTYPES.items()}
-        entered = self.youths[:self.hi]
-
-        def fixed(attr: str, dtype: type) -> np.ndarray:
-            return np.array([getattr(y, attr) for y in entered], dtype=dtype)
-
-        youths = {
-            "youth": np.arange(len(entered), dtype=np.int32),
-            "entry_week": fixed("entry_week", np.int32),
-            "entry_kind": fixed("entry_kind", np.int8),
-            "birth_week": fixed("birth_week", np.int32),
-            "need": fixed("true_need_code", np.int8),
-            "sex": fixed("sex_code", np.int8),
-            "education": fixed("education_code", np.int8),
-            "birth_region": fixed("birth_region_code", np.int8),
-            "children": fixed("children", np.bool_),
-            "mental_health": fixed("mental_health", np.bool_),
-            "other_health": fixed("other_health", np.bool_),
-            "office": fixed("office", np.int16),
-        }
-        lay = self.layout
+        empty = empty_events(0)
+        events = {name: (np.concatenate([c[name] for c in chunks]) if chunks else getattr(empty, name))
+                  for name in empty._fields}
+        dtypes = {c.name: c.dtype for c in YOUTH_COLUMNS}
+        youths = {"youth": np.arange(self.hi, dtype=np.int32),
+                  **{name: np.array(getattr(self.youths, name)[:self.hi], dtype=dtypes[name])
+                     for name in OUTPUT_YOUTH_COLUMNS}}
         return EngineOutput(
             events=events,
             youths=youths,
@@ -369,6 +338,5 @@ class MesaEngine:
             adv_active=self.adv_active,
             adv_youths=self.adv_youths,
             adv_contacts=self.adv_contacts,
-            adv_static={k: getattr(lay, k) for k in ("role", "office", "employer", "older", "hired")},
+            adv_static={k: getattr(self.layout, k) for k in ("role", "office", "employer", "older", "hired")},
         )
-
