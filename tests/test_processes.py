@@ -1,0 +1,290 @@
+"""The decisions of ``sim.processes`` on hand-made tables, against values worked out by hand.
+
+Both engines call these same functions, so the engine-equivalence test cannot catch a rule
+that is wrong in both: these tests can. They run the Python twins (what the Mesa engine
+runs); the last tests check that the compiled decisions (what the numba kernels inline)
+give the same answers.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.codes import (
+    B_AAP,
+    B_NONE,
+    B_TILTAKSPENGER,
+    B_UFORE,
+    CH_ACTIVITY_PLAN,
+    CH_EMAIL_SMS,
+    CH_SCHEDULED,
+    CH_UNSCHEDULED,
+    EV_ADVISOR,
+    EV_BENEFIT,
+    EV_EXIT,
+    EV_TILTAK,
+    N_CHANNELS,
+    Q_IN,
+    Q_NONE,
+    Q_WAITING,
+    ROLE,
+    S_EDUCATION,
+    S_FOLLOW_UP,
+    S_OUTSIDE,
+    S_UFORE,
+    S_WORK,
+    S_WORK_AND_EDUCATION,
+    SITUASJONSBESTEMT,
+    STANDARD,
+    WEEKS_PER_YEAR,
+)
+from sim.engine.tables import empty_events
+from sim.params import CAP_MODES, build
+from sim.processes import advisors, contacts, places, spells, transitions
+from sim.processes.decision import python
+from sim.rng import week_keys
+from sim.state import ADVISOR_COLUMNS, Advisors, empty_youths
+
+YOUTH, BOTH = ROLE.index("youth"), ROLE.index("both")
+WEEK = 500
+
+
+def office_of(roles: list[int], n_youths: list[int], older: list[int] | None = None,
+              hired: list[bool] | None = None, active: list[bool] | None = None) -> Advisors:
+    """One office (0) whose advisors have these roles and portfolios."""
+    n = len(roles)
+    columns = {
+        "role": np.array(roles, dtype=np.int8), "office": np.zeros(n, dtype=np.int16),
+        "employer": np.zeros(n, dtype=np.int8), "older": np.array(older or [0] * n, dtype=np.int32),
+        "active": np.array(active or [True] * n, dtype=np.bool_),
+        "hired": np.array(hired or [False] * n, dtype=np.bool_),
+        "n_youths": np.array(n_youths, dtype=np.int32),
+        "contacts": np.zeros((n, N_CHANNELS), dtype=np.int32),
+        "office_start": np.array([0, n], dtype=np.int32), "office_members": np.arange(n, dtype=np.int32),
+    }
+    assert set(columns) == {c.name for c in ADVISOR_COLUMNS}
+    return Advisors(**columns)
+
+
+def sink() -> tuple:
+    return empty_events(64), np.zeros(1, dtype=np.int64)
+
+
+def written(E, n_ev) -> list[tuple[int, int]]:
+    """The events written, as (kind, value)."""
+    return [(int(E.kind[k]), int(E.value[k])) for k in range(n_ev[0])]
+
+
+@pytest.fixture(scope="module")
+def built(tiny_scenario):
+    params, timeline, _, _ = build(tiny_scenario, 1)
+    return params, timeline
+
+
+# --- spells ---------------------------------------------------------------------------------
+
+def test_leaving_follow_up_releases_the_advisor_the_tiltak_and_the_benefit() -> None:
+    Y, A = empty_youths(1), office_of([YOUTH], [1])
+    Y.status[0], Y.advisor[0], Y.tiltak[0], Y.benefit[0] = S_FOLLOW_UP, 0, Q_IN, B_AAP
+    E, n_ev = sink()
+    python(spells.end_spell)(Y, A, E, n_ev, WEEK, 0, 3, S_WORK)
+    assert (Y.status[0], Y.advisor[0], Y.tiltak[0], Y.benefit[0]) == (S_WORK, -1, Q_NONE, B_NONE)
+    assert A.n_youths[0] == 0
+    assert written(E, n_ev) == [(EV_ADVISOR, -1), (EV_TILTAK, Q_NONE), (EV_BENEFIT, B_NONE),
+                                (EV_EXIT, S_WORK)]
+
+
+def test_leaving_for_ufore_starts_uforetrygd() -> None:
+    Y, A = empty_youths(1), office_of([YOUTH], [0])
+    Y.status[0], Y.benefit[0] = S_FOLLOW_UP, B_AAP
+    E, n_ev = sink()
+    python(spells.end_spell)(Y, A, E, n_ev, WEEK, 0, 3, S_UFORE)
+    assert (Y.status[0], Y.benefit[0]) == (S_UFORE, B_UFORE)
+    assert written(E, n_ev) == [(EV_BENEFIT, B_UFORE), (EV_EXIT, S_UFORE)]
+
+
+def test_a_youth_ages_out_in_the_week_they_turn_thirty() -> None:
+    born = WEEK - spells.AGE_OUT * WEEKS_PER_YEAR
+    assert python(spells.reaches_age_out)(born, WEEK)
+    assert not python(spells.reaches_age_out)(born + 1, WEEK)
+
+
+def test_only_those_who_left_for_work_education_or_nothing_come_back() -> None:
+    hazard = np.zeros(16)
+    hazard[[S_WORK, S_EDUCATION, S_WORK_AND_EDUCATION, S_OUTSIDE]] = 0.5
+    back = python(spells.comes_back)
+    assert back(S_WORK, 0.49, hazard) and back(S_OUTSIDE, 0.1, hazard)
+    assert not back(S_WORK, 0.51, hazard)
+    assert not back(S_FOLLOW_UP, 0.0, hazard) and not back(S_UFORE, 0.0, hazard)
+
+
+# --- advisors and the cap -------------------------------------------------------------------
+
+def test_cap_excess_counts_the_youths_over_the_cap_and_never_the_older_users() -> None:
+    excess = python(advisors.cap_excess)
+    A = office_of([YOUTH, YOUTH, BOTH, YOUTH], [30, 30, 80, 30], older=[25, 60, 0, 0],
+                  active=[True, True, True, False])
+    assert excess(A, 0, 50) == 5       # 55 users, cap 50: five youths handed over
+    assert excess(A, 0, 0) == 0        # no cap
+    assert excess(A, 0, 55) == 0       # at the cap
+    assert excess(A, 0, 60) == 0       # under the cap
+    assert excess(A, 1, 50) == 30      # older users alone over the cap: every youth, no more
+    assert excess(A, 2, 50) == 0       # a both-age advisor is not under the youth cap
+    assert excess(A, 3, 20) == 0       # an empty slot hands over nobody
+
+
+def test_the_least_loaded_advisor_counts_older_users_and_breaks_ties_by_id() -> None:
+    pick = python(advisors.least_loaded)
+    A = office_of([YOUTH, YOUTH, YOUTH, BOTH], [10, 5, 5, 0], older=[0, 5, 0, 0])
+    assert pick(A, 0, YOUTH, 0) == 2   # 10, 10, 5 users
+    A.n_youths[2] = 10
+    assert pick(A, 0, YOUTH, 0) == 0   # three ties at 10: lowest id
+    assert pick(A, 0, YOUTH, 10) == -1  # all at the cap
+    assert pick(A, 0, BOTH, 0) == 3
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("hard", -1), ("overflow", 2), ("hire", 3)])
+def test_when_every_youth_advisor_is_at_the_cap_the_mode_decides(mode: str, expected: int) -> None:
+    A = office_of([YOUTH, YOUTH, BOTH, YOUTH], [50, 50, 70, 0], hired=[False, False, False, True],
+                  active=[True, True, True, False])
+    got = python(advisors.choose_advisor)(A, CAP_MODES.index(mode), 0, True, 50)
+    assert got == expected
+    assert bool(A.active[3]) == (mode == "hire")
+
+
+def test_a_cap_in_an_office_without_youth_advisors_changes_nothing() -> None:
+    A = office_of([BOTH, BOTH], [70, 60])
+    choose = python(advisors.choose_advisor)
+    for mode in range(len(CAP_MODES)):
+        assert choose(A, mode, 0, True, 50) == choose(A, mode, 0, True, 0) == 1
+
+
+def test_a_youth_meant_for_a_both_age_advisor_gets_a_youth_advisor_if_the_office_has_none() -> None:
+    A = office_of([YOUTH, YOUTH], [20, 10])
+    assert python(advisors.choose_advisor)(A, CAP_MODES.index("hard"), 0, False, 0) == 1
+
+
+def test_the_cap_mode_codes_are_the_scenario_words() -> None:
+    assert CAP_MODES[advisors.CAP_HARD] == "hard"
+    assert CAP_MODES[advisors.CAP_OVERFLOW] == "overflow"
+    assert CAP_MODES[advisors.CAP_HIRE] == "hire"
+
+
+def test_the_guarantee_keeps_its_target_group_with_their_advisor(built) -> None:
+    params, timeline = built
+    Y = empty_youths(2)
+    Y.group[0], Y.group[1] = SITUASJONSBESTEMT, STANDARD
+    keys = week_keys(1, WEEK)
+    T = timeline._replace(garanti=np.ones(WEEK + 1, dtype=np.bool_))
+    P = params._replace(churn=1.0, garanti_churn_mult=0.0)
+    churns = python(advisors.churns)
+    assert not churns(Y, P, T, keys, WEEK, 0)   # target group: the fixed contact person stays
+    assert churns(Y, P, T, keys, WEEK, 1)       # standard innsats: not covered
+
+
+def test_assigning_an_advisor_makes_a_first_contact_due() -> None:
+    Y, A = empty_youths(1), office_of([YOUTH], [4])
+    E, n_ev = sink()
+    python(advisors.assign)(Y, A, E, n_ev, WEEK, 0, 0, 2)
+    assert (Y.advisor[0], Y.assigned_week[0], bool(Y.pending[0]), A.n_youths[0]) == (0, WEEK, True, 5)
+    assert written(E, n_ev) == [(EV_ADVISOR, 0)]
+
+
+# --- contacts -------------------------------------------------------------------------------
+
+def test_a_meeting_renews_the_last_meeting_and_a_message_does_not(built) -> None:
+    params, _ = built
+    Y = empty_youths(2)
+    Y.pending[:] = True
+    python(contacts.contacted)(Y, params, WEEK, 0, CH_SCHEDULED)
+    python(contacts.contacted)(Y, params, WEEK, 1, CH_EMAIL_SMS)
+    assert list(Y.last_meeting) == [WEEK, 0] and list(Y.last_contact) == [WEEK, WEEK]
+    assert not Y.pending.any()
+    assert Y.intensity[0] == pytest.approx(params.intensity_weight[CH_SCHEDULED])
+    assert Y.intensity[1] == pytest.approx(params.intensity_weight[CH_EMAIL_SMS])
+
+
+def test_turning_digital_time_into_meetings_moves_the_budget_at_the_meeting_cost(built) -> None:
+    params, timeline = built
+    A = office_of([YOUTH], [40], older=[10])
+    keys = week_keys(1, WEEK)
+    n = len(timeline.year)
+    plan = python(contacts.plan_week)
+    before, after = np.zeros(N_CHANNELS), np.zeros(N_CHANNELS)
+    quota = np.zeros(N_CHANNELS, dtype=np.int64)
+    T0 = timeline._replace(digital_to_meeting=np.zeros(n), meeting_cost=np.full(n, 2.0))
+    T1 = timeline._replace(digital_to_meeting=np.full(n, 0.5), meeting_cost=np.full(n, 2.0))
+    share = plan(A, params, T0, keys, 10, 0, 40, before, quota)
+    assert share == plan(A, params, T1, keys, 10, 0, 40, after, quota)
+    digital = before[CH_ACTIVITY_PLAN] + before[CH_EMAIL_SMS]
+    assert after[CH_ACTIVITY_PLAN] == pytest.approx(before[CH_ACTIVITY_PLAN] / 2)
+    assert after[CH_EMAIL_SMS] == pytest.approx(before[CH_EMAIL_SMS] / 2)
+    assert after[CH_SCHEDULED] == pytest.approx(before[CH_SCHEDULED] + 0.5 * digital / 2.0)
+    assert after[CH_UNSCHEDULED] == pytest.approx(before[CH_UNSCHEDULED])
+    assert 0.0 < share < 1.0  # 40 youths and 10 older users share the time
+
+
+# --- transitions and places -----------------------------------------------------------------
+
+@pytest.mark.parametrize(("u", "where"), [(0.01, S_WORK_AND_EDUCATION), (0.05, S_WORK),
+                                          (0.2, S_EDUCATION), (0.35, S_OUTSIDE)])
+def test_the_uniform_that_decided_an_exit_splits_it(u: float, where: int) -> None:
+    # work 0.1 (a quarter of it with education), education 0.2, outside the rest
+    assert python(transitions.exit_to)(u, 0.1, 0.2, 0.25) == where
+
+
+def test_a_no_show_loses_the_tiltak_place(built) -> None:
+    params, _ = built
+    Y = empty_youths(1)
+    Y.tiltak[0] = Q_WAITING
+    E, n_ev = sink()
+    took = python(places.take_tiltak_place)(Y, E, n_ev, params._replace(tiltak_no_show=1.0),
+                                            week_keys(1, WEEK), WEEK, 0, 5)
+    assert not took and Y.tiltak[0] == Q_NONE
+    assert written(E, n_ev) == [(EV_TILTAK, Q_NONE)] and E.aux[0] == places.NO_SHOW
+
+
+@pytest.mark.parametrize(("benefit", "after"), [(B_NONE, B_TILTAKSPENGER), (B_AAP, B_AAP)])
+def test_tiltakspenger_start_with_a_tiltak_only_without_another_benefit(
+        built, benefit: int, after: int) -> None:
+    params, _ = built
+    Y = empty_youths(1)
+    Y.tiltak[0], Y.benefit[0] = Q_WAITING, benefit
+    E, n_ev = sink()
+    took = python(places.take_tiltak_place)(Y, E, n_ev, params._replace(tiltak_no_show=0.0),
+                                            week_keys(1, WEEK), WEEK, 0, 5)
+    assert took and (Y.tiltak[0], Y.benefit[0]) == (Q_IN, after)
+    started = [(EV_BENEFIT, B_TILTAKSPENGER)] if after != benefit else []
+    assert written(E, n_ev) == [(EV_TILTAK, Q_IN), *started]
+
+
+def test_a_follow_up_week_with_a_certain_exit_ends_the_spell(built) -> None:
+    params, timeline = built
+    Y, A = empty_youths(1), office_of([YOUTH], [1])
+    Y.status[0], Y.advisor[0], Y.group[0], Y.need[0] = S_FOLLOW_UP, 0, STANDARD, STANDARD
+    P = params._replace(exit_work=np.ones_like(params.exit_work), exit_both_share=0.0,
+                        ufore_from_varig=0.0, aap_start=0.0)
+    E, n_ev = sink()
+    stays = python(transitions.transition)(Y, A, E, n_ev, P, timeline, week_keys(1, WEEK), 10, 0, 1.0, 4)
+    assert not stays
+    assert Y.status[0] == S_WORK and Y.advisor[0] == -1 and A.n_youths[0] == 0
+
+
+# --- the compiled decisions are the same functions ------------------------------------------
+
+def test_compiled_and_python_decisions_agree() -> None:
+    for u in (0.01, 0.05, 0.2, 0.35):
+        assert transitions.exit_to(u, 0.1, 0.2, 0.25) == python(transitions.exit_to)(u, 0.1, 0.2, 0.25)
+    for mode in range(len(CAP_MODES)):
+        for cap in (0, 40, 50, 80):
+            for wants_youth in (True, False):
+                compiled = office_of([YOUTH, YOUTH, BOTH, YOUTH], [50, 40, 70, 0], older=[0, 5, 0, 0],
+                                     hired=[False, False, False, True], active=[True, True, True, False])
+                twin = office_of([YOUTH, YOUTH, BOTH, YOUTH], [50, 40, 70, 0], older=[0, 5, 0, 0],
+                                 hired=[False, False, False, True], active=[True, True, True, False])
+                got = advisors.choose_advisor(compiled, mode, 0, wants_youth, cap)
+                assert got == python(advisors.choose_advisor)(twin, mode, 0, wants_youth, cap)
+                assert list(compiled.active) == list(twin.active)
+                for a in range(4):
+                    assert advisors.cap_excess(compiled, a, cap) == python(advisors.cap_excess)(twin, a, cap)
