@@ -461,9 +461,14 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         return show_command(args)
     if args.command == "plan":
-        from sim.plan import print_plan
+        import json
 
-        print_plan(args.json)
+        from sim.plan import plan_json, plan_table
+        from sim.results import atomic_write_bytes
+
+        print(plan_table())
+        if args.json is not None:
+            atomic_write_bytes(Path(args.json), (json.dumps(plan_json(), indent=2) + "\n").encode())
         return 0
     if args.command == "bench":
         from sim.bench import bench_command

@@ -12,9 +12,7 @@ Each step names the module whose decisions it applies. ``navsim plan`` prints th
 
 from __future__ import annotations
 
-import json
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -26,35 +24,36 @@ class Step:
     does: str
 
 
-#: Where the steps' decisions are written today: the compiled kernels (one ``phase_<step>``
-#: function per step, with the formulas of ``sim.rules``); the Mesa engine restates them
-#: agent by agent (``sim.agents``). Moving each process into a module of its own, shared by
-#: both engines, is the next stage of the layout (docs/ARCHITECTURE.md).
-KERNELS = "sim.engine.kernels"
+ENTRY = "sim.processes.entry"
+SPELLS = "sim.processes.spells"
+ADVISORS = "sim.processes.advisors"
+CONTACTS = "sim.processes.contacts"
+TRANSITIONS = "sim.processes.transitions"
+PLACES = "sim.processes.places"
 
 STEPS: tuple[Step, ...] = (
-    Step("inflow", KERNELS,
+    Step("inflow", ENTRY,
          "youths scheduled for this week register: a §14a assessment and the spell's starting state"),
-    Step("ageing", KERNELS,
+    Step("ageing", SPELLS,
          "everyone reaching 30 leaves the model, ending a spell in follow-up"),
-    Step("returns", KERNELS,
+    Step("returns", SPELLS,
          "some who left for work, education or nothing come back and start a new spell"),
-    Step("staffing", KERNELS,
+    Step("staffing", ADVISORS,
          "advisor slots filled this week (staffing levers); youths of an advisor who leaves wait"),
-    Step("churn", KERNELS,
+    Step("churn", ADVISORS,
          "advisor changes, rarer under the ungdomsgaranti's fixed contact person"),
-    Step("cap", KERNELS,
+    Step("cap", ADVISORS,
          "youth advisors above a portfolio cap in force hand over their newest youths"),
-    Step("assign", KERNELS,
+    Step("assign", ADVISORS,
          "youths without an advisor get one in their office, longest waiting first"),
-    Step("contacts", KERNELS,
+    Step("contacts", CONTACTS,
          "advisors spend their contact budgets by priority; youths write in the activity plan"),
-    Step("transitions", KERNELS,
+    Step("transitions", TRANSITIONS,
          "reassessment, benefits, treatment, IPS, tiltak referral and end, job search, "
          "labour attachment, exits"),
-    Step("tiltak_places", KERNELS,
+    Step("tiltak_places", PLACES,
          "free tiltak places go to the waiting list in order; no-shows lose their place"),
-    Step("ips_places", KERNELS,
+    Step("ips_places", PLACES,
          "free IPS places go to referred youths in order"),
 )
 
@@ -72,13 +71,9 @@ def plan_json() -> dict[str, list[dict[str, str]]]:
     return {"steps": [asdict(step) for step in STEPS]}
 
 
-def print_plan(json_path: str | Path | None = None) -> None:
-    """Print the plan as a table; with ``json_path``, also write it there as JSON."""
+def plan_table() -> str:
+    """The plan as a table: index, step, module, what happens."""
     width = max(len(step.name) for step in STEPS)
     module_width = max(len(step.module) for step in STEPS)
-    for k, step in enumerate(STEPS):
-        print(f"{k:2d}  {step.name:<{width}}  {step.module:<{module_width}}  {step.does}")
-    if json_path is not None:
-        from sim.results import atomic_write_bytes
-
-        atomic_write_bytes(Path(json_path), (json.dumps(plan_json(), indent=2) + "\n").encode())
+    return "\n".join(f"{k:2d}  {step.name:<{width}}  {step.module:<{module_width}}  {step.does}"
+                     for k, step in enumerate(STEPS))

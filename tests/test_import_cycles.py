@@ -79,3 +79,33 @@ def test_the_graph_sees_imports_inside_functions() -> None:
 def test_no_import_cycle_in_sim() -> None:
     cycle = find_cycle(import_graph())
     assert cycle is None, "import cycle: " + " -> ".join(cycle)
+
+
+#: The layers of ``sim``, lowest first (docs/ARCHITECTURE.md): a module imports only from
+#: its own layer and the ones below. Each entry is a module or a package.
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("core", ("sim.codes", "sim.rng", "sim.rules", "sim.calendar", "sim.strict", "sim.state", "sim.plan",
+              "sim.names", "sim.workers", "sim.jitcache")),
+    ("inputs", ("sim.scenario", "sim.params", "sim.targets", "sim.paths", "sim.preflight", "sim.journal")),
+    ("processes", ("sim.processes",)),
+    ("engines", ("sim.engine", "sim.agents", "sim.model")),
+    ("results", ("sim.results", "sim.run", "sim.measure", "sim.outcomes", "sim.cost", "sim.plots")),
+    ("analysis", ("sim.validate", "sim.calibrate", "sim.calibration", "sim.compare", "sim.compare_jobs",
+                  "sim.comparison", "sim.effects", "sim.posterior_draws", "sim.sweep", "sim.report",
+                  "sim.bench", "sim.reference", "sim.init")),
+    ("interfaces", ("sim.cli", "sim.dashboard", "sim.__main__", "sim")),
+)
+
+
+def layer_of(module: str) -> int:
+    for k, (_, members) in enumerate(LAYERS):
+        if any(module == m or (m != "sim" and module.startswith(m + ".")) for m in members):
+            return k
+    raise AssertionError(f"{module} is in no layer: add it to LAYERS and to docs/ARCHITECTURE.md")
+
+
+def test_imports_go_down_the_layers_only() -> None:
+    upward = [f"{m} ({LAYERS[layer_of(m)][0]}) imports {d} ({LAYERS[layer_of(d)][0]})"
+              for m, deps in sorted(import_graph().items()) for d in sorted(deps)
+              if layer_of(d) > layer_of(m)]
+    assert not upward, "\n".join(upward)

@@ -35,10 +35,13 @@ def test_compiled_week_adds_only_its_own_bookkeeping(tiny_with) -> None:
     assert [s for s in TIMED_STEPS if s not in PHASE_NAMES] == ["scan_present", "record_week"]
 
 
-def test_every_step_names_the_module_of_its_decisions() -> None:
+def test_every_step_names_the_process_module_of_its_decisions() -> None:
     for step in STEPS:
         module = importlib.import_module(step.module)
-        assert module.__doc__ and step.does, step.module
+        assert step.module.startswith("sim.processes.") and module.__doc__ and step.does, step.name
+        own = [f for f in vars(module).values()
+               if getattr(f, "is_decision", False) and f.py_func.__module__ == step.module]
+        assert own, f"{step.module} holds no decision"
 
 
 def test_navsim_plan_prints_and_writes_the_plan(tmp_path, capsys) -> None:

@@ -1,21 +1,23 @@
-"""Compiled weekly phases of the numba engine.
+"""Compiled weekly phases of the numba engine: the loops and queues, not the decisions.
 
-One function per phase of the week, in the order of :data:`PHASES`; each loops over the
-struct-of-arrays tables (``sim.engine.tables``) in id order and calls the shared decision
-rules of ``sim.rules``. Every random number is ``sim.rng.uniform`` of (seed, stream, week,
-id); the week's stream keys are computed once (``keys``, from ``sim.rng.week_keys``) and each
-decision mixes in its id (``keyed_uniform``): the same bits, one mixing round a draw. Events
-are written into a preallocated buffer; ``n_ev[0]`` is the fill level. The week's scratch
-lists live in a workspace allocated once (``sim.engine.tables.Workspace``). The Mesa engine
-(``sim.engine.mesa_engine``) performs the same phases agent by agent;
-``tests/test_engine_equivalence.py`` holds them to identical event logs.
+One function per step of the week's plan (``sim.plan``), in its order; each loops over the
+struct-of-arrays tables (``sim.state``, ``sim.engine.tables``) in id order and calls the
+decisions of ``sim.processes``, which numba inlines. Every random number is
+``sim.rng.uniform`` of (seed, stream, week, id); the week's stream keys are computed once
+(``keys``, from ``sim.rng.week_keys``) and each decision mixes in its id
+(``keyed_uniform``): the same bits, one mixing round a draw. Events are written into a
+preallocated buffer; ``n_ev[0]`` is the fill level. The week's scratch lists live in a
+workspace allocated once (``sim.engine.tables.Workspace``). The Mesa engine
+(``sim.engine.mesa_engine``) runs the same decisions as Python over tables of lists, agent
+by agent; ``tests/test_engine_equivalence.py`` holds its loops and queues to identical event
+logs.
 
 Only youths who have entered and not aged out can change. The engine keeps their ids in a
 list, ``present`` (ascending: ids are given in order of entry), so the weekly loops skip the
 long-gone and the unborn; entry order is not birth order, so a range of ids from the first
 youth not yet aged out would hold about as many aged-out youths as present ones. One pass
-over the list (:func:`scan_present`) finds who ages out, who returns, and who is in follow-up
-this week; after returns, the phases visit only the youths in follow-up.
+over the list (:func:`scan_present`) finds who ages out, who returns, and who is in
+follow-up this week; after returns, the phases visit only the youths in follow-up.
 """
 
 from __future__ import annotations

@@ -1,18 +1,17 @@
 """The Mesa reference engine: every youth and advisor a ``mesa.Agent`` stepped in Python.
 
 This engine is the readable statement of what one week of the model does. It runs the
-same steps as the numba engine (the plan, :data:`sim.plan.STEPS`), in the same
-order, and each phase visits its agents in id order, calls the same rules (``sim.rules``)
-with the same keyed random numbers (``sim.rng.uniform``), and keeps its queues in the same
-order. So with the same scenario and seed the two engines produce identical event logs
-and tables, and ``tests/test_engine_equivalence.py`` holds them to it: the fast engine is
-checked against the one a reader can follow.
+steps of the plan (:data:`sim.plan.STEPS`) in order, one method per step, and each visits
+its agents in id order. The agents (``sim.agents``) are rows of the state tables of
+``sim.state``, held here as Python lists, and every change is made by a decision of
+``sim.processes`` run as Python: the very functions the numba kernels compile. What this
+module owns is the loops and the queues, written plainly; with the same scenario and seed
+the two engines produce identical event logs and tables, and
+``tests/test_engine_equivalence.py`` holds them to it.
 
 The agents' visiting order is part of the model (waiting lists are served longest waiting
-first, ties by id), so the phases walk explicit id-ordered lists rather than Mesa's
-``AgentSet.shuffle_do``. Fixed attributes are drawn per youth at entry by
-``Youth._draw_fixed_attributes``, an independent Python rendering of
-``kernels.draw_attributes`` (same streams and rules), so the tests check that too.
+first, ties by id), so the steps walk explicit id-ordered lists rather than Mesa's
+``AgentSet.shuffle_do``.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""Struct-of-arrays state for the numba engine, allocated once with explicit dtypes.
+"""The numba engine's working tables: the event buffer and the week's scratch.
 
-Every table is a named tuple of equally long numpy arrays (one element per youth or
-advisor). Sizes are known before the run (``sim.params.Sizes``), so nothing is appended in
+The youth and advisor tables are declared in ``sim.state`` (re-exported here); every table
+is a named tuple of equally long numpy arrays (one element per youth or advisor). Sizes
+are known before the run (``sim.params.Sizes``), so nothing is appended in
 the weekly loop; only the event buffer grows, by doubling, between weeks.
 """
 

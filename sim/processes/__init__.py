@@ -1,7 +1,8 @@
 """The model's decisions, one module per process, each written once for both engines.
 
-Every function here is ``register_jitable``: plain Python when the Mesa engine's agents
-call it, compiled and inlined when a numba kernel calls it. They take the state tables
+Every decision here is marked ``@decision`` (``sim.processes.decision``): compiled and
+inlined when a numba kernel calls it, run as its plain Python twin when the Mesa engine's
+agents call it. They take the state tables
 (``sim.state``: named tuples of numpy arrays in the numba engine, of Python lists in the
 Mesa engine), the parameters (``sim.params.Params``), the timeline of levers
 (``sim.params.Timeline``, indexed by week), the week's random stream keys
