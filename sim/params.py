@@ -19,7 +19,10 @@ from sim.calendar import Calendar
 from sim.codes import ROLE, STATUS
 from sim.scenario.schema import Scenario
 
+#: The words of ``policy.portfolio_cap``'s keys, in the order of their codes in ``Params``.
 CAP_MODES = ("hard", "overflow", "hire")
+CAP_COUNTS = ("all", "young", "target_group")
+CAP_OVER = ("advisor", "office", "national")
 #: Order of the packed weights the rules read (``sim.rules``). They are tuples, not arrays:
 #: the rules take them as arguments once per youth a week, and a tuple is a plain value in
 #: compiled code, while passing an array costs two atomic reference-count updates a call
@@ -111,8 +114,12 @@ class Params(NamedTuple):
     # ungdomsgaranti
     garanti_churn_mult: float
     garanti_youth_advisor_share: float
-    # portfolio cap mode (0 hard, 1 overflow, 2 hire); the cap itself is in the timeline
+    # portfolio cap: codes of CAP_MODES, CAP_COUNTS, CAP_OVER; whether advisors above a
+    # ceiling hand over youths (on_start: move); the cap itself is in the timeline
     cap_mode: int
+    cap_counts: int
+    cap_over: int
+    cap_move: bool
 
 
 class Timeline(NamedTuple):
@@ -349,6 +356,9 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         garanti_churn_mult=gp.churn_mult,
         garanti_youth_advisor_share=gp.youth_advisor_share,
         cap_mode=CAP_MODES.index(cap.mode),
+        cap_counts=CAP_COUNTS.index(cap.counts),
+        cap_over=CAP_OVER.index(cap.over),
+        cap_move=cap.on_start == "move",
     )
     sizes = Sizes(
         n_youths=n_youths,

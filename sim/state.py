@@ -105,6 +105,8 @@ ADVISOR_COLUMNS: tuple[Column, ...] = (
     Column("active", np.bool_, "someone fills the slot this week (staffing levers, hires)"),
     Column("hired", np.bool_, "a hire slot, opened only by a cap of mode hire"),
     Column("n_youths", np.int32, "young users in the portfolio"),
+    Column("n_target", np.int32,
+           "young users of the ungdomsgaranti's target group (situasjonsbestemt, spesielt tilpasset)"),
     Column("contacts", np.int32, "contacts given this week by channel, youths and older users"),
     Column("office_start", np.int32,
            "advisors of office o: office_members[office_start[o]:office_start[o + 1]]"),
@@ -150,6 +152,7 @@ def advisor_table(layout, n_channels: int, python: bool = False) -> Advisors:
     columns = {
         "role": layout.role, "office": layout.office, "employer": layout.employer, "older": layout.older,
         "active": active.astype(np.bool_), "hired": layout.hired, "n_youths": np.zeros(n, dtype=np.int32),
+        "n_target": np.zeros(n, dtype=np.int32),
         "contacts": np.zeros((n, n_channels), dtype=np.int32),
         "office_start": layout.office_start, "office_members": layout.office_members,
     }

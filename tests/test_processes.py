@@ -8,6 +8,8 @@ give the same answers.
 
 from __future__ import annotations
 
+from collections import namedtuple
+
 import numpy as np
 import pytest
 
@@ -40,18 +42,26 @@ from sim.codes import (
     WEEKS_PER_YEAR,
 )
 from sim.engine.tables import empty_events
-from sim.params import CAP_MODES, build
+from sim.params import CAP_COUNTS, CAP_MODES, CAP_OVER, build
 from sim.processes import advisors, contacts, places, spells, transitions
 from sim.processes.decision import python
 from sim.rng import week_keys
 from sim.state import ADVISOR_COLUMNS, Advisors, empty_youths
 
 YOUTH, BOTH = ROLE.index("youth"), ROLE.index("both")
-WEEK = 500
+WEEK = 200
+ALL, YOUNG, TARGET = (CAP_COUNTS.index(c) for c in ("all", "young", "target_group"))
+#: The cap's fields of ``Params``, enough for the advisor decisions.
+CapParams = namedtuple("CapParams", "cap_mode cap_counts cap_over")  # noqa: PYI024
+
+
+def cap_params(mode: str = "hard", counts: str = "all", over: str = "advisor") -> CapParams:
+    return CapParams(CAP_MODES.index(mode), CAP_COUNTS.index(counts), CAP_OVER.index(over))
 
 
 def office_of(roles: list[int], n_youths: list[int], older: list[int] | None = None,
-              hired: list[bool] | None = None, active: list[bool] | None = None) -> Advisors:
+              hired: list[bool] | None = None, active: list[bool] | None = None,
+              n_target: list[int] | None = None) -> Advisors:
     """One office (0) whose advisors have these roles and portfolios."""
     n = len(roles)
     columns = {
@@ -60,6 +70,7 @@ def office_of(roles: list[int], n_youths: list[int], older: list[int] | None = N
         "active": np.array(active or [True] * n, dtype=np.bool_),
         "hired": np.array(hired or [False] * n, dtype=np.bool_),
         "n_youths": np.array(n_youths, dtype=np.int32),
+        "n_target": np.array(n_target or [0] * n, dtype=np.int32),
         "contacts": np.zeros((n, N_CHANNELS), dtype=np.int32),
         "office_start": np.array([0, n], dtype=np.int32), "office_members": np.arange(n, dtype=np.int32),
     }
@@ -125,30 +136,44 @@ def test_cap_excess_counts_the_youths_over_the_cap_and_never_the_older_users() -
     excess = python(advisors.cap_excess)
     A = office_of([YOUTH, YOUTH, BOTH, YOUTH], [30, 30, 80, 30], older=[25, 60, 0, 0],
                   active=[True, True, True, False])
-    assert excess(A, 0, 50) == 5       # 55 users, cap 50: five youths handed over
-    assert excess(A, 0, 0) == 0        # no cap
-    assert excess(A, 0, 55) == 0       # at the cap
-    assert excess(A, 0, 60) == 0       # under the cap
-    assert excess(A, 1, 50) == 30      # older users alone over the cap: every youth, no more
-    assert excess(A, 2, 50) == 0       # a both-age advisor is not under the youth cap
-    assert excess(A, 3, 20) == 0       # an empty slot hands over nobody
+    assert excess(A, 0, 50, ALL) == 5       # 55 users, cap 50: five youths handed over
+    assert excess(A, 0, 0, ALL) == 0        # no cap
+    assert excess(A, 0, 55, ALL) == 0       # at the cap
+    assert excess(A, 0, 60, ALL) == 0       # under the cap
+    assert excess(A, 1, 50, ALL) == 30      # older users alone over the cap: every youth, no more
+    assert excess(A, 1, 50, YOUNG) == 0     # counting the young only: 30 is under the cap
+    assert excess(A, 2, 50, ALL) == 0       # a both-age advisor is not under the youth cap
+    assert excess(A, 3, 20, ALL) == 0       # an empty slot hands over nobody
+
+
+def test_a_target_group_cap_counts_and_moves_only_the_guarantees_target_group() -> None:
+    excess = python(advisors.cap_excess)
+    A = office_of([YOUTH], [60], older=[10], n_target=[45])
+    assert python(advisors.counted)(A, 0, TARGET) == 45
+    assert excess(A, 0, 40, TARGET) == 5
+    assert excess(A, 0, 50, TARGET) == 0    # 70 users in all, 45 of the target group
+    assert excess(A, 0, 10, TARGET) == 35   # at most the target-group youths it holds
+    counts = python(advisors.counts_toward_cap)
+    assert counts(SITUASJONSBESTEMT, TARGET) and not counts(STANDARD, TARGET)
+    assert counts(STANDARD, ALL) and counts(STANDARD, YOUNG)
 
 
 def test_the_least_loaded_advisor_counts_older_users_and_breaks_ties_by_id() -> None:
     pick = python(advisors.least_loaded)
     A = office_of([YOUTH, YOUTH, YOUTH, BOTH], [10, 5, 5, 0], older=[0, 5, 0, 0])
-    assert pick(A, 0, YOUTH, 0) == 2   # 10, 10, 5 users
+    assert pick(A, 0, YOUTH, 0, ALL) == 2   # 10, 10, 5 users
     A.n_youths[2] = 10
-    assert pick(A, 0, YOUTH, 0) == 0   # three ties at 10: lowest id
-    assert pick(A, 0, YOUTH, 10) == -1  # all at the cap
-    assert pick(A, 0, BOTH, 0) == 3
+    assert pick(A, 0, YOUTH, 0, ALL) == 0   # three ties at 10: lowest id
+    assert pick(A, 0, YOUTH, 10, ALL) == -1  # all at the cap
+    assert pick(A, 0, YOUTH, 10, YOUNG) == 1  # counting the young only, advisor 1 holds 5
+    assert pick(A, 0, BOTH, 0, ALL) == 3
 
 
 @pytest.mark.parametrize(("mode", "expected"), [("hard", -1), ("overflow", 2), ("hire", 3)])
 def test_when_every_youth_advisor_is_at_the_cap_the_mode_decides(mode: str, expected: int) -> None:
     A = office_of([YOUTH, YOUTH, BOTH, YOUTH], [50, 50, 70, 0], hired=[False, False, False, True],
                   active=[True, True, True, False])
-    got = python(advisors.choose_advisor)(A, CAP_MODES.index(mode), 0, True, 50)
+    got = python(advisors.choose_advisor)(A, cap_params(mode), 0, True, True, 50, np.zeros(1, dtype=np.int64))
     assert got == expected
     assert bool(A.active[3]) == (mode == "hire")
 
@@ -156,13 +181,78 @@ def test_when_every_youth_advisor_is_at_the_cap_the_mode_decides(mode: str, expe
 def test_a_cap_in_an_office_without_youth_advisors_changes_nothing() -> None:
     A = office_of([BOTH, BOTH], [70, 60])
     choose = python(advisors.choose_advisor)
-    for mode in range(len(CAP_MODES)):
-        assert choose(A, mode, 0, True, 50) == choose(A, mode, 0, True, 0) == 1
+    national = np.zeros(1, dtype=np.int64)
+    for mode in CAP_MODES:
+        for over in CAP_OVER:
+            P = cap_params(mode, over=over)
+            assert choose(A, P, 0, True, True, 50, national) == choose(A, P, 0, True, True, 0, national) == 1
 
 
 def test_a_youth_meant_for_a_both_age_advisor_gets_a_youth_advisor_if_the_office_has_none() -> None:
     A = office_of([YOUTH, YOUTH], [20, 10])
-    assert python(advisors.choose_advisor)(A, CAP_MODES.index("hard"), 0, False, 0) == 1
+    national = np.zeros(1, dtype=np.int64)
+    assert python(advisors.choose_advisor)(A, cap_params(), 0, False, True, 0, national) == 1
+
+
+def test_an_office_average_binds_when_the_office_is_full_on_average() -> None:
+    choose = python(advisors.choose_advisor)
+    national = np.zeros(1, dtype=np.int64)
+    P = cap_params("hard", "target_group", "office")
+    A = office_of([YOUTH, YOUTH], [70, 40], n_target=[60, 30])    # target group 45 on average
+    assert python(advisors.room)(A, 0, 2, 50, TARGET) == 10
+    assert choose(A, P, 0, True, True, 50, national) == 1           # room: the least loaded
+    A.n_target[1] = 41                                               # 60 + 41 > 2 x 50
+    assert choose(A, P, 0, True, True, 50, national) == -1          # a hard target: wait
+    assert choose(A, P, 0, True, False, 50, national) == 1          # a standard youth does not count
+
+
+def test_a_national_average_uses_the_room_it_is_given_and_a_hire_adds_to_it() -> None:
+    choose = python(advisors.choose_advisor)
+    A = office_of([YOUTH, YOUTH, YOUTH], [70, 40, 0], hired=[False, False, True], active=[True, True, False])
+    assert python(advisors.national_room)(A, 50, ALL) == -10
+    assert choose(A, cap_params(over="national"), 0, True, True, 50, np.array([3])) == 1
+    assert choose(A, cap_params(over="national"), 0, True, True, 50, np.array([0])) == -1
+    national = np.array([0])
+    assert choose(A, cap_params("hire", over="national"), 0, True, True, 50, national) == 2
+    assert national[0] == 50
+
+
+def test_placing_a_youth_who_counts_uses_up_the_national_room(built) -> None:
+    params, timeline = built
+    Y, A = empty_youths(2), office_of([YOUTH, YOUTH], [10, 20])
+    Y.status[:] = S_FOLLOW_UP
+    Y.group[0], Y.group[1] = SITUASJONSBESTEMT, STANDARD
+    Y.advisor[:] = -1
+    P = params._replace(youth_advisor_share=1.0, garanti_youth_advisor_share=1.0, cap_counts=TARGET,
+                        cap_over=CAP_OVER.index("national"))
+    national = np.array([5])
+    E, n_ev = sink()
+    for i in (0, 1):
+        python(advisors.place)(Y, A, E, n_ev, P, timeline, week_keys(1, WEEK), WEEK, i, 50, national, 6)
+    assert list(Y.advisor) == [0, 0] and national[0] == 4             # only the target-group youth counts
+    assert A.n_target[0] == 1 and A.n_youths[0] == 12
+
+
+def test_the_target_group_count_follows_reassessment_and_leaving() -> None:
+    Y, A = empty_youths(1), office_of([YOUTH], [1], n_target=[0])
+    Y.advisor[0], Y.group[0] = 0, STANDARD
+    python(advisors.regroup)(Y, A, 0, SITUASJONSBESTEMT)
+    assert (Y.group[0], A.n_target[0]) == (SITUASJONSBESTEMT, 1)
+    E, n_ev = sink()
+    python(spells.unassign)(Y, A, E, n_ev, WEEK, 0, 2)
+    assert (A.n_youths[0], A.n_target[0]) == (0, 0)
+
+
+def test_the_office_decides_once_per_wait_whether_a_youth_gets_a_youth_advisor(built) -> None:
+    params, timeline = built
+    Y = empty_youths(200)
+    Y.group[:] = STANDARD
+    Y.wait_since[:] = WEEK
+    wants = python(advisors.wants_youth_advisor)
+    P = params._replace(youth_advisor_share=0.5)
+    first = [wants(Y, P, timeline, week_keys(1, WEEK), WEEK, i) for i in range(200)]
+    later = [wants(Y, P, timeline, week_keys(1, WEEK + 7), WEEK + 7, i) for i in range(200)]
+    assert first == later and 60 < sum(first) < 140
 
 
 def test_the_cap_mode_codes_are_the_scenario_words() -> None:
@@ -185,9 +275,11 @@ def test_the_guarantee_keeps_its_target_group_with_their_advisor(built) -> None:
 
 def test_assigning_an_advisor_makes_a_first_contact_due() -> None:
     Y, A = empty_youths(1), office_of([YOUTH], [4])
+    Y.group[0] = SITUASJONSBESTEMT
     E, n_ev = sink()
     python(advisors.assign)(Y, A, E, n_ev, WEEK, 0, 0, 2)
     assert (Y.advisor[0], Y.assigned_week[0], bool(Y.pending[0]), A.n_youths[0]) == (0, WEEK, True, 5)
+    assert A.n_target[0] == 1
     assert written(E, n_ev) == [(EV_ADVISOR, 0)]
 
 
@@ -276,15 +368,23 @@ def test_a_follow_up_week_with_a_certain_exit_ends_the_spell(built) -> None:
 def test_compiled_and_python_decisions_agree() -> None:
     for u in (0.01, 0.05, 0.2, 0.35):
         assert transitions.exit_to(u, 0.1, 0.2, 0.25) == python(transitions.exit_to)(u, 0.1, 0.2, 0.25)
-    for mode in range(len(CAP_MODES)):
-        for cap in (0, 40, 50, 80):
-            for wants_youth in (True, False):
-                compiled = office_of([YOUTH, YOUTH, BOTH, YOUTH], [50, 40, 70, 0], older=[0, 5, 0, 0],
-                                     hired=[False, False, False, True], active=[True, True, True, False])
-                twin = office_of([YOUTH, YOUTH, BOTH, YOUTH], [50, 40, 70, 0], older=[0, 5, 0, 0],
-                                 hired=[False, False, False, True], active=[True, True, True, False])
-                got = advisors.choose_advisor(compiled, mode, 0, wants_youth, cap)
-                assert got == python(advisors.choose_advisor)(twin, mode, 0, wants_youth, cap)
-                assert list(compiled.active) == list(twin.active)
-                for a in range(4):
-                    assert advisors.cap_excess(compiled, a, cap) == python(advisors.cap_excess)(twin, a, cap)
+
+    def office() -> Advisors:
+        return office_of([YOUTH, YOUTH, BOTH, YOUTH], [50, 40, 70, 0], older=[0, 5, 0, 0],
+                         hired=[False, False, False, True], active=[True, True, True, False],
+                         n_target=[30, 35, 20, 0])
+
+    for mode in CAP_MODES:
+        for counts in CAP_COUNTS:
+            for over in CAP_OVER:
+                P = cap_params(mode, counts, over)
+                for cap in (0, 40, 50, 80):
+                    for wants_youth in (True, False):
+                        compiled, twin = office(), office()
+                        n_c, n_t = np.array([3]), np.array([3])
+                        got = advisors.choose_advisor(compiled, P, 0, wants_youth, True, cap, n_c)
+                        assert got == python(advisors.choose_advisor)(twin, P, 0, wants_youth, True, cap, n_t)
+                        assert list(compiled.active) == list(twin.active) and n_c[0] == n_t[0]
+                        for a in range(4):
+                            assert advisors.cap_excess(compiled, a, cap, P.cap_counts) == \
+                                python(advisors.cap_excess)(twin, a, cap, P.cap_counts)

@@ -33,8 +33,7 @@ _unassign = python(spells.unassign)
 _reaches_age_out = python(spells.reaches_age_out)
 _comes_back = python(spells.comes_back)
 _churns = python(advisors.churns)
-_wants_youth_advisor = python(advisors.wants_youth_advisor)
-_assign = python(advisors.assign)
+_place = python(advisors.place)
 _fade = python(contacts.fade)
 _contacted = python(contacts.contacted)
 _write_message = python(contacts.write_message)
@@ -111,15 +110,12 @@ class Youth(mesa.Agent):
                                                                self.youth_id):
             self.leave_advisor(w, "churn")
 
-    def wants_youth_advisor(self, w: int) -> bool:
-        """Step ``assign``: whether the office places this youth with a youth advisor."""
+    def find_advisor(self, w: int, cap: int, national) -> None:
+        """Step ``assign``: the office places this youth with an advisor, or they wait on
+        (``cap``: the cap in force; ``national``: the room left under a national average)."""
         e = self.engine
-        return _wants_youth_advisor(e.youths, e.params, e.T, e.keys, w, self.youth_id)
-
-    def assign_to(self, advisor_id: int, w: int) -> None:
-        """Step ``assign``: the advisor becomes the youth's contact person."""
-        Y, A, E, n_ev = self._tables()
-        _assign(Y, A, E, n_ev, w, self.youth_id, advisor_id, phase("assign"))
+        _place(e.youths, e.advisors, e.events, e.n_ev, e.params, e.T, e.keys, w, self.youth_id, cap, national,
+               phase("assign"))
 
     def fade_intensity(self) -> None:
         """Step ``contacts`` (start): intensity fades unless this week's contacts renew it."""

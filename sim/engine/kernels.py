@@ -216,20 +216,21 @@ def _without_advisor(Y, active, S):
 
 
 @njit(cache=True, pipeline_class=KernelCompiler)
-def phase_cap(Y, A, E, n_ev, T, w, active):
-    """A portfolio cap in force: advisors over it (``processes.advisors.cap_excess``) hand
-    over their most recently assigned youths (among equals the highest id). Returns how
-    many."""
+def phase_cap(Y, A, E, n_ev, P, T, w, active):
+    """A ceiling in force whose advisors hand over youths (``on_start: move``): advisors
+    over it (``processes.advisors.cap_excess``) hand over their most recently assigned
+    youths who count (among equals the highest id). Returns how many."""
     cap = T.cap_youth[w]
     handed_over = 0
-    if cap <= 0:
+    if cap <= 0 or not P.cap_move or P.cap_over != advisors.OVER_ADVISOR:
         return handed_over
     for a in range(A.role.shape[0]):
-        excess = advisors.cap_excess(A, a, cap)
+        excess = advisors.cap_excess(A, a, cap, P.cap_counts)
         for _ in range(excess):
             best = -1
             for i in active:
-                if Y.advisor[i] == a and Y.status[i] == S_FOLLOW_UP:
+                if Y.advisor[i] == a and Y.status[i] == S_FOLLOW_UP \
+                        and advisors.counts_toward_cap(Y.group[i], P.cap_counts):
                     if best < 0 or Y.assigned_week[i] >= Y.assigned_week[best]:
                         best = i
             if best < 0:
@@ -242,7 +243,7 @@ def phase_cap(Y, A, E, n_ev, T, w, active):
 @njit(cache=True, pipeline_class=KernelCompiler)
 def phase_assign(Y, A, E, n_ev, P, T, keys, w, waiting, since):
     """Youths without an advisor get one in their office, longest waiting first
-    (``processes.advisors.choose_advisor``).
+    (``processes.advisors.place``).
 
     ``waiting`` are their ids (ascending) and ``since`` the weeks they started waiting.
     """
@@ -251,12 +252,11 @@ def phase_assign(Y, A, E, n_ev, P, T, keys, w, waiting, since):
         return
     order = np.argsort(since, kind="mergesort")
     cap = T.cap_youth[w]
+    national = np.zeros(1, dtype=np.int64)
+    if cap > 0 and P.cap_over == advisors.OVER_NATIONAL:
+        national[0] = advisors.national_room(A, cap, P.cap_counts)
     for k in range(count):
-        i = waiting[order[k]]
-        wants_youth = advisors.wants_youth_advisor(Y, P, T, keys, w, i)
-        a = advisors.choose_advisor(A, P.cap_mode, Y.office[i], wants_youth, cap)
-        if a >= 0:
-            advisors.assign(Y, A, E, n_ev, w, i, a, PH_ASSIGN)
+        advisors.place(Y, A, E, n_ev, P, T, keys, w, waiting[order[k]], cap, national, PH_ASSIGN)
 
 
 #: Bits of a contact slot's ``info``: the youth's innsatsgruppe in the low bits, then flags.
@@ -612,7 +612,7 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
         lap = _lap(step_seconds, step_trace, T_STAFFING, lap)
         n_waiting = phase_churn(Y, A, E, n_ev, P, T, keys, w, active, S)
         lap = _lap(step_seconds, step_trace, T_CHURN, lap)
-        if phase_cap(Y, A, E, n_ev, T, w, active) > 0:
+        if phase_cap(Y, A, E, n_ev, P, T, w, active) > 0:
             n_waiting = _without_advisor(Y, active, S)
         lap = _lap(step_seconds, step_trace, T_CAP, lap)
         phase_assign(Y, A, E, n_ev, P, T, keys, w, S.waiting[:n_waiting], S.since[:n_waiting])

@@ -48,7 +48,8 @@ _ARRAY_PARAMS = ("entry_age_cdf", "need_cdf", "education_cdf", "birth_region_cdf
 _draw_attributes = python(entry.draw_attributes)
 _staff = python(advisors.staff)
 _cap_excess = python(advisors.cap_excess)
-_choose_advisor = python(advisors.choose_advisor)
+_counts_toward_cap = python(advisors.counts_toward_cap)
+_national_room = python(advisors.national_room)
 _labour_market = python(transitions.labour_market)
 
 
@@ -214,18 +215,21 @@ class MesaEngine:
         return members
 
     def cap(self, w: int) -> None:
-        """A portfolio cap in force: advisors over it hand over their most recently assigned
-        youths (among those assigned the same week, the highest id first)."""
+        """A ceiling in force whose advisors hand over youths (``on_start: move``): advisors
+        over it hand over their most recently assigned youths who count (among those
+        assigned the same week, the highest id first)."""
         cap = self.T.cap_youth[w]
-        if cap <= 0:
+        P = self.params
+        if cap <= 0 or not P.cap_move or P.cap_over != advisors.OVER_ADVISOR:
             return
         portfolios = self._portfolios()
         for a in range(len(self.advisor_agents)):
-            excess = _cap_excess(self.advisors, a, cap)
+            excess = _cap_excess(self.advisors, a, cap, P.cap_counts)
             if excess > 0:
-                newest_first = sorted(portfolios.get(a, []), reverse=True,
-                                      key=lambda y: (y.code("assigned_week"), y.youth_id))
-                for youth in newest_first[:excess]:
+                counting = [y for y in portfolios.get(a, [])
+                            if _counts_toward_cap(y.code("group"), P.cap_counts)]
+                counting.sort(reverse=True, key=lambda y: (y.code("assigned_week"), y.youth_id))
+                for youth in counting[:excess]:
                     youth.leave_advisor(w, "cap")
 
     def assign(self, w: int) -> None:
@@ -233,11 +237,11 @@ class MesaEngine:
         waiting = [y for y in self.in_follow_up() if y.advisor < 0]
         waiting.sort(key=lambda y: y.code("wait_since"))  # stable: id order among equals
         cap = self.T.cap_youth[w]
+        national = np.zeros(1, dtype=np.int64)
+        if cap > 0 and self.params.cap_over == advisors.OVER_NATIONAL:
+            national[0] = _national_room(self.advisors, cap, self.params.cap_counts)
         for youth in waiting:
-            wants_youth = youth.wants_youth_advisor(w)
-            a = _choose_advisor(self.advisors, self.params.cap_mode, youth.office, wants_youth, cap)
-            if a >= 0:
-                youth.assign_to(a, w)
+            youth.find_advisor(w, cap, national)
 
     def contacts(self, w: int) -> None:
         """Advisors spend their contact budgets (in id order); then youths write messages."""

@@ -24,6 +24,7 @@ from sim.codes import (
     S_WORK,
     WEEKS_PER_YEAR,
 )
+from sim.processes.advisors import in_target_group
 from sim.processes.decision import decision
 from sim.processes.events import emit
 
@@ -38,6 +39,7 @@ def unassign(Y, A, E, n_ev, w, i, phase):
     a = Y.advisor[i]
     if a >= 0:
         A.n_youths[a] -= 1
+        A.n_target[a] -= int(in_target_group(Y.group[i]))
         Y.advisor[i] = -1
         Y.wait_since[i] = w
         Y.pending[i] = False

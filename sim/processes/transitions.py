@@ -35,6 +35,7 @@ from sim.codes import (
     S_WORK_AND_EDUCATION,
     VARIG_TILPASSET,
 )
+from sim.processes.advisors import regroup
 from sim.processes.decision import decision
 from sim.processes.events import emit
 from sim.processes.spells import end_spell
@@ -87,12 +88,12 @@ def transition(Y, A, E, n_ev, P, T, keys, w, i, market, phase):
     if g < need:
         if u < rules.with_follow_up(P.reassess_up, P.effect_discovery, x):
             g += 1
-            Y.group[i] = g
+            regroup(Y, A, i, g)
             emit(E, n_ev, w, i, phase, EV_REASSESSMENT, g, 0)
     elif g > need:
         if u < P.reassess_down:
             g -= 1
-            Y.group[i] = g
+            regroup(Y, A, i, g)
             emit(E, n_ev, w, i, phase, EV_REASSESSMENT, g, 0)
     # ``|``, not ``or``: compiled, ``or`` of two array elements becomes branches that each
     # hold a reference to the array

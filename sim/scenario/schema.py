@@ -375,13 +375,39 @@ class Parameters(Strict):
 
 
 class PortfolioCap(Strict):
-    """Cap on a youth advisor's portfolio (all users, young and older, as the surveys count
-    it). ``hard``: youths wait for a place; ``overflow``: they go to both-age advisors;
-    ``hire``: new youth advisors (young users only) are taken on until the cap holds."""
+    """A cap on youth advisors' portfolios: which users count, over what it holds, what
+    happens when it binds, and what happens to current users when it starts.
 
-    youth: PosInt | None = None
-    mode: Literal["hard", "overflow", "hire"] = "hard"
+    Nav's 2024 steering letter asks that a youth advisor follow about 50 users of the
+    ungdomsgaranti's target group *on average*: ``counts: target_group, over: office`` (or
+    ``national``). ``counts: all, over: advisor`` is a ceiling on each advisor's whole
+    portfolio (young and older users), as the advisor surveys count it.
+    """
+
+    youth: PosInt | None = Field(None, description="the cap or target in users; empty: no cap")
+    counts: Literal["all", "young", "target_group"] = Field(
+        "all", description="users that count: all (young and older), young (16-29), or the "
+        "ungdomsgaranti's target group (situasjonsbestemt and spesielt tilpasset youths)")
+    over: Literal["advisor", "office", "national"] = Field(
+        "advisor", description="advisor: a ceiling on each youth advisor; office or national: "
+        "an average over the youth advisors of the office or of the country")
+    mode: Literal["hard", "overflow", "hire"] = Field(
+        "hard", description="when every youth advisor of an office is at the cap, a youth who "
+        "counts waits (hard), goes to a both-age advisor (overflow), or gets a new youth "
+        "advisor (hire)")
+    on_start: Literal["move", "keep"] = Field(
+        "move", description="move: advisors above a ceiling hand over their newest youths who "
+        "count, every week the cap is in force; keep: current users stay, the cap binds only "
+        "where new users are placed")
     start: Date | None = None
+
+    @model_validator(mode="after")
+    def _average_moves_nobody(self) -> PortfolioCap:
+        if self.youth is not None and self.over != "advisor" and self.on_start == "move":
+            raise ValueError(
+                f"on_start: move needs over: advisor; an average over the {self.over} is met by "
+                "where new users are placed, so set on_start: keep")
+        return self
 
 
 class Policy(Strict):
