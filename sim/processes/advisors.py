@@ -43,10 +43,14 @@ def staff(A, T, w, youth_slots, both_first, both_slots):
 
 @decision
 def churns(Y, P, T, keys, w, i):
-    """Whether youth ``i``'s advisor changes this week; the ungdomsgaranti's fixed contact
-    person makes that rarer for its target group."""
+    """Whether youth ``i``'s advisor changes this week. A fixed contact person makes that
+    rarer: the contact-person lever (``T.contact_churn_mult``, for everyone or only the
+    guarantee's target group), and the ungdomsgaranti's own for its target group (its
+    part ``fixed_contact_person``); the two multiply."""
     h = P.churn
-    if rules.garanti_target(T.garanti[w], Y.group[i]):
+    if not P.contact_person_target_group or rules.garanti_target(True, Y.group[i]):
+        h *= T.contact_churn_mult[w]
+    if rules.garanti_target(T.garanti_fixed_contact[w], Y.group[i]):
         h *= P.garanti_churn_mult
     return keyed_uniform(keys[U_CHURN], i) < h
 
@@ -68,8 +72,9 @@ def cap_excess(A, a, cap):
 @decision
 def wants_youth_advisor(Y, P, T, keys, w, i):
     """Whether the office places waiting youth ``i`` with a youth advisor (rather than a
-    both-age one); the ungdomsgaranti raises the share for its target group."""
-    target = rules.garanti_target(T.garanti[w], Y.group[i])
+    both-age one); the ungdomsgaranti raises the share for its target group (its part
+    ``youth_advisors``)."""
+    target = rules.garanti_target(T.garanti_youth_advisors[w], Y.group[i])
     share = P.garanti_youth_advisor_share if target else P.youth_advisor_share
     return keyed_uniform(keys[U_ASSIGN_ROLE], i) < share
 
