@@ -45,14 +45,15 @@ def staff(A, T, w, youth_slots, both_first, both_slots):
 def churns(Y, P, T, keys, w, i):
     """Whether youth ``i``'s advisor changes this week. A fixed contact person makes that
     rarer: the contact-person lever (``T.contact_churn_mult``, for everyone or only the
-    guarantee's target group), and the ungdomsgaranti's own for its target group (its
-    part ``fixed_contact_person``); the two multiply."""
-    h = P.churn
+    guarantee's target group) and the ungdomsgaranti's own for its target group (its part
+    ``fixed_contact_person``). A youth both cover has one contact person: the stronger
+    of the two multipliers holds, they do not compound."""
+    mult = 1.0
     if not P.contact_person_target_group or rules.garanti_target(True, Y.group[i]):
-        h *= T.contact_churn_mult[w]
+        mult = T.contact_churn_mult[w]
     if rules.garanti_target(T.garanti_fixed_contact[w], Y.group[i]):
-        h *= P.garanti_churn_mult
-    return keyed_uniform(keys[U_CHURN], i) < h
+        mult = min(mult, P.garanti_churn_mult)
+    return keyed_uniform(keys[U_CHURN], i) < P.churn * mult
 
 
 @decision

@@ -351,7 +351,8 @@ class Returns(Strict):
 
 
 class Garanti(Strict):
-    churn_mult: Rate
+    churn_mult: Share = Field(description="fixed contact person: the weekly chance of an advisor "
+                              "change for the target group, times this")
     priority_boost: Rate
     youth_advisor_share: Share
 
@@ -438,10 +439,11 @@ class ContactPersonPolicy(Strict):
     """A fixed contact person on its own: from ``start`` the weekly chance that a youth's
     advisor changes (``parameters.advisors.churn_weekly``) is multiplied, for every youth in
     follow-up or only for the ungdomsgaranti's target group (situasjonsbestemt and spesielt
-    tilpasset innsats). Under the guarantee its own fixed contact person multiplies on top."""
+    tilpasset innsats). A youth the guarantee's fixed contact person also covers gets the
+    fewer changes of the two: one contact person, whoever promises it."""
 
-    churn_multiplier: Annotated[float, Field(ge=0.0)] = Field(
-        default=1.0, description="multiplies the weekly chance of an advisor change")
+    churn_multiplier: Share = Field(
+        default=1.0, description="multiplies the weekly chance of an advisor change (0: never)")
     applies_to: Literal["all", "target_group"] = Field(
         default="all", description="all youths, or only the guarantee's target group")
     start: Date | None = None
