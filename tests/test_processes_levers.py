@@ -219,3 +219,15 @@ def test_compiled_and_python_decisions_agree(built) -> None:
     compiled = [advisors.churns(Y, P, T, keys, WEEK, i) for i in range(200)]
     assert compiled == [python(advisors.churns)(Y, P, T, keys, WEEK, i) for i in range(200)]
     assert 0 < sum(compiled) < 200
+
+
+def test_the_levers_are_marked_where_they_start_on_the_plots(tiny_with) -> None:
+    from sim.plots import lever_starts
+
+    scenario = tiny_with({"assessment": {"under_assessment_multiplier": 0.5, "start": "2023-01-02"},
+                          "contact_person": {"churn_multiplier": 0.4, "start": "2024-01-01"},
+                          "ungdomsgaranti": {"parts": {"priority": False}}})
+    marks = dict((text, when.isoformat()) for when, text in lever_starts(scenario))
+    assert marks == {"first §14a too low ×0.5, too high ×1": "2023-01-02",
+                     "advisor changes ×0.4 (all)": "2024-01-01",
+                     "ungdomsgaranti without priority": "2023-07-01"}

@@ -105,7 +105,7 @@ class Youth(mesa.Agent):
         _unassign(Y, A, E, n_ev, w, self.youth_id, phase(step))
 
     def churn_week(self, w: int) -> None:
-        """Step ``churn``: the advisor may change (rarer under the ungdomsgaranti)."""
+        """Step ``churn``: the advisor may change (rarer with a fixed contact person)."""
         e = self.engine
         if self.in_follow_up and self.advisor >= 0 and _churns(e.youths, e.params, e.T, e.keys, w,
                                                                self.youth_id):

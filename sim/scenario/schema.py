@@ -510,7 +510,7 @@ class Scenario(Strict):
     assessment: AssessmentPolicy = Field(default=AssessmentPolicy(), description="accuracy of "
                                          "the first §14a assessment")
     contact_person: ContactPersonPolicy = Field(default=ContactPersonPolicy(), description="fewer "
-                                                "(or more) advisor changes, outside the guarantee")
+                                                "advisor changes, on their own or beyond the guarantee")
     ungdomsgaranti: Ungdomsgaranti = Field(description="the youth guarantee")
     costs: Costs
 
