@@ -173,6 +173,7 @@ def test_the_levers_act_from_their_start(tiny_with) -> None:
 @pytest.mark.parametrize("body", [
     "assessment: {under_assessment_multiplier: 0.5, start: 2030-01-01}\n",
     "contact_person: {churn_multiplier: 0.5, start: 2024-01-01}\n",
+    "ungdomsgaranti: {start: 2024-06-01, parts: {priority: false}}\n",
 ])
 def test_a_lever_starting_at_or_after_the_period_end_is_refused(tmp_path: Path, capsys, body: str) -> None:
     path = tmp_path / "late.yaml"
@@ -188,7 +189,8 @@ def test_a_lever_starting_at_or_after_the_period_end_is_refused(tmp_path: Path, 
 
 def test_a_neutral_lever_may_carry_any_date(tiny_with) -> None:
     scenario = tiny_with({"contact_person": {"churn_multiplier": 1.0, "start": "2099-01-01"},
-                          "assessment": {"under_assessment_multiplier": 1.0, "start": "2099-01-01"}})
+                          "assessment": {"under_assessment_multiplier": 1.0, "start": "2099-01-01"},
+                          "ungdomsgaranti": {"start": "2099-01-01"}})
     assert scenario.contact_person.start is not None and scenario.assessment.start is not None
 
 

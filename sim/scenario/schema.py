@@ -547,6 +547,10 @@ def lever_problems(scenario: Scenario) -> list[tuple[str, str]]:
                              scenario.assessment.start),
         "contact_person.start": (scenario.contact_person.churn_multiplier != 1.0,
                                  scenario.contact_person.start),
+        # the guarantee itself is history; a part switched off is the lever, from its start
+        "ungdomsgaranti.start": (scenario.ungdomsgaranti.enabled
+                                 and scenario.ungdomsgaranti.parts != GarantiParts(),
+                                 scenario.ungdomsgaranti.start),
     }
     problems = [(key, f"{start} is on or after the period end ({end}): the lever would never act")
                 for key, (on, start) in active.items() if on and start is not None and start >= end]
