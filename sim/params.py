@@ -59,6 +59,7 @@ class Params(NamedTuple):
     # advisors
     youth_advisor_share: float
     churn: float
+    contact_person_target_group: bool  # the contact-person lever covers only the target group
     # contacts
     budget_const: np.ndarray  # per channel
     budget_per_user: np.ndarray
@@ -135,12 +136,18 @@ class Timeline(NamedTuple):
     ufore_from_aap_mult: np.ndarray  # float64: AAP rules' effect on moving to uføretrygd
     cap_youth: np.ndarray  # int32; 0 = no cap this week
     garanti: np.ndarray  # bool: ungdomsgaranti in force
+    garanti_fixed_contact: np.ndarray  # bool: ... and its fixed contact person (fewer changes)
+    garanti_youth_advisors: np.ndarray  # bool: ... and its placement with youth advisors
+    garanti_priority: np.ndarray  # bool: ... and its priority for meetings
     youth_advisors: np.ndarray  # int32 active ordinary youth advisors
     both_advisors: np.ndarray  # int32 active both-age advisors
     treatment_wait_mult: np.ndarray  # float64
     concurrent: np.ndarray  # bool: treatment and work activity concurrently
     digital_to_meeting: np.ndarray  # float64 share of digital time turned into meetings
     meeting_cost: np.ndarray  # float64 digital contacts per meeting
+    under_assessment_mult: np.ndarray  # float64: first §14a one group too low, times this
+    over_assessment_mult: np.ndarray  # float64: first §14a one group too high, times this
+    contact_churn_mult: np.ndarray  # float64: weekly chance of an advisor change, times this
 
 
 class Sizes(NamedTuple):
@@ -216,6 +223,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
 
     g = scenario.ungdomsgaranti
     garanti = (weeks >= _from(g.start, calendar)) & g.enabled
+    parts = g.parts
 
     adv = p.advisors
     base = [max(1, int(round(getattr(adv.national, r) * scale))) for r in ROLE]
@@ -235,6 +243,12 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     contacts_from = _from(contacts.start, calendar)
     d2m = np.where(weeks >= contacts_from, contacts.digital_to_meeting_share, 0.0)
     meeting_cost = np.full(n_weeks, contacts.meeting_cost_in_messages)
+    assessment = scenario.assessment
+    assessment_on = weeks >= _from(assessment.start, calendar)
+    under_mult = np.where(assessment_on, assessment.under_assessment_multiplier, 1.0)
+    over_mult = np.where(assessment_on, assessment.over_assessment_multiplier, 1.0)
+    contact = scenario.contact_person
+    churn_mult = np.where(weeks >= _from(contact.start, calendar), contact.churn_multiplier, 1.0)
 
     timeline = Timeline(
         year=years,
@@ -247,12 +261,18 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         ufore_from_aap_mult=_series(inputs.aap_to_ufore_multiplier, years),
         cap_youth=cap_youth,
         garanti=garanti.astype(np.bool_),
+        garanti_fixed_contact=(garanti & parts.fixed_contact_person).astype(np.bool_),
+        garanti_youth_advisors=(garanti & parts.youth_advisors).astype(np.bool_),
+        garanti_priority=(garanti & parts.priority).astype(np.bool_),
         youth_advisors=youth_active,
         both_advisors=both_active,
         treatment_wait_mult=wait_mult.astype(np.float64),
         concurrent=concurrent.astype(np.bool_),
         digital_to_meeting=d2m.astype(np.float64),
         meeting_cost=meeting_cost.astype(np.float64),
+        under_assessment_mult=under_mult.astype(np.float64),
+        over_assessment_mult=over_mult.astype(np.float64),
+        contact_churn_mult=churn_mult.astype(np.float64),
     )
 
     n_youths = int(inflow.sum() + layoff.sum() + ufore.sum())
@@ -306,6 +326,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         reassess_down=a.reassess_down_weekly,
         youth_advisor_share=adv.youth_advisor_share,
         churn=adv.churn_weekly,
+        contact_person_target_group=contact.applies_to == "target_group",
         budget_const=arr(c.budget_const),
         budget_per_user=arr(c.budget_per_user),
         municipal_shift=arr(c.municipal_shift),

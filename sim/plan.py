@@ -41,7 +41,7 @@ STEPS: tuple[Step, ...] = (
     Step("staffing", ADVISORS,
          "advisor slots filled this week (staffing levers); youths of an advisor who leaves wait"),
     Step("churn", ADVISORS,
-         "advisor changes, rarer under the ungdomsgaranti's fixed contact person"),
+         "advisor changes, rarer with a fixed contact person (its own lever or the ungdomsgaranti's)"),
     Step("cap", ADVISORS,
          "youth advisors above a portfolio cap in force hand over their newest youths"),
     Step("assign", ADVISORS,

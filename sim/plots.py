@@ -68,13 +68,19 @@ def lever_starts(scenario: Scenario | None) -> list[tuple[dt.date, str]]:
               (scenario.tiltak, "tiltak places ×{0.places_multiplier:g}"),
               (scenario.ips, "IPS places ×{0.capacity_multiplier:g}"),
               (scenario.health, "treatment policy"),
-              (scenario.contacts, "digital contacts to meetings"))
+              (scenario.contacts, "digital contacts to meetings"),
+              (scenario.assessment, "first §14a too low ×{0.under_assessment_multiplier:g}, "
+                                    "too high ×{0.over_assessment_multiplier:g}"),
+              (scenario.contact_person, "advisor changes ×{0.churn_multiplier:g} ({0.applies_to})"))
     for block, text in levers:
         neutral = type(block)(start=block.start)  # the block's defaults are its neutral values
         if block.start is not None and block != neutral:
             out.append((block.start, text.format(block)))
     if scenario.ungdomsgaranti.enabled:
-        out.append((scenario.ungdomsgaranti.start, "ungdomsgaranti"))
+        parts = scenario.ungdomsgaranti.parts
+        off = [name for name, on in parts.model_dump().items() if not on]
+        text = "ungdomsgaranti" if not off else f"ungdomsgaranti without {', '.join(off)}"
+        out.append((scenario.ungdomsgaranti.start, text))
     return sorted(out)
 
 

@@ -53,10 +53,12 @@ def pick(cdf, u):
 
 @register_jitable
 def first_assessment(need, u, under, over):
-    """§14a group at the start of a spell: often one group too low, sometimes too high."""
-    if need > 0 and u < under[need]:
+    """§14a group at the start of a spell: often one group too low, sometimes too high.
+    ``under`` and ``over`` are the shares of youths of this ``need`` assessed one group too
+    low and too high (the parameters, times the assessment lever)."""
+    if need > 0 and u < under:
         return need - 1
-    if need < 3 and u >= under[need] and u < under[need] + over[need]:
+    if need < 3 and u >= under and u < under + over:
         return need + 1
     return need
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from sim.codes import EV_ADVISOR, R_BOTH, R_YOUTH
-from sim.engine.kernels import PH_CAP, PH_STAFFING
+from sim.engine.kernels import PH_CAP, PH_CHURN, PH_STAFFING
 from sim.engine.output import EngineOutput, ordered_events, to_frames
 from sim.model import NavModel
 from sim.params import Timeline, build
@@ -138,6 +138,27 @@ def check_more_meetings(scenario: Scenario, out: EngineOutput, base: EngineOutpu
     assert out.adv_contacts[:, :, scheduled].sum() > base.adv_contacts[:, :, scheduled].sum()
 
 
+def check_assessment(scenario: Scenario, out: EngineOutput, base: EngineOutput) -> None:
+    timeline = timeline_of(scenario)
+    assert timeline.under_assessment_mult[-1] == 0.0 and timeline.over_assessment_mult[-1] == 2.0
+
+
+def check_contact_person(scenario: Scenario, out: EngineOutput, base: EngineOutput) -> None:
+    start = build(scenario, 0)[2].first_week + period_week(scenario, timeline_of(scenario).contact_churn_mult)
+
+    def churned(o: EngineOutput) -> int:
+        ev = o.events
+        return int(((ev["phase"] == PH_CHURN) & (ev["kind"] == EV_ADVISOR) & (ev["week"] >= start)).sum())
+
+    assert 0 < churned(out) < churned(base)
+
+
+def check_garanti_parts(scenario: Scenario, out: EngineOutput, base: EngineOutput) -> None:
+    timeline = timeline_of(scenario)
+    assert timeline.garanti_fixed_contact.any()
+    assert not (timeline.garanti_priority.any() or timeline.garanti_youth_advisors.any())
+
+
 def _no_check(scenario: Scenario, out: EngineOutput, base: EngineOutput) -> None:
     return None
 
@@ -156,6 +177,12 @@ CASES: dict[str, tuple[dict, Callable[[Scenario, EngineOutput, EngineOutput], No
     "ungdomsgaranti_off": ({"ungdomsgaranti": {"enabled": False}}, check_guarantee_off),
     "concurrent_treatment": ({"health": {"concurrent_treatment_and_work": True}}, check_concurrent),
     "digital_to_meeting": ({"contacts": {"digital_to_meeting_share": 0.3}}, check_more_meetings),
+    "assessment": ({"assessment": {"under_assessment_multiplier": 0.0, "over_assessment_multiplier": 2.0,
+                                   "start": LEVER_START}}, check_assessment),
+    "contact_person": ({"contact_person": {"churn_multiplier": 0.3, "applies_to": "target_group",
+                                           "start": LEVER_START}}, check_contact_person),
+    "garanti_parts": ({"ungdomsgaranti": {"parts": {"youth_advisors": False, "priority": False}}},
+                      check_garanti_parts),
 }
 
 

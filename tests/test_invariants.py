@@ -50,6 +50,10 @@ LEVERS = st.one_of(
     st.just({"ungdomsgaranti": {"enabled": False}}),
     st.floats(0.0, 0.5).map(lambda s: {"contacts": {"digital_to_meeting_share": s}}),
     st.just({"health": {"concurrent_treatment_and_work": True}}),
+    st.floats(0.0, 1.5).map(lambda m: {"assessment": {"under_assessment_multiplier": m, "start": START}}),
+    st.floats(0.0, 1.0).map(lambda m: {"contact_person": {"churn_multiplier": m, "start": START}}),
+    st.sampled_from(["fixed_contact_person", "youth_advisors", "priority"]).map(
+        lambda part: {"ungdomsgaranti": {"parts": {part: False}}}),
 )
 SEEDS = st.integers(0, 2**40)
 

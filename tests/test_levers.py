@@ -10,6 +10,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sim.codes import (
+    CH_SCHEDULED,
+    EV_ADVISOR,
+    EV_ASSESSMENT,
+    EV_CONTACT,
+    EV_REASSESSMENT,
+    R_YOUTH,
+    SITUASJONSBESTEMT,
+    SPESIELT_TILPASSET,
+)
+from sim.engine.output import EngineOutput
+from sim.model import NavModel
+from sim.plan import STEPS, phase
+from sim.rng import rep_seed
 from sim.run import run_scenario
 
 START = "2023-01-02"
@@ -126,3 +140,150 @@ def test_a_binding_cap_holds_in_every_mode(mode: str, tiny_with, base, start_wee
         hired = weekly(capped, "hired_advisors")
         assert hired[after].max() > 0 and hired[~after].max() == 0
         assert capped.advisors[capped.advisors["hired"]]["older"].eq(0).all()
+
+
+# --- the first assessment, the fixed contact person and the guarantee's parts ---------------
+# These read the engine's own event log, whose events carry the step of the week that wrote
+# them (churn, assign, contacts), and the innsatsgruppe each youth held at that moment.
+
+GARANTI = "2023-07-01"
+
+
+def raw_run(scenario) -> tuple[EngineOutput, int]:
+    """The numba engine's raw output and the week index of ``START``."""
+    model = NavModel(scenario, rep_seed(scenario.seed, 0))
+    return model.run(), model.calendar.first_week_from(START)
+
+
+@pytest.fixture(scope="module")
+def base_raw(tiny_scenario) -> EngineOutput:
+    return raw_run(tiny_scenario)[0]
+
+
+def event_frame(out: EngineOutput) -> pd.DataFrame:
+    """The log with, on every event, the group its youth held when it happened (the last
+    assessment or reassessment at or before it in the week's order of steps)."""
+    ev = pd.DataFrame(out.events)
+    ev["order"] = ev["week"].astype(np.int64) * len(STEPS) + ev["phase"]
+    ev = ev.reset_index(names="seq").sort_values(["order", "seq"])
+    groups = ev[ev["kind"].isin([EV_ASSESSMENT, EV_REASSESSMENT])][["order", "youth", "value"]]
+    groups = groups.rename(columns={"value": "group"}).drop_duplicates(["order", "youth"], keep="last")
+    return pd.merge_asof(ev, groups, on="order", by="youth")
+
+
+def churned(ev: pd.DataFrame) -> pd.DataFrame:
+    """Advisor changes of the churn step."""
+    return ev[(ev["phase"] == phase("churn")) & (ev["kind"] == EV_ADVISOR) & (ev["value"] == -1)]
+
+
+def in_target_group(ev: pd.DataFrame) -> pd.Series:
+    return ev["group"].isin([SITUASJONSBESTEMT, SPESIELT_TILPASSET])
+
+
+def first_assessments(out: EngineOutput) -> pd.DataFrame:
+    """Each spell's first §14a group next to the youth's true need."""
+    ev = pd.DataFrame(out.events)
+    first = ev[ev["kind"] == EV_ASSESSMENT].copy()
+    need = pd.Series(out.youths["need"], index=out.youths["youth"])
+    first["need"] = need.loc[first["youth"]].to_numpy()
+    return first
+
+
+def test_an_exact_first_assessment_gives_every_youth_the_group_of_their_need(tiny_with, base_raw) -> None:
+    exact = {"assessment": {"under_assessment_multiplier": 0.0, "over_assessment_multiplier": 0.0,
+                            "start": START}}
+    out, start = raw_run(tiny_with(exact))
+    now, then = first_assessments(out), first_assessments(base_raw)
+    assert (now["value"] != now["need"])[now["week"] < start].sum() > 0
+    after = now[now["week"] >= start]
+    assert len(after) > 500 and (after["value"] == after["need"]).all()
+    assert (then["value"] != then["need"])[then["week"] >= start].mean() > 0.1  # the lever binds
+    before = now["week"] < start
+    pd.testing.assert_frame_equal(now[before], then[then["week"] < start])
+
+
+def test_halving_too_low_assessments_halves_their_share(tiny_with, base_raw) -> None:
+    """Same draws in both runs (common random numbers): every spell assessed too low under
+    the lever was too low without it, and about half of those are left."""
+    out, start = raw_run(tiny_with({"assessment": {"under_assessment_multiplier": 0.5, "start": START}}))
+    spells = first_assessments(base_raw).merge(first_assessments(out), on=["week", "youth", "need"],
+                                               suffixes=("_base", "_lever"))
+    spells = spells[spells["week"] >= start]
+    low_base, low_lever = spells["value_base"] < spells["need"], spells["value_lever"] < spells["need"]
+    assert low_base.sum() > 150
+    assert not (low_lever & ~low_base).any()
+    assert 0.35 < low_lever.sum() / low_base.sum() < 0.65
+
+
+def test_a_fixed_contact_person_for_all_stops_advisor_changes_from_its_start(tiny_with, base_raw) -> None:
+    out, start = raw_run(tiny_with({"contact_person": {"churn_multiplier": 0.0, "start": START}}))
+    now, then = churned(event_frame(out)), churned(event_frame(base_raw))
+    assert (now["week"] >= start).sum() == 0
+    assert (then["week"] >= start).sum() > 50
+    pd.testing.assert_frame_equal(now[now["week"] < start], then[then["week"] < start])
+
+
+def test_a_fixed_contact_person_for_the_target_group_leaves_the_others_changing(tiny_with) -> None:
+    lever = {"churn_multiplier": 0.0, "applies_to": "target_group", "start": START}
+    out, start = raw_run(tiny_with({"contact_person": lever}))
+    after = churned(event_frame(out))
+    after = after[after["week"] >= start]
+    assert not in_target_group(after).any()
+    assert len(after) > 20  # standard and varig tilpasset still change advisors
+
+
+def test_the_lever_and_the_guarantee_give_one_contact_person_not_two(tiny_scenario, tiny_with,
+                                                                  base_raw) -> None:
+    """The guarantee's own fixed contact person already covers its target group; a lever of
+    the same strength or weaker for the target group changes nothing."""
+    own = tiny_scenario.parameters.ungdomsgaranti.churn_mult
+    lever = {"churn_multiplier": min(1.0, 1.5 * own), "applies_to": "target_group", "start": GARANTI}
+    out, _ = raw_run(tiny_with({"contact_person": lever}))
+    np.testing.assert_array_equal(out.weekly, base_raw.weekly)
+
+
+def test_every_part_off_is_the_guarantee_off(tiny_with) -> None:
+    parts = {"fixed_contact_person": False, "youth_advisors": False, "priority": False}
+    none, _ = raw_run(tiny_with({"ungdomsgaranti": {"parts": parts}}))
+    off, _ = raw_run(tiny_with({"ungdomsgaranti": {"enabled": False}}))
+    for k in off.events:
+        np.testing.assert_array_equal(none.events[k], off.events[k])
+
+
+def target_share(ev: pd.DataFrame, rows: pd.Series, since: int) -> float:
+    """Share of the events ``rows`` from week ``since`` on that concern the target group."""
+    picked = ev[rows & (ev["week"] >= since)]
+    return float(in_target_group(picked).mean())
+
+
+@pytest.mark.parametrize("part", ["fixed_contact_person", "youth_advisors", "priority"])
+def test_each_part_of_the_guarantee_acts_on_its_own(part: str, tiny_with, base_raw) -> None:
+    """Switching one part off undoes that part for the target group, and only that part:
+    the other two mechanisms are as strong as with the whole guarantee."""
+    out, _ = raw_run(tiny_with({"ungdomsgaranti": {"parts": {part: False}}}))
+    garanti = NavModel(tiny_with({}), 0).calendar.first_week_from(GARANTI)
+    runs = {"part off": event_frame(out), "whole": event_frame(base_raw)}
+    role = {"part off": out.adv_static["role"], "whole": base_raw.adv_static["role"]}
+
+    def changes_per_target_assignment(ev: pd.DataFrame) -> float:
+        late = ev[ev["week"] >= garanti]
+        tg = in_target_group(late)
+        return (tg & (late["phase"] == phase("churn")) & (late["kind"] == EV_ADVISOR)
+                & (late["value"] == -1)).sum() / (tg & (late["kind"] == EV_ADVISOR)).sum()
+
+    def youth_advisor_share(name: str) -> float:
+        ev = runs[name]
+        placed = ev[(ev["phase"] == phase("assign")) & (ev["kind"] == EV_ADVISOR) & (ev["value"] >= 0)
+                    & (ev["week"] >= garanti) & in_target_group(ev)]
+        return float((role[name][placed["value"]] == R_YOUTH).mean())
+
+    def meeting_share(name: str) -> float:
+        ev = runs[name]
+        return target_share(ev, (ev["kind"] == EV_CONTACT) & (ev["value"] == CH_SCHEDULED), garanti)
+
+    more_changes = changes_per_target_assignment(runs["part off"]) > \
+        1.5 * changes_per_target_assignment(runs["whole"])
+    fewer_youth_advisors = youth_advisor_share("part off") < youth_advisor_share("whole") - 0.1
+    fewer_meetings = meeting_share("part off") < meeting_share("whole") - 0.05
+    assert (more_changes, fewer_youth_advisors, fewer_meetings) == (
+        part == "fixed_contact_person", part == "youth_advisors", part == "priority")

@@ -266,7 +266,8 @@ def test_the_guarantee_keeps_its_target_group_with_their_advisor(built) -> None:
     Y = empty_youths(2)
     Y.group[0], Y.group[1] = SITUASJONSBESTEMT, STANDARD
     keys = week_keys(1, WEEK)
-    T = timeline._replace(garanti=np.ones(WEEK + 1, dtype=np.bool_))
+    T = timeline._replace(garanti_fixed_contact=np.ones(WEEK + 1, dtype=np.bool_),
+                          contact_churn_mult=np.ones(WEEK + 1))
     P = params._replace(churn=1.0, garanti_churn_mult=0.0)
     churns = python(advisors.churns)
     assert not churns(Y, P, T, keys, WEEK, 0)   # target group: the fixed contact person stays

@@ -24,6 +24,10 @@ LIBRARY: dict[str, dict[str, object]] = {
     "concurrent_treatment": {"health.concurrent_treatment_and_work": True, "health.start": "2025-01-01"},
     "more_meetings": {"contacts.digital_to_meeting_share": 0.3, "contacts.start": "2025-01-01"},
     "cap_never_binds": {"policy.portfolio_cap.youth": 100000, "policy.portfolio_cap.start": "2025-01-01"},
+    "assessment_accurate": {"assessment.under_assessment_multiplier": 0.5, "assessment.start": "2025-01-01"},
+    "fixed_contact_person": {"contact_person.churn_multiplier": 0.4, "contact_person.start": "2025-01-01"},
+    "ungdomsgaranti_contact_person_only": {"ungdomsgaranti.parts.youth_advisors": False,
+                                           "ungdomsgaranti.parts.priority": False},
 }
 
 

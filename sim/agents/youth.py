@@ -82,7 +82,7 @@ class Youth(mesa.Agent):
     def enter(self, w: int) -> None:
         """Step ``inflow``: registration (or a direct uføre entry, never followed up)."""
         e = self.engine
-        _arrive(e.youths, e.events, e.n_ev, e.params, e.keys, w, self.youth_id, phase("inflow"))
+        _arrive(e.youths, e.events, e.n_ev, e.params, e.T, e.keys, w, self.youth_id, phase("inflow"))
 
     def age_week(self, w: int) -> None:
         """Step ``ageing``: at 30 the youth leaves the model, whatever the status."""
@@ -96,7 +96,7 @@ class Youth(mesa.Agent):
         e = self.engine
         u = keyed_uniform(e.keys[U_RETURN], self.youth_id)
         if _comes_back(self.code("status"), u, e.params.return_hazard):
-            _arrive(e.youths, e.events, e.n_ev, e.params, e.keys, w, self.youth_id, phase("returns"))
+            _arrive(e.youths, e.events, e.n_ev, e.params, e.T, e.keys, w, self.youth_id, phase("returns"))
 
     def leave_advisor(self, w: int, step: str) -> None:
         """Lose the advisor (staffing cut, churn, cap) and wait for a new one."""
@@ -104,7 +104,7 @@ class Youth(mesa.Agent):
         _unassign(Y, A, E, n_ev, w, self.youth_id, phase(step))
 
     def churn_week(self, w: int) -> None:
-        """Step ``churn``: the advisor may change (rarer under the ungdomsgaranti)."""
+        """Step ``churn``: the advisor may change (rarer with a fixed contact person)."""
         e = self.engine
         if self.in_follow_up and self.advisor >= 0 and _churns(e.youths, e.params, e.T, e.keys, w,
                                                                self.youth_id):
@@ -124,7 +124,7 @@ class Youth(mesa.Agent):
     def meeting_priority(self, w: int) -> float:
         """Step ``contacts``: this youth's claim on the advisor's meetings."""
         e = self.engine
-        return _meeting_score(e.params, e.T.garanti[w], self.code("group"), self.code("pending"),
+        return _meeting_score(e.params, e.T.garanti_priority[w], self.code("group"), self.code("pending"),
                               self.code("tiltak") == Q_IN, self.code("treatment") == Q_IN,
                               w - self.code("last_meeting"))
 

@@ -47,7 +47,16 @@ LEVERS: tuple[tuple[str, str], ...] = (
     ("health.concurrent_treatment_and_work", "treatment and work at once (true/false)"),
     ("contacts.digital_to_meeting_share", "share of digital contact time turned into meetings"),
     ("contacts.start", "contacts, start"),
+    ("assessment.under_assessment_multiplier", "first §14a one group too low, multiplier"),
+    ("assessment.over_assessment_multiplier", "first §14a one group too high, multiplier"),
+    ("assessment.start", "assessment, start"),
+    ("contact_person.churn_multiplier", "fixed contact person: advisor changes, multiplier"),
+    ("contact_person.applies_to", "fixed contact person for (all, target_group)"),
+    ("contact_person.start", "fixed contact person, start"),
     ("ungdomsgaranti.enabled", "ungdomsgaranti (true/false)"),
+    ("ungdomsgaranti.parts.fixed_contact_person", "ungdomsgaranti: fixed contact person (true/false)"),
+    ("ungdomsgaranti.parts.youth_advisors", "ungdomsgaranti: placed with youth advisors (true/false)"),
+    ("ungdomsgaranti.parts.priority", "ungdomsgaranti: priority for meetings (true/false)"),
 )
 
 #: Outcomes shown first in the effects table (the rest follow in the downloads).

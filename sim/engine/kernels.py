@@ -95,16 +95,16 @@ def draw_attributes(Y, P):
 
 
 @njit(cache=True, pipeline_class=KernelCompiler)
-def arrivals(Y, E, n_ev, P, keys, w, ids, phase):
+def arrivals(Y, E, n_ev, P, T, keys, w, ids, phase):
     """Youths ``ids`` (ascending) arrive at Nav: a registration or a return."""
     for i in ids:
-        entry.arrive(Y, E, n_ev, P, keys, w, i, phase)
+        entry.arrive(Y, E, n_ev, P, T, keys, w, i, phase)
 
 
 @njit(cache=True)
-def phase_inflow(Y, E, n_ev, P, keys, w, first, last):
+def phase_inflow(Y, E, n_ev, P, T, keys, w, first, last):
     """Youths with ids in [first, last) enter this week (ids are in order of entry)."""
-    arrivals(Y, E, n_ev, P, keys, w, np.arange(first, last, 1, np.uint32), PH_INFLOW)
+    arrivals(Y, E, n_ev, P, T, keys, w, np.arange(first, last, 1, np.uint32), PH_INFLOW)
 
 
 @njit(cache=True, pipeline_class=KernelCompiler)
@@ -159,10 +159,10 @@ def phase_ageing(Y, A, E, n_ev, w, aged):
 
 
 @njit(cache=True)
-def phase_returns(Y, E, n_ev, P, keys, w, returning):
+def phase_returns(Y, E, n_ev, P, T, keys, w, returning):
     """Some who left for work, education or nothing come back to Nav (``returning``, drawn
     in :func:`scan_present`)."""
-    arrivals(Y, E, n_ev, P, keys, w, returning, PH_RETURNS)
+    arrivals(Y, E, n_ev, P, T, keys, w, returning, PH_RETURNS)
 
 
 @njit(cache=True, pipeline_class=KernelCompiler)
@@ -330,7 +330,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
     n_adv = A.role.shape[0]
     n = active.shape[0]
     priority = P.priority
-    garanti = T.garanti[w]
+    garanti = T.garanti_priority[w]
     # 1. the slices, from the portfolio counts
     start = S.start
     start[0] = 0
@@ -594,7 +594,7 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
         week_start = n_ev[0]
         keys = week_keys(P.seed, w)
         lap = _start_lap(step_seconds)
-        phase_inflow(Y, E, n_ev, P, keys, w, first, last)
+        phase_inflow(Y, E, n_ev, P, T, keys, w, first, last)
         for i in range(first, last):
             present[n_present] = i
             n_present += 1
@@ -606,7 +606,7 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
         lap = _lap(step_seconds, step_trace, T_SCAN, lap)
         phase_ageing(Y, A, E, n_ev, w, aged)
         lap = _lap(step_seconds, step_trace, T_AGEING, lap)
-        phase_returns(Y, E, n_ev, P, keys, w, returning)
+        phase_returns(Y, E, n_ev, P, T, keys, w, returning)
         lap = _lap(step_seconds, step_trace, T_RETURNS, lap)
         phase_staffing(Y, A, E, n_ev, T, w, active, layout[0], layout[1], layout[2])
         lap = _lap(step_seconds, step_trace, T_STAFFING, lap)

@@ -53,21 +53,27 @@ def staff(A, T, w, youth_slots, both_first, both_slots):
 
 @decision
 def churns(Y, P, T, keys, w, i):
-    """Whether youth ``i``'s advisor changes this week; the ungdomsgaranti's fixed contact
-    person makes that rarer for its target group."""
-    h = P.churn
-    if rules.garanti_target(T.garanti[w], Y.group[i]):
-        h *= P.garanti_churn_mult
-    return keyed_uniform(keys[U_CHURN], i) < h
+    """Whether youth ``i``'s advisor changes this week. A fixed contact person makes that
+    rarer: the contact-person lever (``T.contact_churn_mult``, for everyone or only the
+    guarantee's target group) and the ungdomsgaranti's own for its target group (its part
+    ``fixed_contact_person``). A youth both cover has one contact person: the stronger
+    of the two multipliers holds, they do not compound."""
+    mult = 1.0
+    if not P.contact_person_target_group or in_target_group(Y.group[i]):
+        mult = T.contact_churn_mult[w]
+    if rules.garanti_target(T.garanti_fixed_contact[w], Y.group[i]):
+        mult = min(mult, P.garanti_churn_mult)
+    return keyed_uniform(keys[U_CHURN], i) < P.churn * mult
 
 
 @decision
 def wants_youth_advisor(Y, P, T, keys, w, i):
     """Whether the office places waiting youth ``i`` with a youth advisor (rather than a
-    both-age one); the ungdomsgaranti raises the share for its target group. The office
-    decides once, when the youth starts waiting (the draw is of that week), so a youth
-    waiting for a youth advisor under a hard cap goes on waiting for one."""
-    target = rules.garanti_target(T.garanti[w], Y.group[i])
+    both-age one); the ungdomsgaranti raises the share for its target group (its part
+    ``youth_advisors``). The office decides once, when the youth starts waiting (the draw
+    is of that week), so a youth waiting for a youth advisor under a hard cap goes on
+    waiting for one."""
+    target = rules.garanti_target(T.garanti_youth_advisors[w], Y.group[i])
     share = P.garanti_youth_advisor_share if target else P.youth_advisor_share
     return uniform(P.seed, U_ASSIGN_ROLE, Y.wait_since[i], i) < share
 

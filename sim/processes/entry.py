@@ -2,7 +2,8 @@
 
 A youth's fixed attributes are drawn from streams keyed by the youth's id alone (week 0),
 so they do not depend on when or whether the youth is simulated. A spell starts with a
-fresh §14a assessment (often a group too low: ``rules.first_assessment``), a labour
+fresh §14a assessment (often a group too low: ``rules.first_assessment``; less often from
+the start of the assessment lever), a labour
 attachment, a benefit and a job-search state drawn from the true need.
 """
 
@@ -94,7 +95,7 @@ def draw_attributes(Y, P, keys, i):
 
 
 @decision
-def arrive(Y, E, n_ev, P, keys, w, i, phase):
+def arrive(Y, E, n_ev, P, T, keys, w, i, phase):
     """Youth ``i`` arrives at Nav in week ``w``: a registration, or a return from the status
     they are in. A spell starts with a fresh §14a assessment and starting state, waiting for
     an advisor; a direct uføre entrant is recorded and not followed up."""
@@ -113,8 +114,9 @@ def arrive(Y, E, n_ev, P, keys, w, i, phase):
         emit(E, n_ev, w, i, phase, EV_REGISTRATION, 0, 0)
     else:
         emit(E, n_ev, w, i, phase, EV_RETURN, previous_status, 0)
-    g = rules.first_assessment(need, keyed_uniform(keys[U_ASSESSMENT], i), P.under_assessment,
-                               P.over_assessment)
+    g = rules.first_assessment(need, keyed_uniform(keys[U_ASSESSMENT], i),
+                               P.under_assessment[need] * T.under_assessment_mult[w],
+                               P.over_assessment[need] * T.over_assessment_mult[w])
     Y.group[i] = g
     emit(E, n_ev, w, i, phase, EV_ASSESSMENT, g, 0)
     if Y.entry_kind[i] == ENTRY_LAID_OFF and previous_status == S_NOT_ENTERED:

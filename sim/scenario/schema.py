@@ -351,7 +351,8 @@ class Returns(Strict):
 
 
 class Garanti(Strict):
-    churn_mult: Rate
+    churn_mult: Share = Field(description="fixed contact person: the weekly chance of an advisor "
+                              "change for the target group, times this")
     priority_boost: Rate
     youth_advisor_share: Share
 
@@ -448,9 +449,50 @@ class ContactsPolicy(Strict):
     start: Date | None = None
 
 
+class AssessmentPolicy(Strict):
+    """A more (or less) accurate §14a assessment at the start of a spell: from ``start`` the
+    shares assessed one group too low or too high (``parameters.assessment``) are multiplied.
+    0 means every youth gets the group of their true need."""
+
+    under_assessment_multiplier: Annotated[float, Field(ge=0.0)] = Field(
+        default=1.0, description="multiplies the shares first assessed one group too low")
+    over_assessment_multiplier: Annotated[float, Field(ge=0.0)] = Field(
+        default=1.0, description="multiplies the shares first assessed one group too high")
+    start: Date | None = None
+
+
+class ContactPersonPolicy(Strict):
+    """A fixed contact person on its own: from ``start`` the weekly chance that a youth's
+    advisor changes (``parameters.advisors.churn_weekly``) is multiplied, for every youth in
+    follow-up or only for the ungdomsgaranti's target group (situasjonsbestemt and spesielt
+    tilpasset innsats). A youth the guarantee's fixed contact person also covers gets the
+    fewer changes of the two: one contact person, whoever promises it."""
+
+    churn_multiplier: Share = Field(
+        default=1.0, description="multiplies the weekly chance of an advisor change (0: never)")
+    applies_to: Literal["all", "target_group"] = Field(
+        default="all", description="all youths, or only the guarantee's target group")
+    start: Date | None = None
+
+
+class GarantiParts(Strict):
+    """The ungdomsgaranti's three parts, each on or off (all on: the guarantee as it is)."""
+
+    fixed_contact_person: bool = Field(
+        default=True, description="fewer advisor changes for the target group "
+        "(parameters.ungdomsgaranti.churn_mult)")
+    youth_advisors: bool = Field(
+        default=True, description="more of the target group placed with youth advisors "
+        "(parameters.ungdomsgaranti.youth_advisor_share)")
+    priority: bool = Field(
+        default=True, description="the target group first for meetings "
+        "(parameters.ungdomsgaranti.priority_boost)")
+
+
 class Ungdomsgaranti(Strict):
     enabled: bool = True
     start: Date = dt.date(2023, 7, 1)
+    parts: GarantiParts = Field(default=GarantiParts(), description="which of its parts act")
 
 
 class Costs(Strict):
@@ -491,6 +533,10 @@ class Scenario(Strict):
                                  "treatment alongside work activity")
     contacts: ContactsPolicy = Field(default=ContactsPolicy(), description="how advisors' contact "
                                      "time is split between digital contacts and meetings")
+    assessment: AssessmentPolicy = Field(default=AssessmentPolicy(), description="accuracy of "
+                                         "the first §14a assessment")
+    contact_person: ContactPersonPolicy = Field(default=ContactPersonPolicy(), description="fewer "
+                                                "advisor changes, on their own or beyond the guarantee")
     ungdomsgaranti: Ungdomsgaranti = Field(description="the youth guarantee")
     costs: Costs
 
@@ -503,10 +549,11 @@ class Scenario(Strict):
 
 
 def lever_problems(scenario: Scenario) -> list[tuple[str, str]]:
-    """``(key, problem)`` for every lever set to act from a date on or after the period end.
+    """``(key, problem)`` for every lever set to act from a date on or after the period end,
+    and for an assessment lever that would turn a share above 1.
 
-    Such a lever never acts, so every effect it reports is an exact zero: a mistyped year,
-    never an answer. A lever left at its neutral value may carry any date.
+    A lever starting too late never acts, so every effect it reports is an exact zero: a
+    mistyped year, never an answer. A lever left at its neutral value may carry any date.
     """
     end = scenario.period.end
     active = {
@@ -521,6 +568,36 @@ def lever_problems(scenario: Scenario) -> list[tuple[str, str]]:
         "health.start": (scenario.health.treatment_wait_multiplier != 1.0
                          or scenario.health.concurrent_treatment_and_work, scenario.health.start),
         "contacts.start": (scenario.contacts.digital_to_meeting_share != 0.0, scenario.contacts.start),
+        "assessment.start": (scenario.assessment.under_assessment_multiplier != 1.0
+                             or scenario.assessment.over_assessment_multiplier != 1.0,
+                             scenario.assessment.start),
+        "contact_person.start": (scenario.contact_person.churn_multiplier != 1.0,
+                                 scenario.contact_person.start),
+        # the guarantee itself is history; a part switched off is the lever, from its start
+        "ungdomsgaranti.start": (scenario.ungdomsgaranti.enabled
+                                 and scenario.ungdomsgaranti.parts != GarantiParts(),
+                                 scenario.ungdomsgaranti.start),
     }
-    return [(key, f"{start} is on or after the period end ({end}): the lever would never act")
-            for key, (on, start) in active.items() if on and start is not None and start >= end]
+    problems = [(key, f"{start} is on or after the period end ({end}): the lever would never act")
+                for key, (on, start) in active.items() if on and start is not None and start >= end]
+    return problems + _assessment_problems(scenario)
+
+
+def _assessment_problems(scenario: Scenario) -> list[tuple[str, str]]:
+    """The assessment lever must leave shares: a multiplied share of youths assessed too low,
+    or too low and too high together, above 1 is a typo, not a policy."""
+    lever = scenario.assessment
+    if lever.under_assessment_multiplier == 1.0 and lever.over_assessment_multiplier == 1.0:
+        return []
+    key = ("assessment.under_assessment_multiplier" if lever.under_assessment_multiplier != 1.0
+           else "assessment.over_assessment_multiplier")
+    given = scenario.parameters.assessment
+    for group, under, over in zip(type(given.under_assessment).model_fields,
+                                  given.under_assessment.as_list(), given.over_assessment.as_list(),
+                                  strict=True):
+        low = under * lever.under_assessment_multiplier
+        high = over * lever.over_assessment_multiplier
+        if low + high > 1.0:
+            return [(key, f"makes {low:.3g} of {group} assessed too low and {high:.3g} too high, "
+                          "more than all of them")]
+    return []
