@@ -109,6 +109,16 @@ def check_cap(mode: str) -> Callable[[Scenario, EngineOutput, EngineOutput], Non
     return check
 
 
+def check_average(scenario: Scenario, out: EngineOutput, base: EngineOutput) -> None:
+    """An average target keeps current users: nobody is handed over; with hire, youth
+    advisors are hired from its start."""
+    assert events_in_phase(out, PH_CAP, EV_ADVISOR) == 0
+    start = period_week(scenario, timeline_of(scenario).cap_youth)
+    hired = out.adv_active[:, out.adv_static["hired"]].any(axis=1)
+    assert hired[start:].any() == (scenario.policy.portfolio_cap.mode == "hire")
+    assert not hired[:start].any()
+
+
 def check_staffing(scenario: Scenario, out: EngineOutput, base: EngineOutput) -> None:
     timeline = timeline_of(scenario)
     start = period_week(scenario, timeline.youth_advisors)
@@ -169,6 +179,12 @@ CASES: dict[str, tuple[dict, Callable[[Scenario, EngineOutput, EngineOutput], No
     "cap_hard": ({"policy": {"portfolio_cap": {**CAP, "mode": "hard"}}}, check_cap("hard")),
     "cap_overflow": ({"policy": {"portfolio_cap": {**CAP, "mode": "overflow"}}}, check_cap("overflow")),
     "cap_hire": ({"policy": {"portfolio_cap": {**CAP, "mode": "hire"}}}, check_cap("hire")),
+    "cap_target_group_office_average": (
+        {"policy": {"portfolio_cap": {"youth": 15, "counts": "target_group", "over": "office", "mode": "hard",
+                                      "on_start": "keep", "start": LEVER_START}}}, check_average),
+    "cap_young_national_average_hire": (
+        {"policy": {"portfolio_cap": {"youth": 25, "counts": "young", "over": "national", "mode": "hire",
+                                      "on_start": "keep", "start": LEVER_START}}}, check_average),
     "staffing_0.7": ({"staffing": {"youth_advisors": {"multiplier": 0.7, "start": LEVER_START}}},
                      check_staffing),
     "staffing_1.4": ({"staffing": {"youth_advisors": {"multiplier": 1.4, "start": LEVER_START}}},

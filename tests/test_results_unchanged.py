@@ -27,7 +27,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DIGESTS = Path(__file__).resolve().parent / "data" / "results_digest.json"
 SCENARIOS = ("baseline", "ungdomsgaranti_off", "cap50_hard", "cap50_overflow", "cap50_hire",
-             "tiltak_plus25", "ips_double", "concurrent_treatment", "more_meetings", "cap_never_binds")
+             "tiltak_plus25", "ips_double", "concurrent_treatment", "more_meetings", "cap_never_binds",
+             "cap50_target_group_average", "assessment_accurate", "fixed_contact_person",
+             "ungdomsgaranti_contact_person_only")
 #: Small enough to run all scenarios in seconds, long enough for every lever to act.
 SMALL: dict[str, Any] = {
     "scale": 0.006,

@@ -100,7 +100,8 @@ def test_overview_names_what_the_scenario_changes(capsys: pytest.CaptureFixture[
     assert main(["show", str(SCENARIOS / "cap50_hire.yaml")]) == 0
     out = capsys.readouterr().out
     own = [line.split()[0] for line in out.split(" sets:\n")[1].split("\n\n")[0].splitlines()]
-    assert own == ["policy.portfolio_cap.youth", "policy.portfolio_cap.mode", "policy.portfolio_cap.start"]
+    keys = ("youth", "counts", "over", "mode", "on_start", "start")
+    assert own == [f"policy.portfolio_cap.{k}" for k in keys]
     layer_row = r"^(?:\S+|schema default \(sim/scenario/schema\.py\))\s+(\d+)$"
     counts = [int(m) for m in re.findall(layer_row, out, re.M)]
     assert sum(counts) == len(Stack(SCENARIOS / "cap50_hire.yaml").leaves)
