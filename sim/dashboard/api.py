@@ -34,7 +34,10 @@ NOT_RUNNABLE = ("priors.yaml",)
 #: The policy levers the page offers, by their scenario key (docs: README "The levers").
 LEVERS: tuple[tuple[str, str], ...] = (
     ("policy.portfolio_cap.youth", "portfolio cap, youth advisors (users; empty: no cap)"),
+    ("policy.portfolio_cap.counts", "cap counts (all, young, target_group)"),
+    ("policy.portfolio_cap.over", "cap over (advisor: a ceiling; office, national: an average)"),
     ("policy.portfolio_cap.mode", "cap mode (hard, overflow, hire)"),
+    ("policy.portfolio_cap.on_start", "current users when the cap starts (move, keep)"),
     ("policy.portfolio_cap.start", "cap start (YYYY-MM-DD)"),
     ("staffing.youth_advisors.multiplier", "youth advisors, multiplier"),
     ("staffing.both_advisors.multiplier", "both-age advisors, multiplier"),
