@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from sim.effects import GROSS, NET, NET_PER_PERSON, PRICE_ROWS, SAVINGS, label_of
+from sim.effects import GROSS, NET, NET_PER_PERSON, PERSONS_OUTCOME, PRICE_ROWS, SAVINGS, label_of
 from sim.outcomes import OUTCOMES
 from sim.plots import display_unit, effect_unit, plot_effects, plot_stock_comparison
 
@@ -263,28 +263,40 @@ def _overview(doc: Document, comparison: Comparison) -> None:
     doc.heading("Overview", 2)
     header = ["Scenario", "Changed", *[f"{OUTCOMES[o].label} ({effect_unit(OUTCOMES[o].unit)})"
                                        for o in HEADLINE],
-              "Gross cost (MNOK per year)", "Savings (MNOK per year)", "Net cost (MNOK per year)",
+              "Extra persons in work or education (per year)", "Gross cost (MNOK per year)",
+              "Savings (MNOK per year)", "Net cost (MNOK per year)",
               "Net cost per extra person in work or education (NOK)", "Savings repay the cost after"]
     rows = []
     for run in comparison.scenarios:
         effects = comparison.effects[comparison.effects["scenario"] == run.label].set_index("outcome")
         changed = ", ".join(f"`{c.key}`" for c in comparison.changes[run.label]) or "nothing"
         cells = [f"`{run.label}`", changed]
-        for outcome in (*HEADLINE, GROSS, SAVINGS, NET, NET_PER_PERSON):
+        for outcome in (*HEADLINE, PERSONS_OUTCOME, GROSS, SAVINGS, NET, NET_PER_PERSON):
             if outcome not in effects.index:
                 cells.append("n/a")
                 continue
             row = effects.loc[outcome]
             _, factor = display_unit(row["unit"])
             mark = " *" if row["excludes_zero"] else ""
-            cells.append(f"{fmt_number(row['effect_mean'] / factor, True)} "
+            relative = _relative(row) if outcome in HEADLINE else ""
+            cells.append(f"{fmt_number(row['effect_mean'] / factor, True)}{relative} "
                          f"({_interval(row, factor)}){mark}")
         cells.append(_months(comparison.payback_months[run.label]))
         rows.append(cells)
     doc.table(header, rows)
     doc.para("Effects are means of scenario − baseline over paired runs, with the 90 % "
-             "interval in brackets; * marks an interval that excludes 0. Costs are national, per "
+             "interval in brackets; * marks an interval that excludes 0; [x %] is the effect in "
+             "percent of the baseline's mean. Costs are national, per "
              "year of the measured window; savings are benefits no longer paid.")
+
+
+def _relative(row: pd.Series) -> str:
+    """The effect as a percentage of the baseline's mean, `` [+1.2 %]``; empty where the
+    baseline is 0 (a percentage of nothing means nothing)."""
+    base = row["baseline_mean"]
+    if not math.isfinite(base) or base == 0:
+        return ""
+    return f" [{fmt_number(100.0 * row['effect_mean'] / abs(base), True)} %]"
 
 
 def _scenario_section(doc: Document, comparison: Comparison, label: str) -> None:

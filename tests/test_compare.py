@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -144,6 +145,12 @@ def test_files_and_report(cap50: compare_mod.Comparison, tmp_path: Path) -> None
     assert "4 paired replications" in md
     assert "Net cost per extra person in work or education" in md
     assert "Savings repay the cost after" in md and "Gross cost" in md
+    assert "Extra persons in work or education (per year)" in md
+    w = effects[(effects["outcome"] == "work_or_education_12m")].iloc[0]
+    share = 100 * w["effect_mean"] / w["baseline_mean"]  # the overview shows it in percent of the baseline
+    shown = re.search(r"\[([^\]]+) %\]", md.split("## Overview")[1])
+    assert shown and w["effect_mean"] != 0
+    assert float(shown.group(1).replace("−", "-").lstrip("+")) == pytest.approx(share, rel=0.01, abs=0.1)
     assert "(plots/stocks.png)" in md and (out / "plots" / "stocks.png").exists()
     page = (out / "report.html").read_text(encoding="utf-8")
     assert page.count("data:image/png;base64,") == 2
