@@ -45,6 +45,9 @@ from sim.scenario.schema import Scenario
 #: Runs one replication: ``runner(scenario, seed) -> RunResult``.
 Runner = Callable[[Scenario, int], RunResult]
 KEPT_COSTS = ("services", "benefits")
+#: Weekly stocks kept of each run: those the comparison plots draw, and the youth veiledere
+#: hired under a cap, which the report shows around a lever's start.
+KEPT_STOCKS = (*((var, cat) for var, cat, *_ in COMPARE_STOCKS), ("hired_advisors", ""))
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ def run_job(scenario: Scenario, seed: int, window_start: dt.date | None,
     variable = weekly["variable"].astype(str).to_numpy()
     category = weekly["category"].astype(str).to_numpy()
     week = weekly["week"].to_numpy()
-    for var, cat, *_ in COMPARE_STOCKS:
+    for var, cat in KEPT_STOCKS:
         rows = (variable == var) & (category == cat) & (week >= cal.first_week)
         series = np.zeros(cal.n_weeks - cal.first_week)
         np.add.at(series, week[rows] - cal.first_week, weekly["value"].to_numpy()[rows])

@@ -290,6 +290,45 @@ def _overview(doc: Document, comparison: Comparison) -> None:
              "year of the measured window; savings are benefits no longer paid.")
 
 
+#: Weekly stocks shown around a lever's start: (variable, category, what it is).
+START_STOCKS = (("advisor_waiting", "", "youths waiting for a veileder"),
+                ("hired_advisors", "", "youth veiledere hired under a cap"),
+                ("portfolio_mean", "youth", "mean portefølje of youth veiledere (users)"))
+#: Weeks after the start at which the stocks are shown (0: the start week itself).
+START_WEEKS = (0, 4, 13, 52)
+
+
+def _lever_start(doc: Document, comparison: Comparison, run) -> None:  # noqa: ANN001
+    """What happened when the first changed lever started: the stocks that show a lever's
+    shock (youths waiting, advisors hired, portfolios) in the week before and after, in the
+    scenario and the baseline (national figures, means over runs)."""
+    from sim.plots import weekly_series
+
+    cal = comparison.calendar
+    starts = sorted(c.start for c in comparison.changes[run.label] if c.start is not None)
+    if cal is None or not starts:
+        return
+    start = cal.week_of(starts[0])
+    weeks = [start - 1, *(start + k for k in START_WEEKS)]
+    weeks = [w for w in weeks if cal.first_week <= w < cal.n_weeks]
+    rows = []
+    for variable, category, what in START_STOCKS:
+        national = variable != "portfolio_mean"
+        for name, weekly in (("baseline", comparison.base.weekly), (run.label, run.weekly)):
+            table = weekly_series(weekly, variable, cal.first_week).get(category)
+            if table is None:
+                continue
+            means = table.mean(axis=1) / (comparison.scale if national else 1.0)
+            rows.append([what, f"`{name}`", *(fmt_number(float(means.get(w, math.nan))) for w in weeks)])
+    if not rows:
+        return
+    doc.heading("When the lever started", 3)
+    doc.para(f"The first lever starts on {starts[0]}. Stocks in the week before it and in the weeks "
+             "after (national figures for youths and veiledere, means over the runs):")
+    header = ["Stock", "Run", *("week before" if w < start else f"week {w - start}" for w in weeks)]
+    doc.table(header, rows)
+
+
 def _relative(row: pd.Series) -> str:
     """The effect as a percentage of the baseline's mean, `` [+1.2 %]``; empty where the
     baseline is 0 (a percentage of nothing means nothing)."""
@@ -345,6 +384,8 @@ def _scenario_section(doc: Document, comparison: Comparison, label: str) -> None
                      fmt_number(row["baseline_mean"] / factor), fmt_number(row["scenario_mean"] / factor),
                      fmt_number(row["effect_mean"] / factor, True), _interval(row, factor), _sure(row)])
     doc.table(["Outcome", "Unit", "Baseline", "Scenario", "Effect", "90 % interval", "Sure?"], rows)
+
+    _lever_start(doc, comparison, run)
 
     doc.heading("Cost", 3)
     _cost_section(doc, comparison, label, effects)

@@ -146,6 +146,9 @@ def test_files_and_report(cap50: compare_mod.Comparison, tmp_path: Path) -> None
     assert "Net cost per extra person in work or education" in md
     assert "Savings repay the cost after" in md and "Gross cost" in md
     assert "Extra persons in work or education (per year)" in md
+    started = md.split("### When the lever started")[1].split("###")[0]
+    assert "The first lever starts on 2025-01-01" in started
+    assert "youths waiting for a veileder" in started and "| week before | week 0 | week 4 |" in started
     w = effects[(effects["outcome"] == "work_or_education_12m")].iloc[0]
     share = 100 * w["effect_mean"] / w["baseline_mean"]  # the overview shows it in percent of the baseline
     shown = re.search(r"\[([^\]]+) %\]", md.split("## Overview")[1])
