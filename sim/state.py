@@ -167,3 +167,15 @@ def readable(column: Column, code):
     if column.labels is not None:
         return column.labels[code] if code >= 0 else None
     return code.item() if isinstance(code, np.generic) else code
+
+
+def column_property(column: Column, table: str, row: str) -> property:
+    """An agent's read-only attribute for ``column``: the value, in words for a categorical
+    column, of the engine's table ``table`` (``youths`` or ``advisors``) at the agent's
+    ``row`` attribute, read at each access so that it follows the model as it steps."""
+
+    def read(agent):  # noqa: ANN001, ANN202
+        return readable(column, getattr(getattr(agent.engine, table), column.name)[getattr(agent, row)])
+
+    read.__doc__ = column.meaning
+    return property(read)

@@ -19,7 +19,7 @@ from sim.plan import phase
 from sim.processes import contacts
 from sim.processes.decision import python
 from sim.rules import digital_priority, digital_reachable
-from sim.state import ADVISOR_COLUMNS, Column, readable
+from sim.state import ADVISOR_COLUMNS, column_property
 
 if TYPE_CHECKING:
     from sim.agents.context import WeekContext
@@ -100,14 +100,6 @@ class Advisor(mesa.Agent):
         youth.receive_contact(w, channel)
 
 
-def _reader(column: Column) -> property:
-    def read(self: Advisor):
-        return readable(column, getattr(self.engine.advisors, column.name)[self.advisor_id])
-
-    read.__doc__ = column.meaning
-    return property(read)
-
-
 for _column in ADVISOR_COLUMNS:
     if _column.name not in ("contacts", "office_start", "office_members", "n_youths"):
-        setattr(Advisor, _column.attribute, _reader(_column))
+        setattr(Advisor, _column.attribute, column_property(_column, "advisors", "advisor_id"))

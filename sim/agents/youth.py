@@ -22,7 +22,7 @@ from sim.plan import phase
 from sim.processes import advisors, contacts, entry, places, spells, transitions
 from sim.processes.decision import python
 from sim.rng import U_RETURN, keyed_uniform
-from sim.state import YOUTH_COLUMNS, Column, readable
+from sim.state import YOUTH_COLUMNS, column_property
 
 if TYPE_CHECKING:
     from sim.agents.context import WeekContext
@@ -158,13 +158,5 @@ class Youth(mesa.Agent):
         _take_ips_place(e.youths, e.events, e.n_ev, w, self.youth_id, phase("ips_places"))
 
 
-def _reader(column: Column) -> property:
-    def read(self: Youth):
-        return readable(column, getattr(self.engine.youths, column.name)[self.youth_id])
-
-    read.__doc__ = column.meaning
-    return property(read)
-
-
 for _column in YOUTH_COLUMNS:
-    setattr(Youth, _column.attribute, _reader(_column))
+    setattr(Youth, _column.attribute, column_property(_column, "youths", "youth_id"))
