@@ -308,7 +308,7 @@ def _lever_start(doc: Document, comparison: Comparison, run) -> None:  # noqa: A
     starts = sorted(c.start for c in comparison.changes[run.label] if c.start is not None)
     if cal is None or not starts:
         return
-    start = cal.week_of(starts[0])
+    start = cal.first_week_from(starts[0])  # the week the lever first acts
     weeks = [start - 1, *(start + k for k in START_WEEKS)]
     weeks = [w for w in weeks if cal.first_week <= w < cal.n_weeks]
     rows = []
@@ -323,7 +323,8 @@ def _lever_start(doc: Document, comparison: Comparison, run) -> None:  # noqa: A
     if not rows:
         return
     doc.heading("When the lever started", 3)
-    doc.para(f"The first lever starts on {starts[0]}. Stocks in the week before it and in the weeks "
+    doc.para(f"The first lever starts on {starts[0]} and acts from the week of {cal.date_of(start)}. "
+             "Stocks in the week before it and in the weeks "
              "after (national figures for youths and veiledere, means over the runs):")
     header = ["Stock", "Run", *("week before" if w < start else f"week {w - start}" for w in weeks)]
     doc.table(header, rows)
