@@ -25,7 +25,7 @@ Shares are in percent, so an effect on a share reads in percentage points.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -65,6 +65,10 @@ class Outcome:
     label: str
     unit: str
     definition: str
+    #: which way is better for the young users: +1 higher, -1 lower, 0 neither (a measure
+    #: of the office, of its staff or of cost, or one where more is not better in itself,
+    #: such as tiltak or AAP). Reports colour clear effects by it.
+    better: int = 0
 
 
 def _outcome_registry() -> dict[str, Outcome]:
@@ -137,7 +141,22 @@ def _outcome_registry() -> dict[str, Outcome]:
         "period, national.")
     for item, (label, definition) in COST_ITEMS.items():
         reg[f"cost_{item}"] = Outcome(label, "NOK per year", definition)
+    for name, better in BETTER_FOR_USERS.items():
+        reg[name] = replace(reg[name], better=better)
     return reg
+
+
+#: Outcomes where one direction is better for the young users (the rest are neither):
+#: more of them in work or education and in work, more contact with their veileder, sooner
+#: first contact, less waiting for a veileder or a tiltak place, and fewer on uføretrygd
+#: before 30 (what the ungdomsgaranti is meant to prevent).
+BETTER_FOR_USERS: dict[str, int] = {
+    "work_or_education_6m": 1, "work_or_education_12m": 1, "work_or_education_12m_persons": 1,
+    "days_in_work_2y": 1, "ufore_stock_end": -1,
+    **{f"contacts_per_month_{ch}": 1 for ch in (*codes.CHANNEL, "all")},
+    "weeks_to_first_contact": -1, "weeks_waiting_veileder": -1, "share_weeks_without_veileder": -1,
+    "weeks_waiting_tiltak": -1,
+}
 
 
 #: Every outcome column, in report order, with its label, unit and definition.

@@ -58,8 +58,10 @@ class Document:
     def bullets(self, items: list[str]) -> None:
         self.blocks.append(Block("bullets", items))
 
-    def table(self, header: list[str], rows: list[list[str]]) -> None:
-        self.blocks.append(Block("table", (header, rows)))
+    def table(self, header: list[str], rows: list[list[str]], tones: list[list[str]] | None = None) -> None:
+        """A table; ``tones`` (as ``rows``) marks cells ``good`` or ``bad`` for the users,
+        coloured in HTML."""
+        self.blocks.append(Block("table", (header, rows, tones)))
 
     def image(self, path: Path, alt: str) -> None:
         self.blocks.append(Block("image", (path, alt)))
@@ -74,7 +76,7 @@ class Document:
             elif b.kind == "bullets":
                 out.append("\n".join(f"- {item}" for item in b.content))
             elif b.kind == "table":
-                header, rows = b.content
+                header, rows, _ = b.content
                 lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
                 lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
                 out.append("\n".join(lines))
@@ -94,10 +96,13 @@ class Document:
             elif b.kind == "bullets":
                 body.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in b.content) + "</ul>")
             elif b.kind == "table":
-                header, rows = b.content
+                header, rows, tones = b.content
+                tones = tones or [[""] * len(row) for row in rows]
                 head = "".join(f"<th>{_inline(h)}</th>" for h in header)
-                cells = "".join("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>"
-                                for row in rows)
+                cells = "".join(
+                    "<tr>" + "".join(f'<td class="{t}">{_inline(c)}</td>' if t else f"<td>{_inline(c)}</td>"
+                                     for c, t in zip(row, marks, strict=True)) + "</tr>"
+                    for row, marks in zip(rows, tones, strict=True))
                 body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{cells}</tbody></table>")
             elif b.kind == "image":
                 path, alt = b.content
@@ -113,7 +118,8 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;
         "line-height:1.45;color:#222}table{border-collapse:collapse;margin:1em 0;font-size:0.9em}"
         "th,td{border:1px solid #ccc;padding:3px 7px;text-align:left}th{background:#f0f0f0}"
         "td:nth-child(n+3){text-align:right;white-space:nowrap}img{max-width:100%}"
-        "code{background:#f4f4f4;padding:0 3px}figcaption{font-size:0.85em;color:#555}")
+        "code{background:#f4f4f4;padding:0 3px}figcaption{font-size:0.85em;color:#555}"
+        "td.good{background:#dff2df}td.bad{background:#f8dede}")
 
 
 def _inline(text: str) -> str:
@@ -266,27 +272,32 @@ def _overview(doc: Document, comparison: Comparison) -> None:
               "Extra persons in work or education (per year)", "Gross cost (MNOK per year)",
               "Savings (MNOK per year)", "Net cost (MNOK per year)",
               "Net cost per extra person in work or education (NOK)", "Savings repay the cost after"]
-    rows = []
+    rows, tones = [], []
     for run in comparison.scenarios:
         effects = comparison.effects[comparison.effects["scenario"] == run.label].set_index("outcome")
         changed = ", ".join(f"`{c.key}`" for c in comparison.changes[run.label]) or "nothing"
         cells = [f"`{run.label}`", changed]
+        tones.append(["", ""])
         for outcome in (*HEADLINE, PERSONS_OUTCOME, GROSS, SAVINGS, NET, NET_PER_PERSON):
             if outcome not in effects.index:
                 cells.append("n/a")
+                tones[-1].append("")
                 continue
             row = effects.loc[outcome]
+            tones[-1].append(tone(outcome, row))
             _, factor = display_unit(row["unit"])
             mark = " *" if row["excludes_zero"] else ""
             relative = _relative(row) if outcome in HEADLINE else ""
             cells.append(f"{fmt_number(row['effect_mean'] / factor, True)}{relative} "
                          f"({_interval(row, factor)}){mark}")
         cells.append(_months(comparison.payback_months[run.label]))
+        tones[-1].append("")
         rows.append(cells)
-    doc.table(header, rows)
+    doc.table(header, rows, tones)
     doc.para("Effects are means of scenario − baseline over paired runs, with the 90 % "
              "interval in brackets; * marks an interval that excludes 0; [x %] is the effect in "
-             "percent of the baseline's mean. Costs are national, per "
+             "percent of the baseline's mean. In report.html a clear effect is green where it is "
+             "better for the young users and red where it is worse. Costs are national, per "
              "year of the measured window; savings are benefits no longer paid.")
 
 
@@ -328,6 +339,15 @@ def _lever_start(doc: Document, comparison: Comparison, run) -> None:  # noqa: A
              "after (national figures for youths and veiledere, means over the runs):")
     header = ["Stock", "Run", *("week before" if w < start else f"week {w - start}" for w in weeks)]
     doc.table(header, rows)
+
+
+def tone(outcome: str, row: pd.Series) -> str:
+    """``good`` or ``bad`` for the young users when the effect on ``outcome`` is clear (its
+    interval excludes 0) and one direction is better for them (``Outcome.better``), else ``""``."""
+    better = OUTCOMES[outcome].better if outcome in OUTCOMES else 0
+    if not better or not row["excludes_zero"] or row["effect_mean"] == 0:
+        return ""
+    return "good" if (row["effect_mean"] > 0) == (better > 0) else "bad"
 
 
 def _relative(row: pd.Series) -> str:
@@ -378,13 +398,17 @@ def _scenario_section(doc: Document, comparison: Comparison, label: str) -> None
     doc.para(f"How sure: {runs_text(comparison)}; "
              f"{int(effects['excludes_zero'].sum())} of {len(effects)} outcomes have an interval "
              "that excludes 0.")
-    rows = []
+    rows, tones = [], []
     for outcome, row in effects.iterrows():
         unit, factor = display_unit(row["unit"])
+        verdict = tone(outcome, row)
         rows.append([label_of(outcome), unit,
                      fmt_number(row["baseline_mean"] / factor), fmt_number(row["scenario_mean"] / factor),
-                     fmt_number(row["effect_mean"] / factor, True), _interval(row, factor), _sure(row)])
-    doc.table(["Outcome", "Unit", "Baseline", "Scenario", "Effect", "90 % interval", "Sure?"], rows)
+                     fmt_number(row["effect_mean"] / factor, True), _interval(row, factor), _sure(row),
+                     {"good": "better", "bad": "worse"}.get(verdict, "")])
+        tones.append(["", "", "", "", verdict, "", "", verdict])
+    doc.table(["Outcome", "Unit", "Baseline", "Scenario", "Effect", "90 % interval", "Sure?",
+               "For the users"], rows, tones)
 
     _lever_start(doc, comparison, run)
 

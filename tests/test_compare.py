@@ -159,6 +159,12 @@ def test_files_and_report(cap50: compare_mod.Comparison, tmp_path: Path) -> None
     assert page.count("data:image/png;base64,") == 2
     assert "plots/" not in page  # self-contained: every figure embedded
     assert "policy.portfolio_cap.youth" in page
+    # clear effects are coloured by what is better for the young users
+    effects_by = effects.set_index("outcome")
+    waiting = effects_by.loc["weeks_waiting_veileder"]
+    if waiting["excludes_zero"] and waiting["effect_mean"] > 0:
+        assert 'class="bad"' in page and "| worse |" in md
+    assert ('class="good"' in page) == ("| better |" in md)
     meta = json.loads((out / "comparison.json").read_text())
     assert meta["scenarios"][0]["changes"][0]["start"] == "2025-01-01"
     per_rep = pd.read_csv(out / "outcomes_by_replication.csv")
@@ -360,3 +366,17 @@ def test_validate_runs_the_very_replications_compare_runs(tmp_path: Path) -> Non
         mine = events[events["rep"] == job.draw * 2 + job.rep].drop(columns="rep").reset_index(drop=True)
         assert len(alone) > 100
         pd.testing.assert_frame_equal(mine, alone, check_dtype=False, check_categorical=False)
+
+
+def test_clear_effects_are_coloured_by_what_is_better_for_the_users() -> None:
+    from sim.report import tone
+
+    def row(effect: float, clear: bool) -> pd.Series:
+        return pd.Series({"effect_mean": effect, "excludes_zero": clear})
+
+    assert tone("work_or_education_12m", row(0.4, True)) == "good"
+    assert tone("work_or_education_12m", row(-0.4, True)) == "bad"
+    assert tone("weeks_waiting_veileder", row(2.0, True)) == "bad"
+    assert tone("weeks_waiting_veileder", row(-2.0, True)) == "good"
+    assert tone("work_or_education_12m", row(0.4, False)) == ""  # not clear: no colour
+    assert tone("cost_total", row(1e6, True)) == ""  # neither direction is the users'
