@@ -37,6 +37,7 @@ from sim.codes import (
 from sim.engine.output import EngineOutput, ordered_events, to_frames
 from sim.model import NavModel
 from sim.params import build
+from sim.plan import phase
 from sim.scenario.schema import Scenario
 
 START = "2023-06-01"
@@ -179,5 +180,40 @@ def test_a_cap_holds_from_its_start(tiny_with, seed: int, mode: str, cap: int) -
         assert (weekly_series(frames["weekly"], "hired_advisors")[start - first:] > 0).all()
     else:
         assert hired.empty
+    check_advisor_portfolios(out, frames, first)
+    check_no_negative_counts(frames)
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=SEEDS, mode=st.sampled_from(["hard", "overflow", "hire"]), cap=st.integers(12, 25))
+def test_a_ceiling_on_young_users_holds_from_its_start(tiny_with, seed: int, mode: str, cap: int) -> None:
+    """Counting the young only, no youth advisor holds more than ``cap`` youths from the
+    start, whatever their older users."""
+    policy = {"youth": cap, "counts": "young", "over": "advisor", "mode": mode, "on_start": "move",
+              "start": START}
+    scenario = tiny_with({**SMALL, "policy": {"portfolio_cap": policy}})
+    out, frames, first = run(scenario, seed)
+    start = int(np.argmax(build(scenario, seed)[1].cap_youth > 0))
+    advisors = frames["advisors"]
+    youth_advisors = advisors[advisors["role"] == "youth"]
+    assert (youth_advisors.loc[youth_advisors["week"] < start, "youths"] > cap).any(), "the cap binds"
+    assert (youth_advisors.loc[youth_advisors["week"] >= start, "youths"] <= cap).all()
+    check_advisor_portfolios(out, frames, first)
+    check_no_negative_counts(frames)
+
+
+@settings(max_examples=4, deadline=None)
+@given(seed=SEEDS, mode=st.sampled_from(["hard", "overflow", "hire"]),
+       over=st.sampled_from(["office", "national"]), counts=st.sampled_from(["all", "young", "target_group"]))
+def test_an_average_target_moves_nobody(tiny_with, seed: int, mode: str, over: str, counts: str) -> None:
+    """An average target keeps current users: no youth loses their advisor to the cap, and
+    veiledere are hired only from its start and only in mode hire."""
+    policy = {"youth": 15, "counts": counts, "over": over, "mode": mode, "on_start": "keep", "start": START}
+    scenario = tiny_with({**SMALL, "policy": {"portfolio_cap": policy}})
+    out, frames, first = run(scenario, seed)
+    assert not (out.events["phase"] == phase("cap")).any()
+    start = int(np.argmax(build(scenario, seed)[1].cap_youth > 0))
+    hired = frames["advisors"][frames["advisors"]["hired"]]
+    assert (hired["week"] >= start).all() and (hired.empty == (mode != "hire"))
     check_advisor_portfolios(out, frames, first)
     check_no_negative_counts(frames)
