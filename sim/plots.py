@@ -369,9 +369,23 @@ def plot_stock_comparison(weeklies: Mapping[str, pd.DataFrame], calendar: Calend
     return save_figure(fig, path)
 
 
+def effect_colour(outcome: str, effect: float) -> str:
+    """Green for an effect that is better for the young users, red for worse, blue where
+    neither direction is theirs (costs, staff, portfolios, tiltak), grey for none."""
+    from sim.outcomes import OUTCOMES
+
+    better = OUTCOMES[outcome].better if outcome in OUTCOMES else 0
+    if effect == 0 or not np.isfinite(effect):
+        return "grey"
+    if better == 0:
+        return "tab:blue"
+    return "tab:green" if (effect > 0) == (better > 0) else "tab:red"
+
+
 def plot_effects(effects: pd.DataFrame, outcomes: Sequence[str], labels: Mapping[str, str],
                  path: Path) -> Path:
-    """Effect (scenario − baseline) of each scenario on each outcome, with 90 % whiskers."""
+    """Effect (scenario − baseline) of each scenario on each outcome, with 90 % whiskers,
+    coloured by whether it is better for the young users (:func:`effect_colour`)."""
     outcomes = [o for o in outcomes if o in set(effects["outcome"])]
     ncols = 2
     nrows = max(1, -(-len(outcomes) // ncols))
@@ -387,7 +401,7 @@ def plot_effects(effects: pd.DataFrame, outcomes: Sequence[str], labels: Mapping
         mean = part["effect_mean"].to_numpy(dtype=np.float64) / factor
         err = np.vstack([mean - part["effect_low"].to_numpy(dtype=np.float64) / factor,
                          part["effect_high"].to_numpy(dtype=np.float64) / factor - mean])
-        colors = ["tab:green" if m > 0 else "tab:red" if m < 0 else "grey" for m in mean]
+        colors = [effect_colour(outcome, m) for m in mean]
         ax.barh(y, mean, xerr=np.abs(err), color=colors, alpha=0.7, capsize=3)
         ax.axvline(0, color="black", linewidth=0.8)
         ax.set_yticks(y, scenarios, fontsize=8)

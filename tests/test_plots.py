@@ -137,3 +137,13 @@ def test_labels_use_nav_terms_in_norwegian_and_english_elsewhere(
     texts = " ".join(ax.get_xlabel() + ax.get_ylabel() + ax.get_title()
                      for fig in figures.values() for ax in fig.axes)
     assert "advisor" not in texts and "portfolio" not in texts  # veileder, portefølje
+
+
+def test_effect_bars_are_coloured_by_what_is_better_for_the_users() -> None:
+    from sim.plots import effect_colour
+
+    assert effect_colour("work_or_education_12m", 0.3) == "tab:green"
+    assert effect_colour("weeks_waiting_veileder", 0.3) == "tab:red"  # more waiting is worse
+    assert effect_colour("weeks_waiting_veileder", -0.3) == "tab:green"
+    assert effect_colour("cost_total", 1e6) == "tab:blue"  # not the users' direction
+    assert effect_colour("work_or_education_12m", 0.0) == "grey"
