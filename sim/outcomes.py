@@ -24,8 +24,9 @@ Shares are in percent, so an effect on a share reads in percentage points.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -65,10 +66,6 @@ class Outcome:
     label: str
     unit: str
     definition: str
-    #: which way is better for the young users: +1 higher, -1 lower, 0 neither (a measure
-    #: of the office, of its staff or of cost, or one where more is not better in itself,
-    #: such as tiltak or AAP). Reports colour clear effects by it.
-    better: int = 0
 
 
 def _outcome_registry() -> dict[str, Outcome]:
@@ -141,8 +138,6 @@ def _outcome_registry() -> dict[str, Outcome]:
         "period, national.")
     for item, (label, definition) in COST_ITEMS.items():
         reg[f"cost_{item}"] = Outcome(label, "NOK per year", definition)
-    for name, better in BETTER_FOR_USERS.items():
-        reg[name] = replace(reg[name], better=better)
     return reg
 
 
@@ -157,6 +152,16 @@ BETTER_FOR_USERS: dict[str, int] = {
     "weeks_to_first_contact": -1, "weeks_waiting_veileder": -1, "share_weeks_without_veileder": -1,
     "weeks_waiting_tiltak": -1,
 }
+
+
+def for_users(outcome: str, effect: float) -> int:
+    """+1 if ``effect`` on ``outcome`` is better for the young users, -1 if worse, 0 when
+    neither direction is theirs (costs, staff, portfolios, tiltak, AAP) or there is no
+    effect. Reports and plots colour effects by it."""
+    better = BETTER_FOR_USERS.get(outcome, 0)
+    if not better or effect == 0 or not math.isfinite(effect):
+        return 0
+    return 1 if (effect > 0) == (better > 0) else -1
 
 
 #: Every outcome column, in report order, with its label, unit and definition.

@@ -371,15 +371,12 @@ def plot_stock_comparison(weeklies: Mapping[str, pd.DataFrame], calendar: Calend
 
 def effect_colour(outcome: str, effect: float) -> str:
     """Green for an effect that is better for the young users, red for worse, blue where
-    neither direction is theirs (costs, staff, portfolios, tiltak), grey for none."""
-    from sim.outcomes import OUTCOMES
+    neither direction is theirs (``sim.outcomes.for_users``), grey for none."""
+    from sim.outcomes import for_users
 
-    better = OUTCOMES[outcome].better if outcome in OUTCOMES else 0
     if effect == 0 or not np.isfinite(effect):
         return "grey"
-    if better == 0:
-        return "tab:blue"
-    return "tab:green" if (effect > 0) == (better > 0) else "tab:red"
+    return {1: "tab:green", -1: "tab:red", 0: "tab:blue"}[for_users(outcome, effect)]
 
 
 def plot_effects(effects: pd.DataFrame, outcomes: Sequence[str], labels: Mapping[str, str],

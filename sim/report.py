@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from sim.effects import GROSS, NET, NET_PER_PERSON, PERSONS_OUTCOME, PRICE_ROWS, SAVINGS, label_of
-from sim.outcomes import OUTCOMES
+from sim.outcomes import OUTCOMES, for_users
 from sim.plots import display_unit, effect_unit, plot_effects, plot_stock_comparison
 
 if TYPE_CHECKING:
@@ -343,11 +343,10 @@ def _lever_start(doc: Document, comparison: Comparison, run) -> None:  # noqa: A
 
 def tone(outcome: str, row: pd.Series) -> str:
     """``good`` or ``bad`` for the young users when the effect on ``outcome`` is clear (its
-    interval excludes 0) and one direction is better for them (``Outcome.better``), else ``""``."""
-    better = OUTCOMES[outcome].better if outcome in OUTCOMES else 0
-    if not better or not row["excludes_zero"] or row["effect_mean"] == 0:
+    interval excludes 0) and one direction is theirs (``sim.outcomes.for_users``), else ``""``."""
+    if not row["excludes_zero"]:
         return ""
-    return "good" if (row["effect_mean"] > 0) == (better > 0) else "bad"
+    return {1: "good", -1: "bad", 0: ""}[for_users(outcome, row["effect_mean"])]
 
 
 def _relative(row: pd.Series) -> str:
