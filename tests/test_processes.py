@@ -228,7 +228,7 @@ def test_placing_a_youth_who_counts_uses_up_the_national_room(built) -> None:
     national = np.array([5])
     E, n_ev = sink()
     for i in (0, 1):
-        python(advisors.place)(Y, A, E, n_ev, P, timeline, week_keys(1, WEEK), WEEK, i, 50, national, 6)
+        python(advisors.place)(Y, A, E, n_ev, P, timeline, WEEK, i, 50, national, 6)
     assert list(Y.advisor) == [0, 0] and national[0] == 4             # only the target-group youth counts
     assert A.n_target[0] == 1 and A.n_youths[0] == 12
 
@@ -250,8 +250,8 @@ def test_the_office_decides_once_per_wait_whether_a_youth_gets_a_youth_advisor(b
     Y.wait_since[:] = WEEK
     wants = python(advisors.wants_youth_advisor)
     P = params._replace(youth_advisor_share=0.5)
-    first = [wants(Y, P, timeline, week_keys(1, WEEK), WEEK, i) for i in range(200)]
-    later = [wants(Y, P, timeline, week_keys(1, WEEK + 7), WEEK + 7, i) for i in range(200)]
+    first = [wants(Y, P, timeline, WEEK, i) for i in range(200)]
+    later = [wants(Y, P, timeline, WEEK + 7, i) for i in range(200)]
     assert first == later and 60 < sum(first) < 140
 
 

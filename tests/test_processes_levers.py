@@ -137,7 +137,7 @@ def test_the_youth_advisor_part_places_the_target_group_with_youth_advisors(
     T = timeline._replace(garanti_youth_advisors=series(part, np.bool_))
     Y = empty_youths(1)
     Y.group[0] = group
-    assert python(advisors.wants_youth_advisor)(Y, P, T, week_keys(1, WEEK), WEEK, 0) == youth_advisor
+    assert python(advisors.wants_youth_advisor)(Y, P, T, WEEK, 0) == youth_advisor
 
 
 def test_each_part_is_in_force_exactly_when_the_guarantee_is_and_the_part_is_on(tiny_with) -> None:

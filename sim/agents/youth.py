@@ -114,7 +114,7 @@ class Youth(mesa.Agent):
         """Step ``assign``: the office places this youth with an advisor, or they wait on
         (``cap``: the cap in force; ``national``: the room left under a national average)."""
         e = self.engine
-        _place(e.youths, e.advisors, e.events, e.n_ev, e.params, e.T, e.keys, w, self.youth_id, cap, national,
+        _place(e.youths, e.advisors, e.events, e.n_ev, e.params, e.T, w, self.youth_id, cap, national,
                phase("assign"))
 
     def fade_intensity(self) -> None:

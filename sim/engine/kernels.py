@@ -241,7 +241,7 @@ def phase_cap(Y, A, E, n_ev, P, T, w, active):
 
 
 @njit(cache=True, pipeline_class=KernelCompiler)
-def phase_assign(Y, A, E, n_ev, P, T, keys, w, waiting, since):
+def phase_assign(Y, A, E, n_ev, P, T, w, waiting, since):
     """Youths without an advisor get one in their office, longest waiting first
     (``processes.advisors.place``).
 
@@ -256,7 +256,7 @@ def phase_assign(Y, A, E, n_ev, P, T, keys, w, waiting, since):
     if cap > 0 and P.cap_over == advisors.OVER_NATIONAL:
         national[0] = advisors.national_room(A, cap, P.cap_counts)
     for k in range(count):
-        advisors.place(Y, A, E, n_ev, P, T, keys, w, waiting[order[k]], cap, national, PH_ASSIGN)
+        advisors.place(Y, A, E, n_ev, P, T, w, waiting[order[k]], cap, national, PH_ASSIGN)
 
 
 #: Bits of a contact slot's ``info``: the youth's innsatsgruppe in the low bits, then flags.
@@ -615,7 +615,7 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
         if phase_cap(Y, A, E, n_ev, P, T, w, active) > 0:
             n_waiting = _without_advisor(Y, active, S)
         lap = _lap(step_seconds, step_trace, T_CAP, lap)
-        phase_assign(Y, A, E, n_ev, P, T, keys, w, S.waiting[:n_waiting], S.since[:n_waiting])
+        phase_assign(Y, A, E, n_ev, P, T, w, S.waiting[:n_waiting], S.since[:n_waiting])
         lap = _lap(step_seconds, step_trace, T_ASSIGN, lap)
         phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S)
         lap = _lap(step_seconds, step_trace, T_CONTACTS, lap)

@@ -67,7 +67,7 @@ def churns(Y, P, T, keys, w, i):
 
 
 @decision
-def wants_youth_advisor(Y, P, T, keys, w, i):
+def wants_youth_advisor(Y, P, T, w, i):
     """Whether the office places waiting youth ``i`` with a youth advisor (rather than a
     both-age one); the ungdomsgaranti raises the share for its target group (its part
     ``youth_advisors``). The office decides once, when the youth starts waiting (the draw
@@ -236,7 +236,7 @@ def assign(Y, A, E, n_ev, w, i, a, phase):
 
 
 @decision
-def place(Y, A, E, n_ev, P, T, keys, w, i, cap, national, phase):
+def place(Y, A, E, n_ev, P, T, w, i, cap, national, phase):
     """Waiting youth ``i`` is placed with an advisor of their office, or waits on.
 
     ``cap`` is the cap in force this week (0: none) and ``national`` the room left under a
@@ -244,7 +244,7 @@ def place(Y, A, E, n_ev, P, T, keys, w, i, cap, national, phase):
     placement uses up.
     """
     counts = counts_toward_cap(Y.group[i], P.cap_counts)
-    a = choose_advisor(A, P, Y.office[i], wants_youth_advisor(Y, P, T, keys, w, i), counts, cap, national)
+    a = choose_advisor(A, P, Y.office[i], wants_youth_advisor(Y, P, T, w, i), counts, cap, national)
     if a >= 0:
         assign(Y, A, E, n_ev, w, i, a, phase)
         if counts and A.role[a] == R_YOUTH:
