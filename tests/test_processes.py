@@ -389,3 +389,12 @@ def test_compiled_and_python_decisions_agree() -> None:
                         for a in range(4):
                             assert advisors.cap_excess(compiled, a, cap, P.cap_counts) == \
                                 python(advisors.cap_excess)(twin, a, cap, P.cap_counts)
+
+
+def test_only_a_ceiling_that_moves_users_hands_youths_over() -> None:
+    hands_over = python(advisors.hands_over)
+    P = namedtuple("P", "cap_move cap_over")  # noqa: PYI024
+    assert hands_over(P(True, CAP_OVER.index("advisor")), 50)
+    assert not hands_over(P(True, CAP_OVER.index("advisor")), 0)      # no cap in force
+    assert not hands_over(P(False, CAP_OVER.index("advisor")), 50)    # on_start: keep
+    assert not hands_over(P(True, CAP_OVER.index("office")), 50)      # an average moves nobody

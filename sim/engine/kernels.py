@@ -222,7 +222,7 @@ def phase_cap(Y, A, E, n_ev, P, T, w, active):
     youths who count (among equals the highest id). Returns how many."""
     cap = T.cap_youth[w]
     handed_over = 0
-    if cap <= 0 or not P.cap_move or P.cap_over != advisors.OVER_ADVISOR:
+    if not advisors.hands_over(P, cap):
         return handed_over
     for a in range(A.role.shape[0]):
         excess = advisors.cap_excess(A, a, cap, P.cap_counts)

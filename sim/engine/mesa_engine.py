@@ -49,6 +49,7 @@ _draw_attributes = python(entry.draw_attributes)
 _staff = python(advisors.staff)
 _cap_excess = python(advisors.cap_excess)
 _counts_toward_cap = python(advisors.counts_toward_cap)
+_hands_over = python(advisors.hands_over)
 _national_room = python(advisors.national_room)
 _labour_market = python(transitions.labour_market)
 
@@ -220,7 +221,7 @@ class MesaEngine:
         assigned the same week, the highest id first)."""
         cap = self.T.cap_youth[w]
         P = self.params
-        if cap <= 0 or not P.cap_move or P.cap_over != advisors.OVER_ADVISOR:
+        if not _hands_over(P, cap):
             return
         portfolios = self._portfolios()
         for a in range(len(self.advisor_agents)):

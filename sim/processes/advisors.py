@@ -111,6 +111,14 @@ def regroup(Y, A, i, group):
 
 
 @decision
+def hands_over(P, cap):
+    """Whether advisors above the cap in force (``cap`` > 0) hand youths over this week:
+    only under a ceiling on each advisor whose current users move (``on_start: move``); an
+    average target, or a cap that keeps current users, binds only where youths are placed."""
+    return cap > 0 and P.cap_move and P.cap_over == OVER_ADVISOR
+
+
+@decision
 def cap_excess(A, a, cap, counts):
     """How many youths advisor ``a`` must hand over under a ceiling of ``cap`` users
     counting ``counts`` (0 = no cap): a youth advisor whose counted portfolio exceeds it
