@@ -94,20 +94,20 @@ def draw_attributes(Y, P):
 # phases: loops over the tables that call the decisions of ``sim.processes``
 
 
-@njit(cache=True, pipeline_class=KernelCompiler)
+@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def arrivals(Y, E, n_ev, P, T, keys, w, ids, phase):
     """Youths ``ids`` (ascending) arrive at Nav: a registration or a return."""
     for i in ids:
         entry.arrive(Y, E, n_ev, P, T, keys, w, i, phase)
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def phase_inflow(Y, E, n_ev, P, T, keys, w, first, last):
     """Youths with ids in [first, last) enter this week (ids are in order of entry)."""
-    arrivals(Y, E, n_ev, P, T, keys, w, np.arange(first, last, 1, np.uint32), PH_INFLOW)
+    arrivals(Y, E, n_ev, P, T, keys, w, np.arange(first, last, 1, np.uint32), np.int64(PH_INFLOW))
 
 
-@njit(cache=True, pipeline_class=KernelCompiler)
+@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S):
     """One pass over the ``n`` present youths at the start of week ``w``: who reaches 30,
     who comes back to Nav, and who will be in follow-up after returns.
@@ -151,21 +151,21 @@ def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S
     return kept, aged[:n_aged], returning[:n_returning], follow_up[:n_follow_up]
 
 
-@njit(cache=True, pipeline_class=KernelCompiler)
+@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def phase_ageing(Y, A, E, n_ev, w, aged):
     """Everyone reaching 30 (``aged``, from :func:`scan_present`) leaves the model."""
     for i in aged:
         spells.age_out(Y, A, E, n_ev, w, i, PH_AGEING)
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def phase_returns(Y, E, n_ev, P, T, keys, w, returning):
     """Some who left for work, education or nothing come back to Nav (``returning``, drawn
     in :func:`scan_present`)."""
-    arrivals(Y, E, n_ev, P, T, keys, w, returning, PH_RETURNS)
+    arrivals(Y, E, n_ev, P, T, keys, w, returning, np.int64(PH_RETURNS))
 
 
-@njit(cache=True, pipeline_class=KernelCompiler)
+@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def phase_staffing(Y, A, E, n_ev, T, w, follow_up, youth_slots, both_first, both_slots):
     """This week's staffing; youths of an advisor who leaves wait for a new one (only
     youths in follow-up have an advisor)."""
@@ -176,7 +176,7 @@ def phase_staffing(Y, A, E, n_ev, T, w, follow_up, youth_slots, both_first, both
                 spells.unassign(Y, A, E, n_ev, w, i, PH_STAFFING)
 
 
-@njit(cache=True, pipeline_class=KernelCompiler)
+@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def phase_churn(Y, A, E, n_ev, P, T, keys, w, active, S):
     """Advisor changes (``processes.advisors.churns``).
 
@@ -201,7 +201,7 @@ def phase_churn(Y, A, E, n_ev, P, T, keys, w, active, S):
     return count
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _without_advisor(Y, active, S):
     """The assignment phase's waiting list made afresh (as :func:`phase_churn` makes it)."""
     waiting = S.waiting
@@ -215,7 +215,7 @@ def _without_advisor(Y, active, S):
     return count
 
 
-@njit(cache=True, pipeline_class=KernelCompiler)
+@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def phase_cap(Y, A, E, n_ev, P, T, w, active):
     """A ceiling in force whose advisors hand over youths (``on_start: move``): advisors
     over it (``processes.advisors.cap_excess``) hand over their most recently assigned
@@ -240,7 +240,7 @@ def phase_cap(Y, A, E, n_ev, P, T, w, active):
     return handed_over
 
 
-@njit(cache=True, pipeline_class=KernelCompiler)
+@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def phase_assign(Y, A, E, n_ev, P, T, w, waiting, since):
     """Youths without an advisor get one in their office, longest waiting first
     (``processes.advisors.place``).
@@ -299,7 +299,7 @@ def _take_best(score, n):
     return best
 
 
-@njit(cache=True, pipeline_class=KernelCompiler)
+@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
     """Advisors spend their weekly contact budget; youths write in the activity plan.
 
@@ -337,7 +337,8 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
     for a in range(n_adv):
         start[a + 1] = start[a] + A.n_youths[a]
     fill = S.fill
-    fill[:] = start[:-1]
+    for a in range(n_adv):
+        fill[a] = start[a]
     n_members = start[n_adv]
     # 2. in id order: each youth's advisor and the fields of their priorities
     advisor_at = S.advisor_at  # -1: not followed up by an advisor
@@ -458,7 +459,7 @@ def _count_or_queue(state, since, i, ids, joined, n_in, n_waiting):
     return n_in, n_waiting
 
 
-@njit(cache=True, pipeline_class=KernelCompiler)
+@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
     """Each youth in follow-up: their week (``processes.transitions.transition``).
 
@@ -489,13 +490,13 @@ def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
     return tiltak_in, tiltak_waiting, ips_in, ips_waiting
 
 
-@njit(cache=True)
+@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def _in_queue_order(ids, since):
     """``ids`` (ascending) in queue order: earliest ``since`` first, then lowest id."""
     return ids[np.argsort(since, kind="mergesort")]
 
 
-@njit(cache=True, pipeline_class=KernelCompiler)
+@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, in_use, waiting, since):
     """Free tiltak places go to the waiting list in order (``processes.places``).
 
@@ -512,7 +513,7 @@ def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, in_use, waiting, since):
             free -= 1
 
 
-@njit(cache=True, pipeline_class=KernelCompiler)
+@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 def phase_ips_places(Y, E, n_ev, T, w, in_use, waiting, since):
     """Free IPS places go to referred youths in order (the list as for tiltak)."""
     free = T.ips_capacity[w] - in_use
@@ -634,9 +635,11 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
                         Y.labour, Y.job_search, Y.benefit, Y.ips, Y.advisor, A.role, A.active, A.hired,
                         A.n_youths, A.older, E.kind[week_start:end], E.value[week_start:end],
                         E.aux[week_start:end], float(T.tiltak_capacity[w]))
-            adv_active[k, :] = A.active
-            adv_youths[k, :] = A.n_youths
-            adv_contacts[k, :, :] = A.contacts
+            for a in range(A.active.shape[0]):
+                adv_active[k, a] = A.active[a]
+                adv_youths[k, a] = A.n_youths[a]
+                for c in range(A.contacts.shape[1]):
+                    adv_contacts[k, a, c] = A.contacts[a, c]
         lap = _lap(step_seconds, step_trace, T_RECORD, lap)
         if not record_events:
             n_ev[0] = 0
