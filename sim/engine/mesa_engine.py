@@ -26,7 +26,7 @@ from sim.agents.youth import Youth
 from sim.codes import N_CHANNELS, Q_IN, Q_WAITING, S_AGED_OUT, S_FOLLOW_UP
 from sim.engine.numba_engine import MAX_EVENTS_PER_YOUTH_WEEK
 from sim.engine.output import EngineOutput
-from sim.engine.record import N_WEEKLY, record_week
+from sim.engine.record import N_WEEKLY, portfolio_p90, record_week
 from sim.engine.setup import advisor_layout, entry_schedule
 from sim.engine.tables import empty_events
 from sim.params import Params, Timeline, build
@@ -335,6 +335,7 @@ class MesaEngine:
         youths = {"youth": np.arange(self.hi, dtype=np.int32),
                   **{name: np.array(getattr(self.youths, name)[:self.hi], dtype=dtypes[name])
                      for name in OUTPUT_YOUTH_COLUMNS}}
+        portfolio_p90(self.weekly, self.adv_active, self.adv_youths, self.layout.role, self.layout.older)
         return EngineOutput(
             events=events,
             youths=youths,

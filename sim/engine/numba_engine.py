@@ -15,7 +15,7 @@ import numpy as np
 from sim.codes import N_CHANNELS, WEEKS_PER_YEAR
 from sim.engine import kernels as K
 from sim.engine.output import EngineOutput
-from sim.engine.record import N_WEEKLY
+from sim.engine.record import N_WEEKLY, portfolio_p90
 from sim.engine.setup import advisor_layout, entry_schedule
 from sim.engine.tables import empty_events, empty_workspace, grown
 from sim.params import build
@@ -37,7 +37,9 @@ class NumbaEngine:
     timed_steps = K.TIMED_STEPS
 
     def __init__(self, scenario: Scenario, seed: int, record_events: bool = True,
-                 profile: bool = False) -> None:
+                 profile: bool = False, draw: bool = True) -> None:
+        """The starting world of the replication; ``draw=False`` leaves the youths' fixed
+        attributes undrawn (tables of the right types only, for compiling the kernels)."""
         self.params, self.timeline, self.sizes, self.calendar = build(scenario, seed)
         self.schedule = entry_schedule(self.timeline, self.sizes)
         self.layout = advisor_layout(scenario, self.params, self.timeline, self.sizes)
@@ -45,7 +47,8 @@ class NumbaEngine:
         self.youths = empty_youths(n)
         self.youths.entry_week[:] = self.schedule.entry_week
         self.youths.entry_kind[:] = self.schedule.entry_kind
-        K.draw_attributes(self.youths, self.params)
+        if draw:
+            K.draw_attributes(self.youths, self.params)
         self.advisors = advisor_table(self.layout, N_CHANNELS)
         n_adv = len(self.layout.role)
         self.record_events = record_events
@@ -171,6 +174,7 @@ class NumbaEngine:
         E = self.events
         Y = self.youths
         entered = self.hi
+        portfolio_p90(self.weekly, self.adv_active, self.adv_youths, self.layout.role, self.layout.older)
         return EngineOutput(
             events={k: getattr(E, k)[:n] for k in E._fields},
             youths={
