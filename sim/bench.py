@@ -52,6 +52,7 @@ from sim.engine.output import EngineOutput
 from sim.paths import BASELINE, project_file
 from sim.results import atomic_write_json
 from sim.rng import bare_loop_floor
+from sim.run import warm_up
 from sim.scenario.loader import apply_overrides, load_scenario
 from sim.scenario.schema import Scenario
 
@@ -126,6 +127,7 @@ def measure(youths: int = 20000, years: int = 2, scaling: list[int] | None = Non
     base = base_scenario(scenario_path)
     t0 = time.perf_counter()
     tiny = bench_scenario(1, 0.001, base)
+    warm_up(tiny, "numba", notice=False)  # compiles as a first run does, if the cache is cold
     timed_run(tiny, "numba", 1)
     compile_s = time.perf_counter() - t0
     scale = scale_for(youths, years, base)

@@ -14,6 +14,7 @@ import logging
 import platform
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from importlib import metadata
@@ -61,16 +62,58 @@ def _replication_job(args: tuple[Scenario, int, str | None]) -> tuple[EngineOutp
 WARM_UP_SCALE = 0.001
 
 
+#: Seconds between redraws of the compile display, so its clock moves while a kernel compiles.
+COMPILE_TICK = 0.5
+
+
+class _CompileDisplay:
+    """A bar on stderr with the elapsed time while the engine compiles.
+
+    numba gives no sign of life while it compiles, so once started a thread redraws the bar
+    every :data:`COMPILE_TICK` seconds: the clock moves even during the longest kernel.
+    """
+
+    def __init__(self, steps: int) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=steps, unit="kernel", file=sys.stderr, leave=False,
+                        desc="navsim: compiling the numba engine (first run after an install or "
+                             "a change; then cached)",
+                        bar_format="{desc}: {n_fmt}/{total_fmt} kernels, {elapsed}")
+        self.stop = threading.Event()
+        self.clock = threading.Thread(target=self._tick, daemon=True, name="compile-clock")
+
+    def _tick(self) -> None:
+        while not self.stop.wait(COMPILE_TICK):
+            self.bar.refresh()
+
+    def start(self) -> None:
+        self.clock.start()
+
+    def done(self, *_: Any) -> None:
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.stop.set()
+        if self.clock.is_alive():
+            self.clock.join()
+        seconds = self.bar.format_dict["elapsed"]
+        self.bar.close()
+        print(f"navsim: compiled the numba engine in {seconds:.0f} s (cached for the next runs)",
+              file=sys.stderr, flush=True)
+
+
 def warm_up(scenario: Scenario, engine: str | None = None, *, notice: bool = True) -> bool:
     """Compile the numba engine now if its on-disk cache is cold; True if it compiled.
 
-    numba compiles on a kernel's first call, so the first replication after installing or
-    changing the engine spends a minute or two compiling. Done inside the replication, that
-    minute froze the progress bar, then showed an hours-long estimate of the time left, and
-    with several worker processes each one compiled the same code at once. A small copy of
-    the scenario (same structure, so the same compiled types; ``WARM_UP_SCALE`` of the
-    population, one replication) run here, before any bar or worker starts, compiles it once
-    and fills the cache that forked workers inherit. ``notice`` says so on stderr first.
+    numba compiles on a kernel's first call. Done inside the first replication, that froze
+    the progress bar, then showed an hours-long estimate of the time left, and with several
+    worker processes each one compiled the same code at once. A small copy of the scenario
+    (same structure, so the same compiled types; ``WARM_UP_SCALE`` of the population, one
+    replication) is compiled here instead, before any bar or worker starts: its kernels in
+    parallel processes (``sim.engine.compile``), then the week that calls them, run once.
+    The cache it fills is read by every later run and by forked workers. ``notice`` shows a
+    bar with the elapsed time on stderr meanwhile.
     """
     if (engine or scenario.engine) != "numba":
         return False
@@ -82,13 +125,19 @@ def warm_up(scenario: Scenario, engine: str | None = None, *, notice: bool = Tru
     if is_cached(kernels.step_weeks) is not False:
         return False
     log.info("the numba engine's cache is cold: compiling it")
-    if notice:
-        print("navsim: compiling the numba engine (first run after installing or changing it; "
-              "1-3 minutes, then cached) ...", file=sys.stderr, flush=True)
+    from sim.engine.compile import TASKS, compile_in_parallel
     from sim.model import NavModel
 
     small = apply_overrides(scenario, {"scale": WARM_UP_SCALE, "replications": 1}, "compile run")
-    NavModel(small, small.seed, engine="numba").run()
+    display = _CompileDisplay(len(TASKS) + 1) if notice else None
+    try:
+        compile_in_parallel(small, on_done=display and display.done,
+                            on_started=display and display.start)
+        NavModel(small, small.seed, engine="numba").run()  # compiles step_weeks, loads the rest
+    finally:
+        if display is not None:
+            display.done()
+            display.close()
     stamp_external()
     return True
 

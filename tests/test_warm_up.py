@@ -41,7 +41,11 @@ def test_a_cold_cache_is_compiled_first_and_the_results_are_unchanged(
         tiny_scenario, cold_cache, models_built, capsys) -> None:
     warmed = run.run_scenario(tiny_scenario, progress=True)
     err = capsys.readouterr().err
-    assert err.startswith("navsim: compiling the numba engine"), "the notice comes before the bar"
+    assert err.lstrip("\r").startswith("navsim: compiling the numba engine"), \
+        "the compile display comes before the run's bar"
+    assert "kernels, 00:00" in err, "it shows the elapsed time"
+    done = err.index("navsim: compiled the numba engine in ")
+    assert done < err.index(f"{tiny_scenario.name}:"), "it ends before the run's bar starts"
     assert models_built == [(run.WARM_UP_SCALE, "numba"), (tiny_scenario.scale, "numba")]
     models_built.clear()
     with pytest.MonkeyPatch.context() as mp:
