@@ -150,8 +150,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the scenario and compute every target exactly as defined in the "
         "targets format (docs/TARGETS.md): same population, window and "
         "counting. Prints a pass/fail table; writes a table and plots with --out.")
-    val.add_argument("--targets", type=Path, nargs="+", default=None,
-                     help="targets files (default: calibration/targets.yaml, "
+    val.add_argument("--targets", type=Path, nargs="+", action="extend", default=None,
+                     help="targets files, several after one --targets or --targets repeated "
+                          "(default: calibration/targets.yaml, "
                           "calibration/targets_dynamics.yaml and calibration/targets_experiments.yaml "
                           "if it exists, from the working folder's library, else the installed one)")
     val.add_argument("--scenario", type=Path, default=None,
@@ -175,8 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
         "calibration resumes where it stopped when run again with the same --out. The shipped "
         "fit (calibration/calibrated.yaml and calibration/posterior.parquet) is replaced only "
         "with --write, and not by a worse fit unless --force.")
-    cal.add_argument("--targets", type=Path, nargs="+", default=None,
-                     help="targets files (default: calibration/targets.yaml, "
+    cal.add_argument("--targets", type=Path, nargs="+", action="extend", default=None,
+                     help="targets files, several after one --targets or --targets repeated "
+                          "(default: calibration/targets.yaml, "
                           "calibration/targets_dynamics.yaml and calibration/targets_experiments.yaml "
                           "if it exists)")
     cal.add_argument("--config", type=Path, default=None,

@@ -107,3 +107,16 @@ def test_quiet_still_says_where_it_wrote(small_scenario: Path, tmp_path: Path, c
     out = tmp_path / "q"
     assert main(["run", str(small_scenario), "--out", str(out), "--quiet", "--no-plots", "--reps", "1"]) == 0
     assert capsys.readouterr().out.strip() == f"wrote {out}"
+
+
+def test_targets_files_add_up_whether_listed_or_repeated():
+    """``--targets A --targets B`` (as the reports' files are usually given) keeps both;
+    argparse's default would silently keep only B and validate half the targets."""
+    from sim.cli import build_parser
+
+    parser = build_parser()
+    for command in ("validate", "calibrate"):
+        repeated = parser.parse_args([command, "--targets", "a.yaml", "--targets", "b.yaml"])
+        listed = parser.parse_args([command, "--targets", "a.yaml", "b.yaml"])
+        assert [p.name for p in repeated.targets] == ["a.yaml", "b.yaml"]
+        assert repeated.targets == listed.targets
