@@ -382,7 +382,12 @@ def effect_colour(outcome: str, effect: float) -> str:
 def plot_effects(effects: pd.DataFrame, outcomes: Sequence[str], labels: Mapping[str, str],
                  path: Path) -> Path:
     """Effect (scenario − baseline) of each scenario on each outcome, with 90 % whiskers,
-    coloured by whether it is better for the young users (:func:`effect_colour`)."""
+    coloured by whether it is better for the young users (:func:`effect_colour`).
+
+    Panels in the same unit share one scale, centred on zero, so that a longer bar is a
+    larger effect wherever it is drawn: with a scale per panel, +0.1 and +2 percentage
+    points looked alike.
+    """
     outcomes = [o for o in outcomes if o in set(effects["outcome"])]
     ncols = 2
     nrows = max(1, -(-len(outcomes) // ncols))
@@ -390,6 +395,7 @@ def plot_effects(effects: pd.DataFrame, outcomes: Sequence[str], labels: Mapping
     fig, axes = new_figure(nrows, ncols, size=(12, 1.2 + nrows * (0.5 + 0.35 * len(scenarios))))
     for ax in axes[len(outcomes):]:
         ax.set_visible(False)
+    reach: dict[str, list] = {}  # unit -> (panel, largest distance of a bar or whisker from 0)
     for ax, outcome in zip(axes, outcomes, strict=False):
         part = effects[effects["outcome"] == outcome].set_index("scenario").reindex(scenarios)
         unit = str(part["unit"].dropna().iloc[0]) if part["unit"].notna().any() else ""
@@ -405,5 +411,12 @@ def plot_effects(effects: pd.DataFrame, outcomes: Sequence[str], labels: Mapping
         ax.invert_yaxis()
         ax.set_title(labels.get(outcome, outcome), fontsize=9)
         ax.set_xlabel(f"effect ({effect_unit(unit)})", fontsize=8)
-    fig.suptitle("Effects: scenario − baseline, mean with 90 % interval of paired replications")
+        ends = np.abs(np.concatenate([mean - err[0], mean + err[1]]))
+        reach.setdefault(unit, []).append((ax, float(np.nanmax(ends, initial=0.0))))
+    for panels in reach.values():
+        lim = max(r for _, r in panels) * 1.1 or 1.0
+        for ax, _ in panels:
+            ax.set_xlim(-lim, lim)
+    fig.suptitle("Effects: scenario − baseline, mean with 90 % interval of paired replications; "
+                 "panels in the same unit share one scale")
     return save_figure(fig, path)

@@ -147,3 +147,23 @@ def test_effect_bars_are_coloured_by_what_is_better_for_the_users() -> None:
     assert effect_colour("weeks_waiting_veileder", -0.3) == "tab:green"
     assert effect_colour("cost_total", 1e6) == "tab:blue"  # not the users' direction
     assert effect_colour("work_or_education_12m", 0.0) == "grey"
+
+
+def test_effect_panels_in_one_unit_share_a_scale_centred_on_zero(monkeypatch, tmp_path) -> None:
+    """A small effect must look small beside a large one in the same unit."""
+    import sim.plots as plots
+
+    kept: dict[str, object] = {}
+    monkeypatch.setattr(plots, "save_figure", lambda fig, path: kept.setdefault("fig", fig) and path)
+    effects = pd.DataFrame({
+        "scenario": ["a", "a", "a"], "outcome": ["x", "y", "z"],
+        "unit": ["share", "share", "NOK"],
+        "effect_mean": [0.001, 0.02, 5e6], "effect_low": [0.0005, 0.01, 4e6],
+        "effect_high": [0.0015, 0.03, 6e6]})
+    plot_effects(effects, ["x", "y", "z"], {}, tmp_path / "effects.png")
+    x, y, z = kept["fig"].axes[:3]
+    assert x.get_xlim() == y.get_xlim()
+    _, factor = plots.display_unit("share")
+    assert x.get_xlim()[0] == -x.get_xlim()[1], "centred on zero"
+    assert x.get_xlim()[1] >= 0.03 / factor, "the small effect's panel reaches the large one's whisker"
+    assert z.get_xlim() != x.get_xlim(), "another unit keeps its own scale"
