@@ -417,6 +417,7 @@ def plot_effects(effects: pd.DataFrame, outcomes: Sequence[str], labels: Mapping
         lim = max(r for _, r in panels) * 1.1 or 1.0
         for ax, _ in panels:
             ax.set_xlim(-lim, lim)
+            ax.locator_params(axis="x", nbins=6)  # few enough labels not to run together
     fig.suptitle("Effects: scenario − baseline, mean with 90 % interval of paired replications; "
                  "panels in the same unit share one scale")
     return save_figure(fig, path)
