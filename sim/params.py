@@ -68,6 +68,8 @@ class Params(NamedTuple):
     priority: tuple[float, ...]  # PRIORITY order
     priority_group: np.ndarray
     user_message: np.ndarray
+    dialogue_pause: float
+    dialogue_resume: float
     intensity_weight: np.ndarray  # per channel
     user_message_weight: float
     intensity_retention: float
@@ -335,6 +337,8 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
                          c.priority_per_week_waiting, gp.priority_boost),
         priority_group=arr(c.priority_group),
         user_message=arr(c.user_message_weekly),
+        dialogue_pause=c.dialogue_pause_weekly,
+        dialogue_resume=c.dialogue_resume_weekly,
         intensity_weight=arr(c.intensity_weight),
         user_message_weight=c.user_message_weight,
         intensity_retention=c.intensity_retention,

@@ -72,6 +72,7 @@ U_JOB_SEARCH = 38
 U_LABOUR = 39
 U_EXIT = 40
 U_RETURN = 41
+U_DIALOGUE_TURN = 42
 
 STREAMS: dict[str, int] = {
     name[2:].lower(): value for name, value in dict(globals()).items()

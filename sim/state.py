@@ -69,6 +69,7 @@ YOUTH_COLUMNS: tuple[Column, ...] = (
     Column("mental_health", np.bool_, "mental health problem", output=True),
     Column("other_health", np.bool_, "other health problem", output=True),
     Column("dialogue_user", np.bool_, "uses the activity plan's dialogue"),
+    Column("dialogue_active", np.bool_, "a dialogue user whose dialogue is going on now"),
     Column("office", np.int16, "Nav office", output=True),
     # the current spell
     Column("status", np.int8, "where the youth is", labels=STATUS),

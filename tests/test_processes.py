@@ -298,6 +298,63 @@ def test_a_meeting_renews_the_last_meeting_and_a_message_does_not(built) -> None
     assert Y.intensity[1] == pytest.approx(params.intensity_weight[CH_EMAIL_SMS])
 
 
+def test_dialogue_goes_quiet_and_starts_again_by_the_weekly_hazards(built) -> None:
+    """Of many users in follow-up, the paused share of the active ones and the resumed share
+    of the quiet ones are the weekly hazards; non-users and youths out of follow-up never
+    turn; with no pause the dialogue never stops, as before the dialogue came and went."""
+    params, _ = built
+    n = 20000
+    turn = python(contacts.turn_dialogue)
+    keys = week_keys(params.seed, WEEK)
+
+    def youths(active: bool) -> object:
+        Y = empty_youths(n)
+        Y.status[:] = S_FOLLOW_UP
+        Y.dialogue_user[:] = True
+        Y.dialogue_active[:] = active
+        return Y
+
+    P = params._replace(dialogue_pause=0.1, dialogue_resume=0.3)
+    Y = youths(True)
+    for i in range(n):
+        turn(Y, P, keys, i)
+    assert 1 - Y.dialogue_active.mean() == pytest.approx(0.1, abs=0.01)
+    Y = youths(False)
+    for i in range(n):
+        turn(Y, P, keys, i)
+    assert Y.dialogue_active.mean() == pytest.approx(0.3, abs=0.015)
+    Y = youths(True)
+    Y.dialogue_user[: n // 2] = False
+    Y.dialogue_active[: n // 2] = False
+    Y.status[n // 2: n // 2 + 10] = S_WORK
+    for i in range(n):
+        turn(Y, P._replace(dialogue_pause=1.0, dialogue_resume=1.0), keys, i)
+    assert not Y.dialogue_active[: n // 2].any(), "a youth who does not use the dialogue never starts"
+    assert Y.dialogue_active[n // 2: n // 2 + 10].all(), "out of follow-up nothing turns"
+    Y = youths(True)
+    for i in range(100):
+        turn(Y, P._replace(dialogue_pause=0.0), keys, i)
+    assert Y.dialogue_active.all()
+    compiled, twin = youths(True), youths(True)
+    for i in range(200):
+        contacts.turn_dialogue(compiled, P, keys, i)
+        turn(twin, P, keys, i)
+    assert (compiled.dialogue_active == twin.dialogue_active).all()
+
+
+def test_only_a_going_dialogue_writes_in_the_activity_plan(built) -> None:
+    params, _ = built
+    Y = empty_youths(2)
+    Y.status[:] = S_FOLLOW_UP
+    Y.dialogue_user[:] = True
+    Y.dialogue_active[:] = [True, False]
+    P = params._replace(user_message=np.ones_like(params.user_message))
+    E, n_ev = sink()
+    for i in range(2):
+        python(contacts.write_message)(Y, E, n_ev, P, week_keys(params.seed, WEEK), WEEK, i, 0)
+    assert n_ev[0] == 1 and E.youth[0] == 0
+
+
 def test_turning_digital_time_into_meetings_moves_the_budget_at_the_meeting_cost(built) -> None:
     params, timeline = built
     A = office_of([YOUTH], [40], older=[10])

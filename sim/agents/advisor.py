@@ -87,7 +87,7 @@ class Advisor(mesa.Agent):
                 if given >= quota[c]:
                     break
                 if youth.code("contacted") or not digital_reachable(
-                        youth.code("pending"), youth.code("group"), youth.code("dialogue_user"),
+                        youth.code("pending"), youth.code("group"), youth.code("dialogue_active"),
                         c == CH_ACTIVITY_PLAN):
                     continue
                 self._contact(w, youth, c)

@@ -35,6 +35,7 @@ _comes_back = python(spells.comes_back)
 _churns = python(advisors.churns)
 _place = python(advisors.place)
 _fade = python(contacts.fade)
+_turn_dialogue = python(contacts.turn_dialogue)
 _contacted = python(contacts.contacted)
 _write_message = python(contacts.write_message)
 _meeting_score = python(contacts.meeting_score)
@@ -118,8 +119,11 @@ class Youth(mesa.Agent):
                phase("assign"))
 
     def fade_intensity(self) -> None:
-        """Step ``contacts`` (start): intensity fades unless this week's contacts renew it."""
-        _fade(self.engine.youths, self.engine.params, self.youth_id)
+        """Step ``contacts`` (start): intensity fades unless this week's contacts renew it,
+        and the youth's dialogue in the activity plan may go quiet or start again."""
+        e = self.engine
+        _fade(e.youths, e.params, self.youth_id)
+        _turn_dialogue(e.youths, e.params, e.keys, self.youth_id)
 
     def meeting_priority(self, w: int) -> float:
         """Step ``contacts``: this youth's claim on the advisor's meetings."""

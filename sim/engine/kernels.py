@@ -346,6 +346,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
     for p in range(n):
         i = active[p]
         contacts.fade(Y, P, i)
+        contacts.turn_dialogue(Y, P, keys, i)
         a = -1
         if Y.status[i] == S_FOLLOW_UP:
             a = Y.advisor[i]
@@ -358,7 +359,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
         slot.since_meeting = w - Y.last_meeting[i]
         slot.since_contact = w - Y.last_contact[i]
         slot.info = (Y.group[i] | (Y.pending[i] * INFO_PENDING) | ((Y.tiltak[i] == Q_IN) * INFO_TILTAK)
-                     | ((Y.treatment[i] == Q_IN) * INFO_TREATMENT) | (Y.dialogue_user[i] * INFO_DIALOGUE))
+                     | ((Y.treatment[i] == Q_IN) * INFO_TREATMENT) | (Y.dialogue_active[i] * INFO_DIALOGUE))
     # 3. each youth into their advisor's slice, in a loop that does nothing else: its
     # writes land all over memory, and a short loop keeps many of them in flight at once
     slots = S.slots

@@ -27,7 +27,7 @@ from sim.codes import (
 )
 from sim.processes.decision import decision
 from sim.processes.events import emit
-from sim.rng import U_CONTACT_ROUND_SCHEDULED, U_USER_MESSAGE, keyed_uniform
+from sim.rng import U_CONTACT_ROUND_SCHEDULED, U_DIALOGUE_TURN, U_USER_MESSAGE, keyed_uniform
 
 KOMMUNE = EMPLOYER.index("kommune")
 
@@ -38,6 +38,22 @@ def fade(Y, P, i):
     Y.contacted[i] = False
     if Y.status[i] == S_FOLLOW_UP:
         Y.intensity[i] = rules.updated_intensity(Y.intensity[i], P.intensity_retention)
+
+
+@decision
+def turn_dialogue(Y, P, keys, i):
+    """Start of the week: youth ``i``'s dialogue in the activity plan goes quiet or starts
+    again. Users write and are written to in spells of weeks, not every month: of those in
+    dialogue in Feb-Apr 2021 about a third were so in one month, a third in two and a third
+    in all three (003). Only a youth in follow-up who uses the dialogue turns."""
+    if Y.status[i] != S_FOLLOW_UP or not Y.dialogue_user[i]:
+        return
+    u = keyed_uniform(keys[U_DIALOGUE_TURN], i)
+    if Y.dialogue_active[i]:
+        if u < P.dialogue_pause:
+            Y.dialogue_active[i] = False
+    elif u < P.dialogue_resume:
+        Y.dialogue_active[i] = True
 
 
 @decision
@@ -103,8 +119,8 @@ def contacted(Y, P, w, i, channel):
 @decision
 def write_message(Y, E, n_ev, P, keys, w, i, phase):
     """End of the contact step: youth ``i`` (in follow-up, with an advisor) may write in the
-    activity plan if they use its dialogue, which renews intensity a little."""
-    if Y.dialogue_user[i] and keyed_uniform(keys[U_USER_MESSAGE], i) < P.user_message[Y.group[i]]:
+    activity plan if their dialogue is going on, which renews intensity a little."""
+    if Y.dialogue_active[i] and keyed_uniform(keys[U_USER_MESSAGE], i) < P.user_message[Y.group[i]]:
         emit(E, n_ev, w, i, phase, EV_CONTACT, CH_ACTIVITY_PLAN, -1)
         Y.last_contact[i] = w
         Y.intensity[i] += P.user_message_weight

@@ -145,6 +145,7 @@ def arrive(Y, E, n_ev, P, T, keys, w, i, phase):
     Y.advisor[i] = -1
     Y.wait_since[i] = w
     Y.pending[i] = False
+    Y.dialogue_active[i] = Y.dialogue_user[i]  # a new spell starts with the dialogue going
     Y.intensity[i] = 0.0
     Y.last_meeting[i] = w
     Y.last_contact[i] = w

@@ -262,6 +262,10 @@ class Contacts(Strict):
     priority_group: PerGroup
     priority_per_week_waiting: Rate
     user_message_weekly: WeeklyPerGroup = Field(description="weekly chance a dialogue user writes")
+    dialogue_pause_weekly: Share = Field(
+        description="weekly chance a dialogue user's dialogue goes quiet (no messages either way)")
+    dialogue_resume_weekly: Share = Field(
+        description="weekly chance a quiet dialogue starts again")
     intensity_weight: PerChannel = Field(description="how much a contact adds to follow-up intensity")
     user_message_weight: Rate
     intensity_retention: Share = Field(description="share of intensity kept from week to week")
