@@ -86,7 +86,8 @@ def test_no_import_cycle_in_sim() -> None:
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("core", ("sim.codes", "sim.rng", "sim.rules", "sim.calendar", "sim.strict", "sim.state", "sim.plan",
               "sim.names", "sim.workers", "sim.jitcache")),
-    ("inputs", ("sim.scenario", "sim.params", "sim.targets", "sim.paths", "sim.preflight", "sim.journal")),
+    ("inputs", ("sim.scenario", "sim.params", "sim.offices", "sim.targets", "sim.paths", "sim.preflight",
+                "sim.journal")),
     ("processes", ("sim.processes",)),
     ("engines", ("sim.engine", "sim.agents", "sim.model")),
     ("results", ("sim.results", "sim.run", "sim.measure", "sim.outcomes", "sim.cost", "sim.plots")),
