@@ -1,5 +1,5 @@
 """Offices that differ: the layout of offices in counties and of advisors in offices
-(``sim.offices``, ``sim.engine.setup``).
+(``sim.offices``, ``sim.engine.setup``), and the results by county (``sim.counties``).
 
 The surveys find larger offices with more users per advisor and county means of youth
 advisors' portfolios far apart; these tests hold the layout to the shape that gives them
@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sim.codes import COUNTY, R_BOTH, R_OLDER, R_YOUTH
 from sim.engine.setup import advisor_layout
 from sim.offices import divisor_sequence, office_layout
+from sim.outcomes import county_reps, outcomes
 from sim.params import build
 from sim.run import run_scenario
 
@@ -179,3 +180,23 @@ def test_youths_are_conserved_across_offices_and_counties(run, tiny_with) -> Non
     expected = offices.share * len(first)
     assert np.abs(counts - expected).max() < 5 * np.sqrt(expected.max()) + 5
     assert np.corrcoef(counts, expected)[0, 1] > 0.9
+
+
+def test_by_county_adds_up_to_the_national_totals(run) -> None:
+    per = county_reps(run)
+    national = outcomes(run)
+    entrants = per["entrants_per_year"]
+    share = np.nansum(per["work_or_education_12m"] * entrants, axis=0) / entrants.sum(axis=0)
+    np.testing.assert_allclose(share, national["work_or_education_12m"].to_numpy())
+    advisor_weeks = per["youth_advisors"]
+    portfolio = np.nansum(per["portfolio_youth_advisors"] * advisor_weeks, axis=0) / advisor_weeks.sum(axis=0)
+    np.testing.assert_allclose(portfolio, national["portefolje_mean_youth"].to_numpy())
+    fte = national["veileder_fte_youth"].to_numpy() + national["veileder_fte_hired"].to_numpy()
+    np.testing.assert_allclose(advisor_weeks.sum(axis=0), fte)
+    fu = run.weekly[(run.weekly["variable"].astype(str) == "stock_status")
+                    & (run.weekly["category"].astype(str) == "follow_up")
+                    & (run.weekly["week"] >= run.calendar.first_week)]
+    stock = fu.groupby("rep")["value"].mean().to_numpy() / run.scale
+    np.testing.assert_allclose(per["youths_in_follow_up"].sum(axis=0), stock, rtol=0.02)
+    assert (per["youths_in_follow_up"] > 0).all()  # every county has youths at this scale
+
