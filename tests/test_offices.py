@@ -200,3 +200,30 @@ def test_by_county_adds_up_to_the_national_totals(run) -> None:
     np.testing.assert_allclose(per["youths_in_follow_up"].sum(axis=0), stock, rtol=0.02)
     assert (per["youths_in_follow_up"] > 0).all()  # every county has youths at this scale
 
+
+def test_compare_gives_effects_by_county_zero_where_nothing_changes(tiny_with, tmp_path) -> None:
+    """``navsim compare`` pairs the results by county like the outcomes: a cap that never
+    binds changes no county's numbers, and the table is written beside effects.csv."""
+    from pathlib import Path
+
+    from sim.compare import compare, write_comparison
+    from sim.compare_jobs import run_replication
+    from sim.scenario.loader import apply_overrides
+
+    def tiny_runner(scenario, seed):
+        small = {"scale": 0.004, "period": {"start": "2024-01-01", "end": "2026-12-31"},
+                 "parameters": {"burn_in_years": 2}}
+        return run_replication(apply_overrides(scenario, small, "test override"), seed)
+
+    scenarios = Path(__file__).resolve().parent.parent / "scenarios"
+    comparison = compare(scenarios / "baseline.yaml", [scenarios / "cap_never_binds.yaml"], reps=2,
+                         progress=False, runner=tiny_runner)
+    table = comparison.effects_by_county
+    assert table is not None
+    assert list(table.columns[:3]) == ["scenario", "county", "outcome"]
+    assert set(table["county"]) == set(COUNTY)
+    assert (table["effect_mean"].fillna(0.0) == 0.0).all()
+    shown = table[table["outcome"] == "youths_in_follow_up"]
+    assert (shown["baseline_mean"] > 0).all()
+    out = write_comparison(comparison, tmp_path / "cmp")
+    assert (out / "effects_by_county.csv").exists()
