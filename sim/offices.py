@@ -30,6 +30,7 @@ import numpy as np
 
 from sim.codes import COUNTY
 from sim.rng import U_COUNTY_PORTFOLIO, U_OFFICE_SIZE, uniforms
+from sim.scenario.loader import InputError
 from sim.scenario.schema import Scenario
 
 
@@ -108,9 +109,10 @@ def office_layout(scenario: Scenario, seed: int, n: int) -> OfficeLayout:
     slope = o.portfolio_per_employee / o.portfolio_reference
     by_size = 1.0 + slope * (employees - mean_employees)
     if by_size.min() <= 0:
-        raise ValueError(
-            f"portfolio_per_employee {o.portfolio_per_employee:g} and portfolio_reference "
-            f"{o.portfolio_reference:g} give offices a portfolio of 0 or less")
+        raise InputError(None, "parameters.offices.portfolio_per_employee", (
+            f"{o.portfolio_per_employee:g} users per employee against a portfolio_reference of "
+            f"{o.portfolio_reference:g} leaves the smallest offices (seed {seed}) a portfolio of "
+            "0 or less; the slope must be smaller or the reference larger"))
     county_z = _normal(uniforms(seed, U_COUNTY_PORTFOLIO, 0, len(COUNTY)))
     county_factor = np.exp(o.county_portfolio_sd * county_z)
     portfolio = county_factor[county] * by_size
