@@ -45,11 +45,12 @@ class OfficeLayout(NamedTuple):
 
 def n_offices(scenario: Scenario, takers: int) -> int:
     """Offices a run has: ``offices_national`` times the scale, raised to one per county
-    where people live as long as each office can have an advisor who takes youths
-    (``takers``, the youth and both-age advisors), and at least one."""
+    where people live, but never more than the advisors who take youths (``takers``, the
+    youth and both-age advisors in the week with fewest), so that every office has one;
+    and at least one."""
     scaled = int(round(scenario.parameters.advisors.offices_national * scenario.scale))
     counties = sum(1 for people in scenario.parameters.offices.population.as_list() if people > 0)
-    return max(1, scaled, min(counties, takers))
+    return max(1, min(max(scaled, counties), takers))
 
 
 def divisor_sequence(weights: np.ndarray, n: int, first: np.ndarray | None = None) -> np.ndarray:

@@ -112,9 +112,14 @@ def test_small_runs_keep_one_office_per_county_while_advisors_allow(tiny_with) -
         scenario = tiny_with({"scale": scale})
         params = build(scenario, scenario.seed)[0]
         assert params.n_offices == expected, scale
-    tiny = tiny_with({"scale": 0.001})
-    params, timeline = build(tiny, tiny.seed)[:2]
-    assert params.n_offices <= int(timeline.youth_advisors.min() + timeline.both_advisors.min())
+    crowded = {"scale": 0.004, "parameters": {"advisors": {"offices_national": 9000}}}
+    for overrides in ({"scale": 0.001}, crowded):
+        tiny = tiny_with(overrides)
+        params, timeline, sizes = build(tiny, tiny.seed)[:3]
+        assert params.n_offices <= int(timeline.youth_advisors.min() + timeline.both_advisors.min())
+        layout = advisor_layout(tiny, params, timeline, sizes)
+        takers = np.isin(layout.role, (R_YOUTH, R_BOTH)) & ~layout.hired
+        assert set(np.unique(layout.office[takers])) == set(range(params.n_offices))  # none without
 
 
 def greedy_seats(weights: np.ndarray, n: int, first: list[int]) -> list[int]:
