@@ -28,6 +28,26 @@ BIRTH_REGION: tuple[str, ...] = (
 )
 AGE_BAND: tuple[str, ...] = ("16-19", "20-24", "25-29")
 
+#: The 15 counties (fylker) of the 2024 division, in SSB's order of county numbers (03 Oslo
+#: to 56 Finnmark). Every office belongs to one; a youth's county is their office's.
+COUNTY: tuple[str, ...] = (
+    "oslo",
+    "rogaland",
+    "more_og_romsdal",
+    "nordland",
+    "ostfold",
+    "akershus",
+    "buskerud",
+    "innlandet",
+    "vestfold",
+    "telemark",
+    "agder",
+    "vestland",
+    "trondelag",
+    "troms",
+    "finnmark",
+)
+
 #: Benefit a youth receives; ``ufore`` is absorbing.
 BENEFIT: tuple[str, ...] = ("none", "aap", "dagpenger", "tiltakspenger", "sosialhjelp", "ufore")
 B_NONE, B_AAP, B_DAGPENGER, B_TILTAKSPENGER, B_SOSIALHJELP, B_UFORE = range(6)

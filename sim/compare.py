@@ -12,6 +12,8 @@ outcome; no noise is added anywhere. Runs are jobs of one replication each, jour
 finish (:mod:`sim.compare_jobs`).
 
 The result directory holds ``effects.csv`` (tidy, one row per scenario and outcome),
+``effects_by_county.csv`` (the same for the results by county of :mod:`sim.counties`, one
+row per scenario, county and result),
 ``outcomes_by_replication.csv`` (one row per scenario, draw and replication),
 ``baseline_runs.jsonl`` (for ``--baseline-from``), ``comparison.json`` (what changed and the cost per extra
 person in work or education), ``report.md``, ``report.html`` and ``plots/``.
@@ -46,6 +48,7 @@ from sim.compare_jobs import (
 )
 from sim.comparison import KEY_OUTCOMES, Comparison, ScenarioRun, shown_path
 from sim.cost import payback_weeks
+from sim.counties import UNITS as COUNTY_UNITS
 from sim.effects import EFFECT_COLUMNS, NET_PER_PERSON, PERSONS_OUTCOME, RUN_INDEX, paired_effects
 from sim.journal import journal_path
 from sim.posterior_draws import DEFAULT_REPS_PER_DRAW, chosen_draws, draw_overrides
@@ -133,8 +136,29 @@ def _scenario_run(label: str, path: Path, scenario: Scenario, results: list[tupl
     weekly = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["rep", "week", "variable", "category", "value"])
     costs = {k: np.array([res["costs"][k] for _, _, res in results]) for k in KEPT_COSTS}
+    counties = None
+    if all(res.get("by_county") for _, _, res in results):
+        counties = pd.DataFrame([res["by_county"] for _, _, res in results], index=index)
     return ScenarioRun(label=label, path=path, scenario=scenario, resolved=scenario_to_jsonable(scenario),
-                       table=table, weekly=weekly, cost_weekly=costs)
+                       table=table, weekly=weekly, cost_weekly=costs, county_table=counties)
+
+
+def effects_by_county(base: ScenarioRun, scenarios: Sequence[ScenarioRun]) -> pd.DataFrame | None:
+    """The paired effects on the results by county (``sim.counties``): one row per scenario,
+    county and result, in the columns of ``effects.csv`` with ``county`` after ``scenario``.
+    None when a run lacks them."""
+    if base.county_table is None or any(run.county_table is None for run in scenarios):
+        return None
+    frames = []
+    for run in scenarios:
+        effects = paired_effects(base.county_table, run.county_table)
+        split = effects["outcome"].str.split("|", n=1, expand=True)
+        effects["outcome"] = split[1]
+        effects.insert(0, "county", split[0])
+        effects.insert(0, "scenario", run.label)
+        effects["unit"] = [COUNTY_UNITS.get(o, "") for o in effects["outcome"]]
+        frames.append(effects)
+    return pd.concat(frames, ignore_index=True) if frames else None
 
 
 def measured_window_start(loaded: Sequence[tuple[Path, Scenario]]) -> dt.date | None:
@@ -234,6 +258,7 @@ def compare(base: Path, scenarios: Sequence[Path], *, reps: int = DEFAULT_REPS, 
         window_start=None if window_start is None else window_start.isoformat(),
         draws=len(overrides) if overrides != [{}] else 0, created=created)
     comparison.journal = journal
+    comparison.effects_by_county = effects_by_county(base_run, scen_runs)
     comparison.baseline_runs = (header, [(k, r, results[(0, k, r)]) for k in range(len(overrides))
                                          for r in range(reps)])
     return comparison
@@ -272,6 +297,8 @@ def write_comparison(comparison: Comparison, out: Path) -> Path:
 
     def fill(directory: Path) -> None:
         comparison.effects.to_csv(directory / "effects.csv", index=False)
+        if comparison.effects_by_county is not None:
+            comparison.effects_by_county.to_csv(directory / "effects_by_county.csv", index=False)
         per_rep = pd.concat(
             [run.table.assign(scenario=run.label).reset_index()
              for run in (comparison.base, *comparison.scenarios)], ignore_index=True)

@@ -33,9 +33,10 @@ from typing import Any
 
 import numpy as np
 
+from sim.codes import COUNTY
 from sim.cost import weekly_costs
 from sim.journal import RunJournal
-from sim.outcomes import build_timeline, outcomes
+from sim.outcomes import build_timeline, county_reps, has_counties, outcomes
 from sim.plots import COMPARE_STOCKS
 from sim.posterior_draws import run_seed
 from sim.results import RunResult
@@ -78,15 +79,26 @@ def stock_key(variable: str, category: str) -> str:
     return f"{variable}|{category}"
 
 
+def county_key(county: str, column: str) -> str:
+    """Key of a by-county result (``sim.counties.COLUMNS``) in a job's ``by_county``."""
+    return f"{county}|{column}"
+
+
 def run_job(scenario: Scenario, seed: int, window_start: dt.date | None,
             runner: Runner = run_replication) -> dict[str, Any]:
-    """One replication reduced to outcomes, weekly costs and kept stocks (plain lists)."""
+    """One replication reduced to outcomes, weekly costs, kept stocks (plain lists) and the
+    results by county (``sim.counties``, from the same window as the outcomes)."""
     result = runner(scenario, seed)
     cal = result.calendar
     from_week = None if window_start is None else cal.week_of(window_start)
     timeline = build_timeline(result.events, cal.n_weeks)
     table = outcomes(result, unit_costs=scenario.costs, from_week=from_week, timeline=timeline)
     costs = weekly_costs(result, timeline, scenario.costs, 1, from_week)
+    by_county = {}
+    if has_counties(result):
+        per_county = county_reps(result, timeline, from_week)
+        by_county = {county_key(county, name): float(values[c, 0])
+                     for name, values in per_county.items() for c, county in enumerate(COUNTY)}
     del timeline
     weekly = result.weekly
     stocks = {}
@@ -102,6 +114,7 @@ def run_job(scenario: Scenario, seed: int, window_start: dt.date | None,
     return {"outcomes": {c: float(table[c].iloc[0]) for c in table.columns},
             "costs": {k: costs[k][0].tolist() for k in KEPT_COSTS},
             "stocks": stocks,
+            "by_county": by_county,
             "calendar": cal.as_dict()}
 
 

@@ -47,6 +47,9 @@ class ScenarioRun:
     table: pd.DataFrame
     weekly: pd.DataFrame
     cost_weekly: dict[str, np.ndarray] = field(default_factory=dict)  # runs x weeks of the window
+    #: Results by county per run (columns ``county|column``, ``sim.counties``); None when a
+    #: run does not carry them (a baseline reused from an older comparison).
+    county_table: pd.DataFrame | None = None
 
 
 @dataclass
@@ -66,6 +69,9 @@ class Comparison:
     window_start: str | None = None  # first day of the measured window (None: the period start)
     draws: int = 0  # posterior draws (0: the central point alone)
     journal: Journal | None = None
+    #: Paired effects per county (``effects_by_county.csv``): the columns of ``effects``
+    #: with ``county`` after ``scenario``; None when runs lack the results by county.
+    effects_by_county: pd.DataFrame | None = None
     baseline_runs: tuple[dict[str, Any], list] | None = None  # header and runs, for --baseline-from
     created: str = field(default_factory=lambda: dt.datetime.now().isoformat(timespec="seconds"))
 

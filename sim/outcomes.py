@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import codes
+from sim import codes, counties
 from sim.calendar import WEEKS_PER_MONTH, months_to_weeks
 from sim.cost import COST_ITEMS, cost_per_year
 from sim.results import RunResult
@@ -265,9 +265,12 @@ def _ratio(num: np.ndarray, den: np.ndarray, scale: float = 1.0) -> np.ndarray:
 
 # --------------------------------------------------------------------------- outcomes
 
-def _entry_cohort_shares(events: pd.DataFrame, kinds: np.ndarray, timeline: pd.DataFrame,
-                         first_week: int, n_weeks: int, reps: int, scale: float) -> dict[str, np.ndarray]:
-    """Work-or-education shares 6 and 12 months after each youth's first entry in the period."""
+def entry_cohort(events: pd.DataFrame, kinds: np.ndarray, timeline: pd.DataFrame, first_week: int,
+                 n_weeks: int, months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The entry cohort for a share ``months`` after entry: each youth's first registration
+    or return in the period, kept when the run goes on ``months`` after it. Returns the
+    cohort's replications, youth ids and whether each was in work or education then (the
+    one definition the national shares and the results by county both count)."""
     stride = _stride(events)
     is_entry = one_of(kinds, (codes.EV_REGISTRATION, codes.EV_RETURN))
     week = events["week"].to_numpy()[is_entry].astype(np.int64)
@@ -279,21 +282,31 @@ def _entry_cohort_shares(events: pd.DataFrame, kinds: np.ndarray, timeline: pd.D
     key, week, rep = key[order], week[order], rep[order]
     _, first_idx = np.unique(key, return_index=True)
     key, week, rep = key[first_idx], week[first_idx], rep[first_idx]
+    h = months_to_weeks(months)
+    ok = week + h < n_weeks
+    status = _status_at(timeline, key[ok], week[ok] + h, n_weeks)
+    return rep[ok], key[ok] % stride, one_of(status, WORK_OR_EDUCATION)
 
+
+def _entry_cohort_shares(events: pd.DataFrame, kinds: np.ndarray, timeline: pd.DataFrame,
+                         first_week: int, n_weeks: int, reps: int, scale: float) -> dict[str, np.ndarray]:
+    """Work-or-education shares 6 and 12 months after each youth's first entry in the period."""
     out: dict[str, np.ndarray] = {}
     for months in (6, 12):
-        h = months_to_weeks(months)
-        ok = week + h < n_weeks
-        status = _status_at(timeline, key[ok], week[ok] + h, n_weeks)
-        success = one_of(status, WORK_OR_EDUCATION)
-        count = _per_rep(rep[ok], success, reps)
-        cohort = _per_rep(rep[ok], np.ones(ok.sum()), reps)
+        rep, _, success = entry_cohort(events, kinds, timeline, first_week, n_weeks, months)
+        count = _per_rep(rep, success, reps)
+        cohort = _per_rep(rep, np.ones(len(rep)), reps)
         out[f"work_or_education_{months}m"] = _ratio(count, cohort, 100.0)
         if months == 12:
-            window_years = max(n_weeks - h - first_week, 0) / codes.WEEKS_PER_YEAR
+            window_years = cohort_window_years(first_week, n_weeks)
             out["work_or_education_12m_persons"] = (
                 count / scale / window_years if window_years > 0 else np.zeros(reps))
     return out
+
+
+def cohort_window_years(first_week: int, n_weeks: int, months: int = 12) -> float:
+    """Years of entry weeks whose cohort a share ``months`` later can count."""
+    return max(n_weeks - months_to_weeks(months) - first_week, 0) / codes.WEEKS_PER_YEAR
 
 
 def _days_in_work(events: pd.DataFrame, kinds: np.ndarray, timeline: pd.DataFrame,
@@ -555,6 +568,32 @@ def _weekly_summary(result: RunResult, variable: str, how: str) -> dict[str, dic
     return out
 
 
+def county_reps(result: RunResult, timeline: pd.DataFrame | None = None,
+                from_week: int | None = None) -> dict[str, np.ndarray]:
+    """The results by county (``sim.counties``), per replication, counted with the national
+    outcomes' timeline and entry cohort; ``from_week`` as in :func:`outcomes`."""
+    cal = result.calendar
+    first_week = cal.first_week
+    if from_week is not None:
+        first_week = min(max(first_week, int(from_week)), cal.n_weeks - 1)
+    if timeline is None:
+        timeline = build_timeline(result.events, cal.n_weeks)
+    kinds = kind_codes(result.events["kind"])
+    cohort = entry_cohort(result.events, kinds, timeline, first_week, cal.n_weeks, 12)
+    return counties.by_county_reps(result, timeline, cohort, cohort_window_years(first_week, cal.n_weeks),
+                                   n_reps(result), first_week)
+
+
+def has_counties(result: RunResult) -> bool:
+    """Whether a run's tables carry the county of youths and advisors (hand-made ones may not)."""
+    return all("county" in t.columns for t in (result.youths, result.advisors))
+
+
+def county_table(result: RunResult, timeline: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The by-county table of a run (``by_county.csv``): means over replications."""
+    return counties.table(county_reps(result, timeline))
+
+
 def summary(result: RunResult, table: pd.DataFrame | None = None,
             unit_costs: Mapping[str, float] | Any | None = None) -> dict[str, Any]:
     """Headline outcomes for ``summary.json``: per outcome its mean and per-replication values.
@@ -563,7 +602,9 @@ def summary(result: RunResult, table: pd.DataFrame | None = None,
     from weekly.parquet), which OUTPUTS.md lists for the summary. ``table`` is a ready
     :func:`outcomes` table; ``unit_costs`` as in :func:`outcomes`.
     """
-    table = outcomes(result, unit_costs) if table is None else table
+    timeline = build_timeline(result.events, result.calendar.n_weeks)
+    table = outcomes(result, unit_costs, timeline=timeline) if table is None else table
+    result.by_county = county_table(result, timeline) if has_counties(result) else None
     cal = result.calendar
     stored = (result.manifest or {}).get("calendar", {})
     return {

@@ -17,6 +17,7 @@ import numpy as np
 
 from sim.calendar import Calendar
 from sim.codes import ROLE, STATUS
+from sim.offices import n_offices, office_layout
 from sim.scenario.schema import Scenario
 
 #: The words of ``policy.portfolio_cap``'s keys, in the order of their codes in ``Params``.
@@ -51,6 +52,8 @@ class Params(NamedTuple):
     sosialhjelp_share: np.ndarray
     dialogue_user_share: np.ndarray
     n_offices: int
+    office_cdf: np.ndarray  # cumulative share of the youths by office (sim.offices)
+    office_county: np.ndarray  # int8 county code of each office
     # assessment
     under_assessment: np.ndarray
     over_assessment: np.ndarray
@@ -280,10 +283,14 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     n_youths = int(inflow.sum() + layoff.sum() + ufore.sum())
     youth_slots = int(youth_active.max())
     both_slots = int(both_active.max())
+    # Offices no more than the advisors who take youths in the week with fewest of them.
+    offices = n_offices(scenario, takers=int(youth_active.min() + both_active.min()))
+    layout = office_layout(scenario, seed, offices)
     hire_slots = 0
     if cap.youth is not None and cap.mode == "hire":
-        # Enough hire slots for every youth who could ever be in follow-up at once.
-        hire_slots = int(math.ceil(n_youths / cap.youth)) + p.advisors.offices_national
+        # Enough hire slots for every youth who could ever be in follow-up at once, and one
+        # more in each office.
+        hire_slots = int(math.ceil(n_youths / cap.youth)) + offices
     n_advisors = youth_slots + base[1] + both_slots + hire_slots
 
     pop = p.population
@@ -321,7 +328,9 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         dagpenger_share=arr(pop.dagpenger_share),
         sosialhjelp_share=arr(pop.sosialhjelp_share),
         dialogue_user_share=arr(pop.dialogue_user_share),
-        n_offices=max(1, int(round(adv.offices_national * scale))),
+        n_offices=offices,
+        office_cdf=_cdf(list(layout.share)),
+        office_county=layout.county,
         under_assessment=arr(a.under_assessment),
         over_assessment=arr(a.over_assessment),
         reassess_up=a.reassess_up_weekly,

@@ -44,6 +44,9 @@ class RunResult:
     weekly: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
     manifest: dict[str, Any] = field(default_factory=dict)
+    #: Results by county (``sim.outcomes.county_table``), written as by_county.csv; set
+    #: with the summary.
+    by_county: pd.DataFrame | None = None
 
     @property
     def replications(self) -> int:
@@ -175,11 +178,14 @@ EVENTS_ENCODING: dict[str, Any] = {
 
 
 def write_tables(result: RunResult, directory: Path) -> None:
-    """Write the four parquet tables (deterministically: same data, same bytes)."""
+    """Write the four parquet tables (deterministically: same data, same bytes), and the
+    results by county when the summary has made them."""
     for name in TABLES:
         frame: pd.DataFrame = getattr(result, name)
         options = EVENTS_ENCODING if name == "events" else {}
         frame.to_parquet(directory / f"{name}.parquet", index=False, compression="zstd", **options)
+    if result.by_county is not None:
+        result.by_county.to_csv(directory / "by_county.csv", index=False, float_format="%.6g")
 
 
 def load_run(directory: str | Path) -> RunResult:
@@ -189,6 +195,8 @@ def load_run(directory: str | Path) -> RunResult:
     tables = {name: pd.read_parquet(directory / f"{name}.parquet") for name in TABLES}
     summary_path = directory / "summary.json"
     summary = json.loads(summary_path.read_text()) if summary_path.exists() else {}
+    county_path = directory / "by_county.csv"
+    by_county = pd.read_csv(county_path) if county_path.exists() else None
     return RunResult(
         name=manifest["name"],
         calendar=Calendar.from_manifest(manifest["calendar"]),
@@ -196,5 +204,6 @@ def load_run(directory: str | Path) -> RunResult:
         seeds=list(manifest["seeds"]),
         summary=summary,
         manifest=manifest,
+        by_county=by_county,
         **tables,
     )

@@ -73,6 +73,8 @@ U_LABOUR = 39
 U_EXIT = 40
 U_RETURN = 41
 U_DIALOGUE_TURN = 42
+U_OFFICE_SIZE = 43  # set-up: office sizes within a county
+U_COUNTY_PORTFOLIO = 44  # set-up: counties' portfolio factors
 
 STREAMS: dict[str, int] = {
     name[2:].lower(): value for name, value in dict(globals()).items()

@@ -25,6 +25,7 @@ import numpy as np
 from sim.codes import (
     BENEFIT,
     BIRTH_REGION,
+    COUNTY,
     EDUCATION,
     EMPLOYER,
     INNSATSGRUPPE,
@@ -71,6 +72,7 @@ YOUTH_COLUMNS: tuple[Column, ...] = (
     Column("dialogue_user", np.bool_, "uses the activity plan's dialogue"),
     Column("dialogue_active", np.bool_, "a dialogue user whose dialogue is going on now"),
     Column("office", np.int16, "Nav office", output=True),
+    Column("county", np.int8, "county (fylke) of the office", labels=COUNTY, output=True),
     # the current spell
     Column("status", np.int8, "where the youth is", labels=STATUS),
     Column("group", np.int8, "assessed innsatsgruppe, -1 before the first §14a", initial=-1,

@@ -1,6 +1,6 @@
 """Shared fixtures: a tiny, fast version of the baseline scenario.
 
-``tiny_scenario`` is the baseline at scale 0.008 (a few thousand youths, two offices, a dozen
+``tiny_scenario`` is the baseline at scale 0.008 (a few thousand youths, an office in each county, a dozen
 youth advisors) over 2022-2024 with a three-year burn-in, so one run covers the pandemic
 lay-off wave (in the burn-in) and the ungdomsgaranti from July 2023, in well under a
 second with the numba engine and a few seconds with the Mesa engine. ``tiny_with`` lays

@@ -40,6 +40,20 @@ def test_writes_every_file(run_dir: Path) -> None:
     assert all(p.stat().st_size > 5000 for p in plots)
 
 
+def test_writes_the_results_by_county(run_dir: Path) -> None:
+    """by_county.csv (docs/OUTPUTS.md): one row per county, its youths adding up to the
+    youths table's."""
+    from sim.codes import COUNTY
+    from sim.counties import COLUMNS
+
+    table = pd.read_csv(run_dir / "by_county.csv")
+    assert list(table.columns) == ["county", *COLUMNS]
+    assert table["county"].tolist() == list(COUNTY)
+    youths = pd.read_parquet(run_dir / "youths.parquet")
+    assert set(youths["county"].astype(str)) <= set(COUNTY)
+    assert (table["youths_in_follow_up"] >= 0).all() and table["youths_in_follow_up"].sum() > 0
+
+
 def test_manifest_records_the_resolved_scenario(run_dir: Path, small_scenario: Path) -> None:
     manifest = json.loads((run_dir / "manifest.json").read_text())
     assert manifest["scenario"]["scale"] == 0.006

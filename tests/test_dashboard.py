@@ -183,3 +183,16 @@ def test_earlier_comparisons_are_listed_newest_first_and_reopen(tmp_path):
     assert any("NOK 1 234 567" in n for n in result.notes)
     with pytest.raises(InputError):
         api.open_result(tmp_path / "not-a-result")
+
+
+def test_results_by_county_are_shown_when_a_folder_has_them(tmp_path):
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "summary.json").write_text('{"outcomes": {}}')
+    table = pd.DataFrame({"county": ["oslo"], "youths_in_follow_up": [10.0]})
+    table.to_csv(run / "by_county.csv", index=False)
+    assert api.open_result(run).tables["by_county"]["county"].tolist() == ["oslo"]
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "summary.json").write_text('{"outcomes": {}}')
+    assert "by_county" not in api.open_result(plain).tables

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from sim.cli import main
+from sim.codes import COUNTY
 from sim.results import remove_stale_temporaries, write_dir_atomically
 from sim.scenario.loader import InputError, read_yaml
 
@@ -76,6 +77,20 @@ def test_all_zero_entry_age_weights(tmp_path: Path, capsys) -> None:
 def test_absurd_sizes(tmp_path: Path, capsys) -> None:
     line = _run(tmp_path, "parameters:\n  advisors:\n    offices_national: 1000000000\n", capsys)
     assert "parameters.advisors.offices_national" in line and "less than or equal" in line
+
+
+def test_counties_without_people_or_offices(tmp_path: Path, capsys) -> None:
+    nobody = ", ".join(f"{c}: 0" for c in COUNTY)
+    line = _run(tmp_path, f"parameters:\n  offices:\n    population: {{{nobody}}}\n", capsys)
+    assert "parameters.offices" in line and "population must not be zero in every county" in line
+    line = _run(tmp_path, "parameters:\n  offices:\n    office_weight: {finnmark: 0}\n", capsys)
+    assert "parameters.offices" in line and "office_weight is 0 in finnmark" in line
+
+
+def test_a_portfolio_slope_that_leaves_offices_no_portfolio(tmp_path: Path, capsys) -> None:
+    line = _run(tmp_path, TINY + "  offices:\n    portfolio_per_employee: 50\n"
+                "    portfolio_reference: 1\n", capsys)
+    assert "parameters.offices.portfolio_per_employee" in line and "a portfolio of 0 or less" in line
 
 
 def test_inflow_of_1e15(tmp_path: Path, capsys) -> None:

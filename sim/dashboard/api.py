@@ -321,6 +321,8 @@ def open_result(folder: str | Path) -> Result:
         tables = {"effects": effects}
         if (folder / "outcomes_by_replication.csv").exists():
             tables["outcomes_by_replication"] = pd.read_csv(folder / "outcomes_by_replication.csv")
+        if (folder / "effects_by_county.csv").exists():
+            tables["effects_by_county"] = pd.read_csv(folder / "effects_by_county.csv")
         images = {k: folder / "plots" / f"{k}.png" for k in ("stocks", "effects")
                   if (folder / "plots" / f"{k}.png").exists()}
         return Result(folder, "compare", folder.name, tables, notes, images)
@@ -329,7 +331,10 @@ def open_result(folder: str | Path) -> Result:
         rows = [{"outcome": k, **{c: v.get(c) for c in ("label", "mean", "low", "high", "unit") if c in v}}
                 for k, v in summary.get("outcomes", {}).items() if isinstance(v, Mapping)]
         images = {p.stem: p for p in sorted((folder / "plots").glob("*.png"))}
-        return Result(folder, "run", folder.name, {"outcomes": pd.DataFrame(rows)}, [], images)
+        tables = {"outcomes": pd.DataFrame(rows)}
+        if (folder / "by_county.csv").exists():
+            tables["by_county"] = pd.read_csv(folder / "by_county.csv")
+        return Result(folder, "run", folder.name, tables, [], images)
     raise InputError(folder, None, "not a result folder of navsim run or compare")
 
 

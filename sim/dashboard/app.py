@@ -168,6 +168,12 @@ def ResultView(folder: str) -> None:
         solara.DataFrame(api.shown_effects(shown), items_per_page=20)
     else:
         solara.DataFrame(main.round(4), items_per_page=20)
+    if "by_county" in result.tables:
+        heading("By county (means over replications, national counts)")
+        solara.DataFrame(result.tables["by_county"].round(2), items_per_page=15)
+    if "effects_by_county" in result.tables:
+        heading("Effects by county (scenario − baseline, mean and 90 % interval)")
+        solara.DataFrame(result.tables["effects_by_county"].round(4), items_per_page=15)
     for key, image in result.images.items():
         solara.Image(str(image), width="100%", classes=[f"navsim-plot-{key}"])
 

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 #: Params fields that stay numpy arrays (``rules.pick`` reads their shape); every other
 #: array becomes a tuple of Python floats, which is faster to index from Python and
 #: holds exactly the same numbers.
-_ARRAY_PARAMS = ("entry_age_cdf", "need_cdf", "education_cdf", "birth_region_cdf")
+_ARRAY_PARAMS = ("entry_age_cdf", "need_cdf", "education_cdf", "birth_region_cdf", "office_cdf")
 
 _draw_attributes = python(entry.draw_attributes)
 _staff = python(advisors.staff)
@@ -343,5 +343,6 @@ class MesaEngine:
             adv_active=self.adv_active,
             adv_youths=self.adv_youths,
             adv_contacts=self.adv_contacts,
-            adv_static={k: getattr(self.layout, k) for k in ("role", "office", "employer", "older", "hired")},
+            adv_static={k: getattr(self.layout, k)
+                        for k in ("role", "office", "county", "employer", "older", "hired")},
         )

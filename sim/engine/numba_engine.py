@@ -185,5 +185,6 @@ class NumbaEngine:
             adv_active=self.adv_active,
             adv_youths=self.adv_youths,
             adv_contacts=self.adv_contacts,
-            adv_static={k: getattr(self.layout, k) for k in ("role", "office", "employer", "older", "hired")},
+            adv_static={k: getattr(self.layout, k)
+                        for k in ("role", "office", "county", "employer", "older", "hired")},
         )

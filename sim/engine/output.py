@@ -17,6 +17,7 @@ from sim.calendar import Calendar
 from sim.codes import (
     BIRTH_REGION,
     CHANNEL,
+    COUNTY,
     EDUCATION,
     EMPLOYER,
     EVENT_KIND,
@@ -37,7 +38,7 @@ class EngineOutput:
     adv_active: np.ndarray  # bool [weeks in period, advisors]
     adv_youths: np.ndarray  # int32 [weeks in period, advisors]
     adv_contacts: np.ndarray  # int32 [weeks in period, advisors, channel]
-    adv_static: dict[str, np.ndarray]  # role, office, employer, older, hired
+    adv_static: dict[str, np.ndarray]  # role, office, county, employer, older, hired
 
 
 def _event_order_key(events: dict[str, np.ndarray]) -> np.ndarray:
@@ -111,6 +112,7 @@ def to_frames(outputs: list[EngineOutput], calendar: Calendar,
             "health_problem": (y["mental_health"] | y["other_health"]).astype(bool),
             "true_need": _cat(y["need"], INNSATSGRUPPE),
             "office": y["office"].astype(np.int16),
+            "county": _cat(y["county"], COUNTY),
             "ufore_direct": (y["entry_kind"] == 2),
         }))
         wk, ad = np.nonzero(out.adv_active)
@@ -120,6 +122,7 @@ def to_frames(outputs: list[EngineOutput], calendar: Calendar,
             "week": (wk + first).astype(np.int32),
             "advisor": ad.astype(np.int32),
             "office": st["office"][ad].astype(np.int16),
+            "county": _cat(st["county"][ad], COUNTY),
             "role": _cat(st["role"][ad], ROLE),
             "employer": _cat(st["employer"][ad], EMPLOYER),
             "hired": st["hired"][ad].astype(bool),

@@ -12,6 +12,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.codes import R_BOTH, R_OLDER, R_YOUTH
+from sim.offices import divisor_sequence, office_layout
 from sim.params import Params, Sizes, Timeline
 from sim.rng import U_OLDER_LOAD, uniforms
 from sim.scenario.schema import Scenario
@@ -35,6 +36,7 @@ class AdvisorLayout(NamedTuple):
     both_slots: int
     office_start: np.ndarray  # int32 CSR over offices
     office_members: np.ndarray  # int32
+    county: np.ndarray  # int8: each advisor's county (their office's)
 
 
 def entry_schedule(timeline: Timeline, sizes: Sizes) -> EntrySchedule:
@@ -50,9 +52,22 @@ def entry_schedule(timeline: Timeline, sizes: Sizes) -> EntrySchedule:
 
 
 def advisor_layout(scenario: Scenario, params: Params, timeline: Timeline, sizes: Sizes) -> AdvisorLayout:
-    """Advisors by role, spread round-robin over offices, with an exogenous older-user load."""
+    """Advisors by role in offices of different sizes, with an exogenous older-user load.
+
+    The offices are :func:`sim.offices.office_layout`'s. Youth and both-age advisors go to
+    an office in proportion to its share of the youths divided by its portfolio factor, so
+    larger offices and some counties have more users per advisor; older-user advisors in
+    proportion to its share, with their older users (like everyone's) times the factor.
+    Every office first gets one both-age advisor (largest office first) and, where none is
+    left for it, a youth advisor, so that no office's youths wait for an advisor who never
+    comes. Slots are handed out by a house-monotone divisor sequence
+    (:func:`sim.offices.divisor_sequence`): the first k slots of a role, which the staffing
+    levers keep active, are spread like all of them. Hire slots (a cap of mode ``hire``)
+    follow the youths: one in each office, the rest by share.
+    """
     adv = scenario.parameters.advisors
     n_offices = params.n_offices
+    offices = office_layout(scenario, params.seed, n_offices)
     youth_slots = int(timeline.youth_advisors.max())
     n_older = sizes.advisors_by_role[R_OLDER]
     both_slots = int(timeline.both_advisors.max())
@@ -60,15 +75,19 @@ def advisor_layout(scenario: Scenario, params: Params, timeline: Timeline, sizes
     roles = ([R_YOUTH] * youth_slots + [R_OLDER] * n_older + [R_BOTH] * both_slots
              + [R_YOUTH] * hire_slots)
     role = np.array(roles, dtype=np.int8)
+    per_advisor = offices.share / offices.portfolio
+    largest_first = np.argsort(-offices.share, kind="stable")
+    both = divisor_sequence(per_advisor, both_slots, first=largest_first)
+    without_both = largest_first[np.isin(largest_first, both[:both_slots], invert=True)]
     office = np.concatenate([
-        np.arange(youth_slots) % n_offices,
-        np.arange(n_older) % n_offices,
-        np.arange(both_slots) % n_offices,
-        np.arange(hire_slots) % n_offices,
+        divisor_sequence(per_advisor, youth_slots, first=without_both),
+        divisor_sequence(offices.share, n_older),
+        both,
+        divisor_sequence(offices.share, hire_slots, first=largest_first),
     ]).astype(np.int16)
     hired = np.zeros(len(role), dtype=np.bool_)
     hired[youth_slots + n_older + both_slots:] = True
-    mean = np.array(adv.older_load_mean.as_list())[role]
+    mean = np.array(adv.older_load_mean.as_list())[role] * offices.portfolio[office]
     spread = adv.older_load_spread
     u = uniforms(params.seed, U_OLDER_LOAD, 0, len(role))
     older = np.round(mean * (1.0 - spread + 2.0 * spread * u)).astype(np.int32)
@@ -83,4 +102,5 @@ def advisor_layout(scenario: Scenario, params: Params, timeline: Timeline, sizes
         role=role, office=office, employer=employer, older=older, hired=hired,
         youth_slots=youth_slots, both_first=youth_slots + n_older, both_slots=both_slots,
         office_start=office_start, office_members=order.astype(np.int32),
+        county=offices.county[office].astype(np.int8),
     )

@@ -91,7 +91,8 @@ def draw_attributes(Y, P, keys, i):
     Y.mental_health[i] = keyed_uniform(keys[U_MENTAL_HEALTH], i) < P.mental_health_share[need]
     Y.other_health[i] = keyed_uniform(keys[U_OTHER_HEALTH], i) < P.other_health_share[need]
     Y.dialogue_user[i] = keyed_uniform(keys[U_DIALOGUE_USER], i) < P.dialogue_user_share[need]
-    Y.office[i] = int(keyed_uniform(keys[U_OFFICE], i) * P.n_offices)
+    Y.office[i] = rules.pick(P.office_cdf, keyed_uniform(keys[U_OFFICE], i))
+    Y.county[i] = P.office_county[Y.office[i]]
 
 
 @decision

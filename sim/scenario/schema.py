@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 from pydantic.functional_validators import BeforeValidator
 
+from sim.codes import COUNTY
 from sim.strict import Strict
 
 #: Largest simulated population share; 1.0 is the national scale (about 100 000 youths in
@@ -103,6 +104,29 @@ class PerRole(Strict):
 
     def as_list(self) -> list[float]:
         return [self.youth, self.older, self.both]
+
+
+class PerCounty(Strict):
+    """One number per county (fylke, the 2024 division: ``sim.codes.COUNTY``)."""
+
+    oslo: Rate
+    rogaland: Rate
+    more_og_romsdal: Rate
+    nordland: Rate
+    ostfold: Rate
+    akershus: Rate
+    buskerud: Rate
+    innlandet: Rate
+    vestfold: Rate
+    telemark: Rate
+    agder: Rate
+    vestland: Rate
+    trondelag: Rate
+    troms: Rate
+    finnmark: Rate
+
+    def as_list(self) -> list[float]:
+        return [getattr(self, name) for name in COUNTY]
 
 
 class Education(Strict):
@@ -249,6 +273,41 @@ class Advisors(Strict):
     churn_weekly: Weekly
 
 
+class Offices(Strict):
+    """Nav offices in counties: how many each county has, how large they are, and how an
+    office's size and county shape its advisors' portfolios (docs/MODEL.md, "Offices and
+    counties"). A run has ``advisors.offices_national`` offices times its scale, but at
+    least one in each county where people live, as long as every office can have an
+    advisor who takes youths."""
+
+    population: PerCounty = Field(
+        description="county population (weights): the share of the youths each county has")
+    office_weight: PerCounty = Field(
+        description="weights by which the offices are shared among the counties")
+    employees_national: Annotated[int, Field(ge=1, le=MAX_ADVISORS)] = Field(
+        description="staff at all Nav offices; an office's size is its share of them")
+    size_sigma: Annotated[float, Field(ge=0.0, le=3.0)] = Field(
+        description="spread of office sizes within a county (sd of the log of the size)")
+    portfolio_per_employee: Rate = Field(
+        description="users per advisor added by each employee of the office")
+    portfolio_reference: Annotated[float, Field(gt=0.0)] = Field(
+        description="mean portfolio the per-employee slope is relative to")
+    county_portfolio_sd: Annotated[float, Field(ge=0.0, le=1.0)] = Field(
+        description="spread of portfolios between counties beyond office size (sd of the log)")
+
+    @model_validator(mode="after")
+    def _offices_where_people_live(self) -> Offices:
+        if not sum(self.population.as_list()) > 0:
+            raise ValueError("population must not be zero in every county (no youth to place)")
+        empty = [name for name, people, weight in zip(
+            COUNTY, self.population.as_list(), self.office_weight.as_list(), strict=True)
+            if people > 0 and not weight > 0]
+        if empty:
+            raise ValueError(f"office_weight is 0 in {', '.join(empty)}, where people live: "
+                             "their youths would have no office")
+        return self
+
+
 class Contacts(Strict):
     """Each advisor's weekly contact budget: const + per_user * portfolio (ev_contacts_vs_portfolio)."""
 
@@ -366,6 +425,7 @@ class Parameters(Strict):
     population: Population
     assessment: Assessment
     advisors: Advisors
+    offices: Offices
     contacts: Contacts
     contact_effect: ContactEffect
     tiltak: Tiltak
