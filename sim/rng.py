@@ -72,6 +72,8 @@ U_JOB_SEARCH = 38
 U_LABOUR = 39
 U_EXIT = 40
 U_RETURN = 41
+U_TILTAKSPENGER_RIGHT = 42
+U_DAGPENGER_EARNINGS = 43
 
 STREAMS: dict[str, int] = {
     name[2:].lower(): value for name, value in dict(globals()).items()
