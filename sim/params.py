@@ -106,6 +106,7 @@ class Params(NamedTuple):
     dagpenger_long_period_share: float
     dagpenger_short_weeks: int
     tiltakspenger_right_share: np.ndarray  # by innsatsgruppe
+    sosialhjelp_in_tiltak: float
     # exits and returns
     exit_work: np.ndarray
     exit_education: np.ndarray
@@ -380,6 +381,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         dagpenger_long_period_share=b.dagpenger_long_period_share,
         dagpenger_short_weeks=int(b.dagpenger_short_weeks),
         tiltakspenger_right_share=arr(b.tiltakspenger_right_share),
+        sosialhjelp_in_tiltak=b.sosialhjelp_in_tiltak,
         exit_work=arr(ex.work_weekly),
         exit_education=arr(ex.education_weekly),
         exit_both_share=ex.both_share,

@@ -74,6 +74,7 @@ U_EXIT = 40
 U_RETURN = 41
 U_TILTAKSPENGER_RIGHT = 42
 U_DAGPENGER_EARNINGS = 43
+U_SOSIALHJELP_IN_TILTAK = 44
 
 STREAMS: dict[str, int] = {
     name[2:].lower(): value for name, value in dict(globals()).items()

@@ -346,7 +346,8 @@ def tiltak_start(params, timeline, benefit: int, age: int, right: float, cut: bo
     Y = empty_youths(1)
     Y.tiltak[0], Y.benefit[0], Y.group[0] = Q_WAITING, benefit, SITUASJONSBESTEMT
     Y.birth_week[0] = WEEK - age * WEEKS_PER_YEAR - 10
-    P = params._replace(tiltak_no_show=0.0, tiltakspenger_right_share=np.full(4, right))
+    P = params._replace(tiltak_no_show=0.0, tiltakspenger_right_share=np.full(4, right),
+                        sosialhjelp_in_tiltak=0.0)
     T = timeline._replace(tiltakspenger_cut=np.full(WEEK + 1, cut))
     E, n_ev = sink()
     took = python(places.take_tiltak_place)(Y, E, n_ev, P, T, week_keys(1, WEEK), WEEK, 0, 5)
@@ -382,6 +383,23 @@ def test_the_rules_of_tiltakspenger() -> None:
     assert not gets(B_SOSIALHJELP, 20, True, True)      # after the cut: stays on sosialhjelp
     for b in (B_AAP, B_DAGPENGER, B_UFORE, B_TILTAKSPENGER):
         assert not gets(b, 20, True, False)
+
+
+def test_some_participants_without_tiltakspenger_get_sosialhjelp(built) -> None:
+    params, timeline = built
+    sosialhjelp = python(places.needs_sosialhjelp_in_tiltak)
+    assert sosialhjelp(B_NONE, 18, 0.4, 0.5) and not sosialhjelp(B_NONE, 18, 0.6, 0.5)
+    assert not sosialhjelp(B_NONE, 17, 0.0, 1.0)          # under 18
+    for b in (B_AAP, B_DAGPENGER, B_TILTAKSPENGER, B_SOSIALHJELP):
+        assert not sosialhjelp(b, 20, 0.0, 1.0)
+    # a tiltak without the right to tiltakspenger, and everyone in need: sosialhjelp starts
+    Y = empty_youths(1)
+    Y.tiltak[0], Y.benefit[0], Y.birth_week[0] = Q_WAITING, B_NONE, WEEK - 20 * WEEKS_PER_YEAR
+    P = params._replace(tiltak_no_show=0.0, tiltakspenger_right_share=np.zeros(4), sosialhjelp_in_tiltak=1.0)
+    E, n_ev = sink()
+    assert python(places.take_tiltak_place)(Y, E, n_ev, P, timeline, week_keys(1, WEEK), WEEK, 0, 5)
+    assert Y.benefit[0] == B_SOSIALHJELP
+    assert written(E, n_ev) == [(EV_TILTAK, Q_IN), (EV_BENEFIT, B_SOSIALHJELP)]
 
 
 def test_the_age_band_at_entry() -> None:
@@ -454,6 +472,9 @@ def test_compiled_and_python_decisions_agree() -> None:
                 for cut in (False, True):
                     assert places.gets_tiltakspenger(b, age, right, cut) == \
                         python(places.gets_tiltakspenger)(b, age, right, cut)
+            for u in (0.2, 0.8):
+                assert places.needs_sosialhjelp_in_tiltak(b, age, u, 0.5) == \
+                    python(places.needs_sosialhjelp_in_tiltak)(b, age, u, 0.5)
 
     def office() -> Advisors:
         return office_of([YOUTH, YOUTH, BOTH, YOUTH], [50, 40, 70, 0], older=[0, 5, 0, 0],

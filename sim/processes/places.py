@@ -19,7 +19,7 @@ from sim.codes import (
 )
 from sim.processes.decision import decision
 from sim.processes.events import emit
-from sim.rng import U_TILTAK_NO_SHOW, U_TILTAKSPENGER_RIGHT, keyed_uniform
+from sim.rng import U_SOSIALHJELP_IN_TILTAK, U_TILTAK_NO_SHOW, U_TILTAKSPENGER_RIGHT, keyed_uniform
 
 #: ``aux`` of a tiltak event when a no-show lost the place.
 NO_SHOW = 1
@@ -39,10 +39,19 @@ def gets_tiltakspenger(benefit, age, right, cut):
 
 
 @decision
+def needs_sosialhjelp_in_tiltak(benefit, age, u, share):
+    """Whether a participant without tiltakspenger gets sosialhjelp while in the tiltak:
+    one aged 18 or more with no benefit at all, at ``share`` (uniform ``u``). Many young
+    participants get sosialhjelp or nothing while in tiltak (report 004 §4.3 and §6.4)."""
+    return benefit == B_NONE and age >= TILTAKSPENGER_AGE and u < share
+
+
+@decision
 def take_tiltak_place(Y, E, n_ev, P, T, keys, w, i, phase):
     """Youth ``i`` is offered a tiltak place; returns whether they took it. A no-show loses
     the place and leaves the waiting list. Tiltakspenger start with the tiltak under the
-    rules of :func:`gets_tiltakspenger`; others keep their benefit (sosialhjelp or none)."""
+    rules of :func:`gets_tiltakspenger`; others keep their benefit, and some with none get
+    sosialhjelp (:func:`needs_sosialhjelp_in_tiltak`)."""
     if keyed_uniform(keys[U_TILTAK_NO_SHOW], i) < P.tiltak_no_show:
         Y.tiltak[i] = Q_NONE
         emit(E, n_ev, w, i, phase, EV_TILTAK, Q_NONE, NO_SHOW)
@@ -56,6 +65,11 @@ def take_tiltak_place(Y, E, n_ev, P, T, keys, w, i, phase):
         Y.benefit[i] = B_TILTAKSPENGER
         Y.benefit_since[i] = w
         emit(E, n_ev, w, i, phase, EV_BENEFIT, B_TILTAKSPENGER, 0)
+    elif needs_sosialhjelp_in_tiltak(Y.benefit[i], age, keyed_uniform(keys[U_SOSIALHJELP_IN_TILTAK], i),
+                                     P.sosialhjelp_in_tiltak):
+        Y.benefit[i] = B_SOSIALHJELP
+        Y.benefit_since[i] = w
+        emit(E, n_ev, w, i, phase, EV_BENEFIT, B_SOSIALHJELP, 0)
     return True
 
 

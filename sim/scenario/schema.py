@@ -351,6 +351,9 @@ class Benefits(Strict):
     tiltakspenger_right_share: SharePerGroup = Field(
         description="share of tiltak starts in a tiltak that gives the right to tiltakspenger, "
         "by innsatsgruppe")
+    sosialhjelp_in_tiltak: Share = Field(
+        description="share of participants aged 18 or more without tiltakspenger or another "
+        "benefit who get sosialhjelp while in the tiltak")
     tiltakspenger_rate_cut: Date = Field(
         description="from this date youths on sosialhjelp who start a tiltak keep sosialhjelp "
         "(the cut tiltakspenger rate is below it)")
