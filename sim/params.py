@@ -107,6 +107,11 @@ class Params(NamedTuple):
     ufore_from_varig: float
     dagpenger_max_weeks: int
     sosialhjelp_after_dagpenger: float
+    dagpenger_ordinary_earnings: np.ndarray  # by age band at entry (codes.AGE_BAND)
+    dagpenger_long_period_share: float
+    dagpenger_short_weeks: int
+    tiltakspenger_right_share: np.ndarray  # by innsatsgruppe
+    sosialhjelp_in_tiltak: float
     # exits and returns
     exit_work: np.ndarray
     exit_education: np.ndarray
@@ -153,6 +158,8 @@ class Timeline(NamedTuple):
     under_assessment_mult: np.ndarray  # float64: first §14a one group too low, times this
     over_assessment_mult: np.ndarray  # float64: first §14a one group too high, times this
     contact_churn_mult: np.ndarray  # float64: weekly chance of an advisor change, times this
+    dagpenger_pandemic: np.ndarray  # bool: the pandemic's dagpenger rules (lower requirement, no end)
+    tiltakspenger_cut: np.ndarray  # bool: the cut tiltakspenger rate in force
 
 
 class Sizes(NamedTuple):
@@ -254,6 +261,10 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     over_mult = np.where(assessment_on, assessment.over_assessment_multiplier, 1.0)
     contact = scenario.contact_person
     churn_mult = np.where(weeks >= _from(contact.start, calendar), contact.churn_multiplier, 1.0)
+    benefits = p.benefits
+    pandemic = benefits.dagpenger_pandemic_rules
+    dagpenger_pandemic = (weeks >= _from(pandemic.start, calendar)) & (weeks < _from(pandemic.end, calendar))
+    tiltakspenger_cut = weeks >= _from(benefits.tiltakspenger_rate_cut, calendar)
 
     timeline = Timeline(
         year=years,
@@ -278,6 +289,8 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         under_assessment_mult=under_mult.astype(np.float64),
         over_assessment_mult=over_mult.astype(np.float64),
         contact_churn_mult=churn_mult.astype(np.float64),
+        dagpenger_pandemic=dagpenger_pandemic.astype(np.bool_),
+        tiltakspenger_cut=tiltakspenger_cut.astype(np.bool_),
     )
 
     n_youths = int(inflow.sum() + layoff.sum() + ufore.sum())
@@ -377,6 +390,11 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         ufore_from_varig=b.ufore_from_varig_weekly,
         dagpenger_max_weeks=int(b.dagpenger_max_weeks),
         sosialhjelp_after_dagpenger=b.sosialhjelp_after_dagpenger,
+        dagpenger_ordinary_earnings=np.asarray(b.dagpenger_ordinary_earnings, dtype=np.float64),
+        dagpenger_long_period_share=b.dagpenger_long_period_share,
+        dagpenger_short_weeks=int(b.dagpenger_short_weeks),
+        tiltakspenger_right_share=arr(b.tiltakspenger_right_share),
+        sosialhjelp_in_tiltak=b.sosialhjelp_in_tiltak,
         exit_work=arr(ex.work_weekly),
         exit_education=arr(ex.education_weekly),
         exit_both_share=ex.both_share,

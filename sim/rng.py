@@ -75,6 +75,9 @@ U_RETURN = 41
 U_DIALOGUE_TURN = 42
 U_OFFICE_SIZE = 43  # set-up: office sizes within a county
 U_COUNTY_PORTFOLIO = 44  # set-up: counties' portfolio factors
+U_TILTAKSPENGER_RIGHT = 45
+U_DAGPENGER_EARNINGS = 46
+U_SOSIALHJELP_IN_TILTAK = 47
 
 STREAMS: dict[str, int] = {
     name[2:].lower(): value for name, value in dict(globals()).items()

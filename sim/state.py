@@ -89,6 +89,7 @@ YOUTH_COLUMNS: tuple[Column, ...] = (
     Column("labour", np.int8, "labour attachment", labels=LABOUR_ATTACHMENT, word="labour_attachment"),
     Column("benefit", np.int8, "benefit received", labels=BENEFIT),
     Column("benefit_since", np.int32, "week the benefit started"),
+    Column("dagpenger_weeks", np.int16, "length of the dagpenger period set at entry, by earlier earnings"),
     Column("job_search", np.int8, "1 engaged in job search, 0 not"),
     Column("reg_week", np.int32, "week the current spell started"),
     Column("last_meeting", np.int32, "week of the last meeting with the advisor"),

@@ -15,7 +15,9 @@ import pytest
 
 from sim.codes import (
     B_AAP,
+    B_DAGPENGER,
     B_NONE,
+    B_SOSIALHJELP,
     B_TILTAKSPENGER,
     B_UFORE,
     CH_ACTIVITY_PLAN,
@@ -43,7 +45,7 @@ from sim.codes import (
 )
 from sim.engine.tables import empty_events
 from sim.params import CAP_COUNTS, CAP_MODES, CAP_OVER, build
-from sim.processes import advisors, contacts, places, spells, transitions
+from sim.processes import advisors, contacts, entry, places, spells, transitions
 from sim.processes.decision import python
 from sim.rng import week_keys
 from sim.state import ADVISOR_COLUMNS, Advisors, empty_youths
@@ -385,28 +387,117 @@ def test_the_uniform_that_decided_an_exit_splits_it(u: float, where: int) -> Non
 
 
 def test_a_no_show_loses_the_tiltak_place(built) -> None:
-    params, _ = built
+    params, timeline = built
     Y = empty_youths(1)
     Y.tiltak[0] = Q_WAITING
     E, n_ev = sink()
-    took = python(places.take_tiltak_place)(Y, E, n_ev, params._replace(tiltak_no_show=1.0),
+    took = python(places.take_tiltak_place)(Y, E, n_ev, params._replace(tiltak_no_show=1.0), timeline,
                                             week_keys(1, WEEK), WEEK, 0, 5)
     assert not took and Y.tiltak[0] == Q_NONE
     assert written(E, n_ev) == [(EV_TILTAK, Q_NONE)] and E.aux[0] == places.NO_SHOW
 
 
-@pytest.mark.parametrize(("benefit", "after"), [(B_NONE, B_TILTAKSPENGER), (B_AAP, B_AAP)])
-def test_tiltakspenger_start_with_a_tiltak_only_without_another_benefit(
-        built, benefit: int, after: int) -> None:
-    params, _ = built
+def tiltak_start(params, timeline, benefit: int, age: int, right: float, cut: bool) -> tuple:
+    """A youth of ``age`` on ``benefit`` takes a tiltak place in WEEK; a share ``right`` of
+    tiltak give the right to tiltakspenger; the rate ``cut`` in force or not."""
     Y = empty_youths(1)
-    Y.tiltak[0], Y.benefit[0] = Q_WAITING, benefit
+    Y.tiltak[0], Y.benefit[0], Y.group[0] = Q_WAITING, benefit, SITUASJONSBESTEMT
+    Y.birth_week[0] = WEEK - age * WEEKS_PER_YEAR - 10
+    P = params._replace(tiltak_no_show=0.0, tiltakspenger_right_share=np.full(4, right),
+                        sosialhjelp_in_tiltak=0.0)
+    T = timeline._replace(tiltakspenger_cut=np.full(WEEK + 1, cut))
     E, n_ev = sink()
-    took = python(places.take_tiltak_place)(Y, E, n_ev, params._replace(tiltak_no_show=0.0),
-                                            week_keys(1, WEEK), WEEK, 0, 5)
-    assert took and (Y.tiltak[0], Y.benefit[0]) == (Q_IN, after)
+    took = python(places.take_tiltak_place)(Y, E, n_ev, P, T, week_keys(1, WEEK), WEEK, 0, 5)
+    assert took and Y.tiltak[0] == Q_IN
+    return Y, E, n_ev
+
+
+@pytest.mark.parametrize(("benefit", "cut", "after"), [
+    (B_NONE, False, B_TILTAKSPENGER), (B_NONE, True, B_TILTAKSPENGER),
+    (B_SOSIALHJELP, False, B_TILTAKSPENGER),
+    (B_SOSIALHJELP, True, B_SOSIALHJELP),        # the cut rate is below sosialhjelp
+    (B_AAP, False, B_AAP), (B_DAGPENGER, False, B_DAGPENGER)])
+def test_tiltakspenger_start_with_a_tiltak_only_without_another_state_benefit(
+        built, benefit: int, cut: bool, after: int) -> None:
+    Y, E, n_ev = tiltak_start(*built, benefit, age=20, right=1.0, cut=cut)
+    assert Y.benefit[0] == after
     started = [(EV_BENEFIT, B_TILTAKSPENGER)] if after != benefit else []
     assert written(E, n_ev) == [(EV_TILTAK, Q_IN), *started]
+
+
+@pytest.mark.parametrize(("age", "right", "paid"), [(17, 1.0, False), (18, 1.0, True), (25, 0.0, False)])
+def test_tiltakspenger_need_age_18_and_a_tiltak_that_gives_the_right(
+        built, age: int, right: float, paid: bool) -> None:
+    Y, _, _ = tiltak_start(*built, B_NONE, age=age, right=right, cut=False)
+    assert (Y.benefit[0] == B_TILTAKSPENGER) == paid
+
+
+def test_the_rules_of_tiltakspenger() -> None:
+    gets = python(places.gets_tiltakspenger)
+    assert gets(B_NONE, 18, True, False) and gets(B_SOSIALHJELP, 29, True, False)
+    assert not gets(B_NONE, 17, True, False)            # under 18
+    assert not gets(B_NONE, 20, False, False)           # a tiltak without the right
+    assert not gets(B_SOSIALHJELP, 20, True, True)      # after the cut: stays on sosialhjelp
+    for b in (B_AAP, B_DAGPENGER, B_UFORE, B_TILTAKSPENGER):
+        assert not gets(b, 20, True, False)
+
+
+def test_some_participants_without_tiltakspenger_get_sosialhjelp(built) -> None:
+    params, timeline = built
+    sosialhjelp = python(places.needs_sosialhjelp_in_tiltak)
+    assert sosialhjelp(B_NONE, 18, 0.4, 0.5) and not sosialhjelp(B_NONE, 18, 0.6, 0.5)
+    assert not sosialhjelp(B_NONE, 17, 0.0, 1.0)          # under 18
+    for b in (B_AAP, B_DAGPENGER, B_TILTAKSPENGER, B_SOSIALHJELP):
+        assert not sosialhjelp(b, 20, 0.0, 1.0)
+    # a tiltak without the right to tiltakspenger, and everyone in need: sosialhjelp starts
+    Y = empty_youths(1)
+    Y.tiltak[0], Y.benefit[0], Y.birth_week[0] = Q_WAITING, B_NONE, WEEK - 20 * WEEKS_PER_YEAR
+    P = params._replace(tiltak_no_show=0.0, tiltakspenger_right_share=np.zeros(4), sosialhjelp_in_tiltak=1.0)
+    E, n_ev = sink()
+    assert python(places.take_tiltak_place)(Y, E, n_ev, P, timeline, week_keys(1, WEEK), WEEK, 0, 5)
+    assert Y.benefit[0] == B_SOSIALHJELP
+    assert written(E, n_ev) == [(EV_TILTAK, Q_IN), (EV_BENEFIT, B_SOSIALHJELP)]
+
+
+def test_the_age_band_at_entry() -> None:
+    band = python(entry.age_band_at)
+    born = WEEK - 20 * WEEKS_PER_YEAR
+    assert band(born + 1, WEEK) == 0 and band(born, WEEK) == 1      # the week of the 20th birthday
+    assert band(WEEK - 16 * WEEKS_PER_YEAR, WEEK) == 0
+    assert band(WEEK - 24 * WEEKS_PER_YEAR - 51, WEEK) == 1 and band(WEEK - 25 * WEEKS_PER_YEAR, WEEK) == 2
+
+
+@pytest.mark.parametrize(("band", "lowered", "u", "weeks"), [
+    (0, False, 0.10, 104),     # ordinary share 0.4 in 16-19, half of them earned 2 G: long period
+    (0, False, 0.30, 52),      # met the ordinary requirement only: short period
+    (0, False, 0.50, 0),       # earned too little for the ordinary requirement
+    (0, True, 0.50, 52),       # ... which the pandemic's lowered requirement lets through
+    (2, False, 0.50, 52),      # 25-29: ordinary share 0.8, long below 0.4
+    (2, False, 0.90, 0),
+])
+def test_dagpenger_need_earlier_earnings_and_the_period_follows_them(
+        band: int, lowered: bool, u: float, weeks: int) -> None:
+    ordinary = np.array([0.4, 0.6, 0.8])
+    assert python(entry.dagpenger_period)(band, lowered, u, ordinary, 0.5, 104, 52) == weeks
+
+
+@pytest.mark.parametrize(("pandemic", "ends"), [(False, True), (True, False)])
+def test_dagpenger_run_out_after_their_period_except_under_the_pandemic_rules(
+        built, pandemic: bool, ends: bool) -> None:
+    params, timeline = built
+    Y, A = empty_youths(1), office_of([YOUTH], [1])
+    Y.status[0], Y.advisor[0], Y.group[0], Y.need[0] = S_FOLLOW_UP, 0, STANDARD, STANDARD
+    Y.benefit[0], Y.benefit_since[0], Y.dagpenger_weeks[0] = B_DAGPENGER, WEEK - 52, 52
+    P = params._replace(exit_work=np.zeros_like(params.exit_work), exit_education=np.zeros(4),
+                        exit_outside=np.zeros(4), sosialhjelp_after_dagpenger=0.0)
+    T = timeline._replace(dagpenger_pandemic=np.full(WEEK + 1, pandemic))
+    E, n_ev = sink()
+    assert python(transitions.transition)(Y, A, E, n_ev, P, T, week_keys(1, WEEK), WEEK, 0, 1.0, 4)
+    assert Y.benefit[0] == (B_NONE if ends else B_DAGPENGER)
+    Y.dagpenger_weeks[0] = 104                          # a longer period has not run out
+    Y.benefit[0], Y.benefit_since[0] = B_DAGPENGER, WEEK - 52
+    python(transitions.transition)(Y, A, E, n_ev, P, T, week_keys(1, WEEK), WEEK, 0, 1.0, 4)
+    assert Y.benefit[0] == B_DAGPENGER
 
 
 def test_a_follow_up_week_with_a_certain_exit_ends_the_spell(built) -> None:
@@ -426,6 +517,21 @@ def test_a_follow_up_week_with_a_certain_exit_ends_the_spell(built) -> None:
 def test_compiled_and_python_decisions_agree() -> None:
     for u in (0.01, 0.05, 0.2, 0.35):
         assert transitions.exit_to(u, 0.1, 0.2, 0.25) == python(transitions.exit_to)(u, 0.1, 0.2, 0.25)
+    ordinary = np.array([0.4, 0.6, 0.8])
+    for band in range(3):
+        for lowered in (False, True):
+            for u in (0.1, 0.35, 0.5, 0.7, 0.9):
+                args = (band, lowered, u, ordinary, 0.5, 104, 52)
+                assert entry.dagpenger_period(*args) == python(entry.dagpenger_period)(*args)
+    for b in (B_NONE, B_SOSIALHJELP, B_AAP):
+        for age in (17, 18):
+            for right in (False, True):
+                for cut in (False, True):
+                    assert places.gets_tiltakspenger(b, age, right, cut) == \
+                        python(places.gets_tiltakspenger)(b, age, right, cut)
+            for u in (0.2, 0.8):
+                assert places.needs_sosialhjelp_in_tiltak(b, age, u, 0.5) == \
+                    python(places.needs_sosialhjelp_in_tiltak)(b, age, u, 0.5)
 
     def office() -> Advisors:
         return office_of([YOUTH, YOUTH, BOTH, YOUTH], [50, 40, 70, 0], older=[0, 5, 0, 0],

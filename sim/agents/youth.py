@@ -153,7 +153,7 @@ class Youth(mesa.Agent):
     def offered_tiltak_place(self, w: int) -> bool:
         """Step ``tiltak_places``: a free place is offered; whether the youth took it."""
         e = self.engine
-        return _take_tiltak_place(e.youths, e.events, e.n_ev, e.params, e.keys, w, self.youth_id,
+        return _take_tiltak_place(e.youths, e.events, e.n_ev, e.params, e.T, e.keys, w, self.youth_id,
                                   phase("tiltak_places"))
 
     def offered_ips_place(self, w: int) -> None:

@@ -510,7 +510,7 @@ def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, in_use, waiting, since):
     for i in _in_queue_order(waiting, since):
         if free <= 0:
             break
-        if places.take_tiltak_place(Y, E, n_ev, P, keys, w, i, PH_TILTAK):
+        if places.take_tiltak_place(Y, E, n_ev, P, T, keys, w, i, PH_TILTAK):
             free -= 1
 
 

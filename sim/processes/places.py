@@ -6,20 +6,52 @@ free is the engines' queue (``sim.plan``: steps ``tiltak_places`` and ``ips_plac
 
 from __future__ import annotations
 
-from sim.codes import B_NONE, B_SOSIALHJELP, B_TILTAKSPENGER, EV_BENEFIT, EV_IPS, EV_TILTAK, Q_IN, Q_NONE
+from sim.codes import (
+    B_NONE,
+    B_SOSIALHJELP,
+    B_TILTAKSPENGER,
+    EV_BENEFIT,
+    EV_IPS,
+    EV_TILTAK,
+    Q_IN,
+    Q_NONE,
+    WEEKS_PER_YEAR,
+)
 from sim.processes.decision import decision
 from sim.processes.events import emit
-from sim.rng import U_TILTAK_NO_SHOW, keyed_uniform
+from sim.rng import U_SOSIALHJELP_IN_TILTAK, U_TILTAK_NO_SHOW, U_TILTAKSPENGER_RIGHT, keyed_uniform
 
 #: ``aux`` of a tiltak event when a no-show lost the place.
 NO_SHOW = 1
+#: Tiltakspenger are paid from this age (law; report 004 §4.3 counts recipients 18-29).
+TILTAKSPENGER_AGE = 18
 
 
 @decision
-def take_tiltak_place(Y, E, n_ev, P, keys, w, i, phase):
+def gets_tiltakspenger(benefit, age, right, cut):
+    """Whether a youth starting a tiltak gets tiltakspenger: from 18, in a tiltak that gives
+    the ``right`` to them, and not on top of dagpenger, AAP or uføretrygd. Sosialhjelp gives
+    way to tiltakspenger, except after the rate ``cut`` (2021), when tiltakspenger fall
+    below sosialhjelp and the youth stays on sosialhjelp (the model records one benefit)."""
+    if age < TILTAKSPENGER_AGE or not right:
+        return False
+    return benefit == B_NONE or (benefit == B_SOSIALHJELP and not cut)
+
+
+@decision
+def needs_sosialhjelp_in_tiltak(benefit, age, u, share):
+    """Whether a participant without tiltakspenger gets sosialhjelp while in the tiltak:
+    one aged 18 or more with no benefit at all, at ``share`` (uniform ``u``). Many young
+    participants get sosialhjelp or nothing while in tiltak (report 004 §4.3 and §6.4)."""
+    return benefit == B_NONE and age >= TILTAKSPENGER_AGE and u < share
+
+
+@decision
+def take_tiltak_place(Y, E, n_ev, P, T, keys, w, i, phase):
     """Youth ``i`` is offered a tiltak place; returns whether they took it. A no-show loses
-    the place and leaves the waiting list. Tiltakspenger start with the tiltak for those
-    with no other benefit than sosialhjelp."""
+    the place and leaves the waiting list. Tiltakspenger start with the tiltak under the
+    rules of :func:`gets_tiltakspenger`; others keep their benefit, and some with none get
+    sosialhjelp (:func:`needs_sosialhjelp_in_tiltak`)."""
     if keyed_uniform(keys[U_TILTAK_NO_SHOW], i) < P.tiltak_no_show:
         Y.tiltak[i] = Q_NONE
         emit(E, n_ev, w, i, phase, EV_TILTAK, Q_NONE, NO_SHOW)
@@ -27,10 +59,17 @@ def take_tiltak_place(Y, E, n_ev, P, keys, w, i, phase):
     Y.tiltak[i] = Q_IN
     Y.tiltak_since[i] = w
     emit(E, n_ev, w, i, phase, EV_TILTAK, Q_IN, 0)
-    if Y.benefit[i] == B_NONE or Y.benefit[i] == B_SOSIALHJELP:
+    right = keyed_uniform(keys[U_TILTAKSPENGER_RIGHT], i) < P.tiltakspenger_right_share[Y.group[i]]
+    age = (w - Y.birth_week[i]) // WEEKS_PER_YEAR
+    if gets_tiltakspenger(Y.benefit[i], age, right, T.tiltakspenger_cut[w]):
         Y.benefit[i] = B_TILTAKSPENGER
         Y.benefit_since[i] = w
         emit(E, n_ev, w, i, phase, EV_BENEFIT, B_TILTAKSPENGER, 0)
+    elif needs_sosialhjelp_in_tiltak(Y.benefit[i], age, keyed_uniform(keys[U_SOSIALHJELP_IN_TILTAK], i),
+                                     P.sosialhjelp_in_tiltak):
+        Y.benefit[i] = B_SOSIALHJELP
+        Y.benefit_since[i] = w
+        emit(E, n_ev, w, i, phase, EV_BENEFIT, B_SOSIALHJELP, 0)
     return True
 
 

@@ -98,9 +98,10 @@ def transition(Y, A, E, n_ev, P, T, keys, w, i, market, phase):
     # ``|``, not ``or``: compiled, ``or`` of two array elements becomes branches that each
     # hold a reference to the array
     health = Y.mental_health[i] | Y.other_health[i]
-    # 2. benefits: dagpenger run out (some then need sosialhjelp), AAP ends or starts
+    # 2. benefits: dagpenger run out (not under the pandemic's rules; some then need
+    # sosialhjelp), AAP ends or starts
     b = Y.benefit[i]
-    if b == B_DAGPENGER and w - Y.benefit_since[i] >= P.dagpenger_max_weeks:
+    if b == B_DAGPENGER and w - Y.benefit_since[i] >= Y.dagpenger_weeks[i] and not T.dagpenger_pandemic[w]:
         to_sosialhjelp = keyed_uniform(keys[U_DAGPENGER_END], i) < P.sosialhjelp_after_dagpenger
         set_benefit(Y, E, n_ev, w, i, B_SOSIALHJELP if to_sosialhjelp else B_NONE, phase)
     elif b == B_AAP:

@@ -377,6 +377,23 @@ class Ips(Strict):
     work_mult: Rate
 
 
+class DateRange(Strict):
+    """From ``start`` up to (not including) ``end``."""
+
+    start: Date
+    end: Date
+
+    @model_validator(mode="after")
+    def _order(self) -> DateRange:
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        return self
+
+
+#: One share per age band at entry (16-19, 20-24, 25-29: ``sim.codes.AGE_BAND``).
+SharePerAgeBand = Annotated[list[Share], Field(min_length=3, max_length=3)]
+
+
 class Benefits(Strict):
     aap_weekly: Weekly
     aap_end_weekly: Weekly
@@ -384,6 +401,25 @@ class Benefits(Strict):
     ufore_from_varig_weekly: Weekly
     dagpenger_max_weeks: PosInt
     sosialhjelp_after_dagpenger: Share
+    dagpenger_ordinary_earnings: SharePerAgeBand = Field(
+        description="of entrants who would get dagpenger under the pandemic's lowered earnings "
+        "requirement, the share who also meet the ordinary one, by age band at entry")
+    dagpenger_long_period_share: Share = Field(
+        description="of those meeting the ordinary earnings requirement, the share who earned "
+        "enough for the long period (dagpenger_max_weeks); the others get dagpenger_short_weeks")
+    dagpenger_short_weeks: PosInt
+    dagpenger_pandemic_rules: DateRange = Field(
+        description="when the pandemic's dagpenger rules were in force: a lowered earnings "
+        "requirement, and periods that did not run out")
+    tiltakspenger_right_share: SharePerGroup = Field(
+        description="share of tiltak starts in a tiltak that gives the right to tiltakspenger, "
+        "by innsatsgruppe")
+    sosialhjelp_in_tiltak: Share = Field(
+        description="share of participants aged 18 or more without tiltakspenger or another "
+        "benefit who get sosialhjelp while in the tiltak")
+    tiltakspenger_rate_cut: Date = Field(
+        description="from this date youths on sosialhjelp who start a tiltak keep sosialhjelp "
+        "(the cut tiltakspenger rate is below it)")
 
 
 class Exits(Strict):
