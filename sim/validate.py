@@ -253,9 +253,13 @@ def format_markdown(table: pd.DataFrame, evidence: Iterable[Evidence] = (), titl
     """The report as Markdown: one table per metric family, then evidence and pass share."""
     out = [f"# Validation{': ' + title if title else ''}", ""]
     n_pass = int(table["pass"].sum())
+    drawn = "parameter_share" in table and bool(table["parameter_share"].notna().any())
+    covers = ("over the replications of every posterior draw, so it holds chance and parameter "
+              "uncertainty" if drawn else
+              "over the replications of one parameter set (no posterior draws), so it holds "
+              "chance only")
     out += [f"Pass share: **{pass_share(table):.2f}** ({n_pass} of {len(table)} compared values). "
-            "Simulated = mean over replications; interval = 5 %-95 % over replications (of every "
-            "posterior draw, so it holds chance and parameter uncertainty); "
+            f"Simulated = mean over replications; interval = 5 %-95 % {covers}; "
             "pass when |simulated - observed| <= tolerance. validation.csv gives each value's "
             "parameter_share (empty with fewer than two posterior draws).", ""]
     for family, group in table.groupby("family", sort=False):

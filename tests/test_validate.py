@@ -165,6 +165,8 @@ def test_command_prints_and_writes_everything(tmp_path, fake_engine, capsys):
     assert sorted(p.name for p in (out / "plots").iterdir()) == [
         "experiment_effect.png", "stock_count.png", "stock_share.png"]
     assert "by_sex:female" in (out / "validation.md").read_text()
+    assert "so it holds chance only" in (out / "validation.md").read_text(), \
+        "without posterior draws the intervals are said to hold chance alone"
 
 
 def test_reps_option_sets_the_replications(tmp_path, fake_engine):
