@@ -169,14 +169,24 @@ Percent = dict[int, Annotated[float, Field(ge=0.0, le=100.0)]]
 MonthWeights = Annotated[list[Annotated[float, Field(ge=0.0)]], Field(min_length=12, max_length=12)]
 
 
-class Period(Strict):
+class DateRange(Strict):
+    """From ``start`` up to (not including) ``end``."""
+
     start: Date
     end: Date
 
     @model_validator(mode="after")
-    def _order(self) -> Period:
+    def _order(self) -> DateRange:
         if self.end <= self.start:
             raise ValueError("end must be after start")
+        return self
+
+
+class Period(DateRange):
+    """The simulated period: a date range of at most ``MAX_HORIZON_YEARS``."""
+
+    @model_validator(mode="after")
+    def _horizon(self) -> Period:
         if (self.end - self.start).days > 366 * MAX_HORIZON_YEARS:
             raise ValueError(f"period longer than {MAX_HORIZON_YEARS} years")
         return self
@@ -375,19 +385,6 @@ class Ips(Strict):
     referral_weekly: Weekly
     mean_duration_weeks: Annotated[float, Field(gt=0.0)]
     work_mult: Rate
-
-
-class DateRange(Strict):
-    """From ``start`` up to (not including) ``end``."""
-
-    start: Date
-    end: Date
-
-    @model_validator(mode="after")
-    def _order(self) -> DateRange:
-        if self.end <= self.start:
-            raise ValueError("end must be after start")
-        return self
 
 
 #: One share per age band at entry (16-19, 20-24, 25-29: ``sim.codes.AGE_BAND``).
