@@ -468,6 +468,8 @@ def test_the_age_band_at_entry() -> None:
 
 
 @pytest.mark.parametrize(("band", "lowered", "u", "weeks"), [
+    (3, False, 0.30, 104),     # laid off from work (ordinary share 1): half get the long period
+    (3, False, 0.90, 52),      # ... and everyone laid off gets at least the short one
     (0, False, 0.10, 104),     # ordinary share 0.4 in 16-19, half of them earned 2 G: long period
     (0, False, 0.30, 52),      # met the ordinary requirement only: short period
     (0, False, 0.50, 0),       # earned too little for the ordinary requirement
@@ -477,8 +479,8 @@ def test_the_age_band_at_entry() -> None:
 ])
 def test_dagpenger_need_earlier_earnings_and_the_period_follows_them(
         band: int, lowered: bool, u: float, weeks: int) -> None:
-    ordinary = np.array([0.4, 0.6, 0.8])
-    assert python(entry.dagpenger_period)(band, lowered, u, ordinary, 0.5, 104, 52) == weeks
+    ordinary = np.array([0.4, 0.6, 0.8, 1.0])[band]  # the age bands, then the laid off
+    assert python(entry.dagpenger_period)(ordinary, lowered, u, 0.5, 104, 52) == weeks
 
 
 @pytest.mark.parametrize(("pandemic", "ends"), [(False, True), (True, False)])
@@ -517,11 +519,10 @@ def test_a_follow_up_week_with_a_certain_exit_ends_the_spell(built) -> None:
 def test_compiled_and_python_decisions_agree() -> None:
     for u in (0.01, 0.05, 0.2, 0.35):
         assert transitions.exit_to(u, 0.1, 0.2, 0.25) == python(transitions.exit_to)(u, 0.1, 0.2, 0.25)
-    ordinary = np.array([0.4, 0.6, 0.8])
-    for band in range(3):
+    for ordinary in (0.4, 0.6, 0.8, 1.0):
         for lowered in (False, True):
             for u in (0.1, 0.35, 0.5, 0.7, 0.9):
-                args = (band, lowered, u, ordinary, 0.5, 104, 52)
+                args = (ordinary, lowered, u, 0.5, 104, 52)
                 assert entry.dagpenger_period(*args) == python(entry.dagpenger_period)(*args)
     for b in (B_NONE, B_SOSIALHJELP, B_AAP):
         for age in (17, 18):

@@ -35,6 +35,7 @@ from sim.codes import (
 )
 from sim.processes.decision import decision
 from sim.processes.events import emit
+from sim.processes.spells import age_at
 from sim.rng import (
     U_AGE,
     U_ASSESSMENT,
@@ -100,7 +101,7 @@ def draw_attributes(Y, P, keys, i):
 def age_band_at(birth_week, w):
     """Code of ``codes.AGE_BAND`` (16-19, 20-24, 25-29) of a youth born in ``birth_week``,
     in week ``w``."""
-    age = (w - birth_week) // WEEKS_PER_YEAR
+    age = age_at(birth_week, w)
     if age < 20:
         return 0
     if age < 25:
@@ -109,17 +110,17 @@ def age_band_at(birth_week, w):
 
 
 @decision
-def dagpenger_period(band, lowered, u, ordinary_share, long_share, long_weeks, short_weeks):
+def dagpenger_period(ordinary, lowered, u, long_share, long_weeks, short_weeks):
     """Weeks of dagpenger for an entrant who would get them under the lowered earnings
     requirement, by their earlier earnings; 0 if the earnings fall short of this week's rule.
 
     ``u`` ranks the entrant's earnings (low ``u``, high earnings). The ordinary requirement
-    (1.5 G in the last 12 months) is met by a share ``ordinary_share`` of age ``band``: the
-    young have had less time to earn. Of those, a share ``long_share`` earned 2 G or more
-    and get the long period; the rest, and those who qualify only while the lowered
-    requirement is in force (``lowered``), get the short one.
+    (1.5 G in the last 12 months) is met by a share ``ordinary`` of entrants like this one:
+    by age band, since the young have had less time to earn, and all of those laid off from
+    work. Of those, a share ``long_share`` earned 2 G or more and get the long period; the
+    rest, and those who qualify only while the lowered requirement is in force
+    (``lowered``), get the short one.
     """
-    ordinary = ordinary_share[band]
     if u < ordinary * long_share:
         return long_weeks
     if u < ordinary or lowered:
@@ -161,14 +162,14 @@ def arrive(Y, E, n_ev, P, T, keys, w, i, phase):
     Y.labour[i] = labour
     emit(E, n_ev, w, i, phase, EV_LABOUR_ATTACHMENT, labour, 0)
     period = 0
-    if labour == LA_LAID_OFF:  # in work until laid off: the ordinary requirement is met
-        long = keyed_uniform(keys[U_DAGPENGER_EARNINGS], i) < P.dagpenger_long_period_share
-        period = P.dagpenger_max_weeks if long else P.dagpenger_short_weeks
-    elif keyed_uniform(keys[U_BENEFIT_AT_ENTRY], i) < P.dagpenger_share[need]:
-        period = dagpenger_period(age_band_at(Y.birth_week[i], w), T.dagpenger_pandemic[w],
+    if labour == LA_LAID_OFF or keyed_uniform(keys[U_BENEFIT_AT_ENTRY], i) < P.dagpenger_share[need]:
+        # in work until laid off: the ordinary earnings requirement is met
+        ordinary = 1.0 if labour == LA_LAID_OFF else \
+            P.dagpenger_ordinary_earnings[age_band_at(Y.birth_week[i], w)]
+        period = dagpenger_period(ordinary, T.dagpenger_pandemic[w],
                                   keyed_uniform(keys[U_DAGPENGER_EARNINGS], i),
-                                  P.dagpenger_ordinary_earnings, P.dagpenger_long_period_share,
-                                  P.dagpenger_max_weeks, P.dagpenger_short_weeks)
+                                  P.dagpenger_long_period_share, P.dagpenger_max_weeks,
+                                  P.dagpenger_short_weeks)
     Y.dagpenger_weeks[i] = period
     if period > 0:
         benefit = B_DAGPENGER

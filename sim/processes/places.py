@@ -15,10 +15,10 @@ from sim.codes import (
     EV_TILTAK,
     Q_IN,
     Q_NONE,
-    WEEKS_PER_YEAR,
 )
 from sim.processes.decision import decision
 from sim.processes.events import emit
+from sim.processes.spells import age_at
 from sim.rng import U_SOSIALHJELP_IN_TILTAK, U_TILTAK_NO_SHOW, U_TILTAKSPENGER_RIGHT, keyed_uniform
 
 #: ``aux`` of a tiltak event when a no-show lost the place.
@@ -60,7 +60,7 @@ def take_tiltak_place(Y, E, n_ev, P, T, keys, w, i, phase):
     Y.tiltak_since[i] = w
     emit(E, n_ev, w, i, phase, EV_TILTAK, Q_IN, 0)
     right = keyed_uniform(keys[U_TILTAKSPENGER_RIGHT], i) < P.tiltakspenger_right_share[Y.group[i]]
-    age = (w - Y.birth_week[i]) // WEEKS_PER_YEAR
+    age = age_at(Y.birth_week[i], w)
     if gets_tiltakspenger(Y.benefit[i], age, right, T.tiltakspenger_cut[w]):
         Y.benefit[i] = B_TILTAKSPENGER
         Y.benefit_since[i] = w

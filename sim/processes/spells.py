@@ -71,6 +71,12 @@ def end_spell(Y, A, E, n_ev, w, i, phase, new_status):
 
 
 @decision
+def age_at(birth_week, w):
+    """Age in whole years in week ``w`` of a youth born in ``birth_week``."""
+    return (w - birth_week) // WEEKS_PER_YEAR
+
+
+@decision
 def reaches_age_out(birth_week, w):
     """Whether a youth born in ``birth_week`` is 30 or older in week ``w``."""
     return birth_week <= w - AGE_OUT * WEEKS_PER_YEAR
