@@ -78,6 +78,14 @@ T_TILTAK = TIMED_STEPS.index("tiltak_places")
 T_IPS = TIMED_STEPS.index("ips_places")
 T_RECORD = TIMED_STEPS.index("record_week")
 
+#: A kernel that only ``step_weeks`` calls: compiled without the Python and C entry points
+#: numba makes for every function, which unpack each of the tables' arrays and were a
+#: quarter of the first run's compile time (docs/PERFORMANCE.md); ``phase_kernel`` with the
+#: pipeline that inlines the decisions, ``inner_kernel`` for those that call none.
+phase_kernel = njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True,
+                    no_cfunc_wrapper=True)
+inner_kernel = njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+
 # ----------------------------------------------------------------------------------------
 # set-up
 
@@ -94,20 +102,20 @@ def draw_attributes(Y, P):
 # phases: loops over the tables that call the decisions of ``sim.processes``
 
 
-@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@phase_kernel
 def arrivals(Y, E, n_ev, P, T, keys, w, ids, phase):
     """Youths ``ids`` (ascending) arrive at Nav: a registration or a return."""
     for i in ids:
         entry.arrive(Y, E, n_ev, P, T, keys, w, i, phase)
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner_kernel
 def phase_inflow(Y, E, n_ev, P, T, keys, w, first, last):
     """Youths with ids in [first, last) enter this week (ids are in order of entry)."""
     arrivals(Y, E, n_ev, P, T, keys, w, np.arange(first, last, 1, np.uint32), np.int64(PH_INFLOW))
 
 
-@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@phase_kernel
 def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S):
     """One pass over the ``n`` present youths at the start of week ``w``: who reaches 30,
     who comes back to Nav, and who will be in follow-up after returns.
@@ -151,21 +159,21 @@ def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S
     return kept, aged[:n_aged], returning[:n_returning], follow_up[:n_follow_up]
 
 
-@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@phase_kernel
 def phase_ageing(Y, A, E, n_ev, w, aged):
     """Everyone reaching 30 (``aged``, from :func:`scan_present`) leaves the model."""
     for i in aged:
         spells.age_out(Y, A, E, n_ev, w, i, PH_AGEING)
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner_kernel
 def phase_returns(Y, E, n_ev, P, T, keys, w, returning):
     """Some who left for work, education or nothing come back to Nav (``returning``, drawn
     in :func:`scan_present`)."""
     arrivals(Y, E, n_ev, P, T, keys, w, returning, np.int64(PH_RETURNS))
 
 
-@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@phase_kernel
 def phase_staffing(Y, A, E, n_ev, T, w, follow_up, youth_slots, both_first, both_slots):
     """This week's staffing; youths of an advisor who leaves wait for a new one (only
     youths in follow-up have an advisor)."""
@@ -176,7 +184,7 @@ def phase_staffing(Y, A, E, n_ev, T, w, follow_up, youth_slots, both_first, both
                 spells.unassign(Y, A, E, n_ev, w, i, PH_STAFFING)
 
 
-@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@phase_kernel
 def phase_churn(Y, A, E, n_ev, P, T, keys, w, active, S):
     """Advisor changes (``processes.advisors.churns``).
 
@@ -201,7 +209,7 @@ def phase_churn(Y, A, E, n_ev, P, T, keys, w, active, S):
     return count
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner_kernel
 def _without_advisor(Y, active, S):
     """The assignment phase's waiting list made afresh (as :func:`phase_churn` makes it)."""
     waiting = S.waiting
@@ -215,7 +223,7 @@ def _without_advisor(Y, active, S):
     return count
 
 
-@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@phase_kernel
 def phase_cap(Y, A, E, n_ev, P, T, w, active):
     """A ceiling in force whose advisors hand over youths (``on_start: move``): advisors
     over it (``processes.advisors.cap_excess``) hand over their most recently assigned
@@ -240,7 +248,7 @@ def phase_cap(Y, A, E, n_ev, P, T, w, active):
     return handed_over
 
 
-@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@phase_kernel
 def phase_assign(Y, A, E, n_ev, P, T, w, waiting, since):
     """Youths without an advisor get one in their office, longest waiting first
     (``processes.advisors.place``).
@@ -253,8 +261,7 @@ def phase_assign(Y, A, E, n_ev, P, T, w, waiting, since):
     order = np.argsort(since, kind="mergesort")
     cap = T.cap_youth[w]
     national = np.zeros(1, dtype=np.int64)
-    if cap > 0 and P.cap_over == advisors.OVER_NATIONAL:
-        national[0] = advisors.national_room(A, cap, P.cap_counts)
+    national[0] = advisors.national_room_in_force(A, P, cap)
     for k in range(count):
         advisors.place(Y, A, E, n_ev, P, T, w, waiting[order[k]], cap, national, PH_ASSIGN)
 
@@ -299,7 +306,7 @@ def _take_best(score, n):
     return best
 
 
-@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@phase_kernel
 def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
     """Advisors spend their weekly contact budget; youths write in the activity plan.
 
@@ -460,7 +467,7 @@ def _count_or_queue(state, since, i, ids, joined, n_in, n_waiting):
     return n_in, n_waiting
 
 
-@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@phase_kernel
 def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
     """Each youth in follow-up: their week (``processes.transitions.transition``).
 
@@ -491,13 +498,13 @@ def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
     return tiltak_in, tiltak_waiting, ips_in, ips_waiting
 
 
-@njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@inner_kernel
 def _in_queue_order(ids, since):
     """``ids`` (ascending) in queue order: earliest ``since`` first, then lowest id."""
     return ids[np.argsort(since, kind="mergesort")]
 
 
-@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@phase_kernel
 def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, in_use, waiting, since):
     """Free tiltak places go to the waiting list in order (``processes.places``).
 
@@ -514,7 +521,7 @@ def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, in_use, waiting, since):
             free -= 1
 
 
-@njit(cache=True, pipeline_class=KernelCompiler, no_cpython_wrapper=True, no_cfunc_wrapper=True)
+@phase_kernel
 def phase_ips_places(Y, E, n_ev, T, w, in_use, waiting, since):
     """Free IPS places go to referred youths in order (the list as for tiltak)."""
     free = T.ips_capacity[w] - in_use

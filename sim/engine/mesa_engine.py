@@ -50,7 +50,7 @@ _staff = python(advisors.staff)
 _cap_excess = python(advisors.cap_excess)
 _counts_toward_cap = python(advisors.counts_toward_cap)
 _hands_over = python(advisors.hands_over)
-_national_room = python(advisors.national_room)
+_national_room_in_force = python(advisors.national_room_in_force)
 _labour_market = python(transitions.labour_market)
 
 
@@ -239,8 +239,7 @@ class MesaEngine:
         waiting.sort(key=lambda y: y.code("wait_since"))  # stable: id order among equals
         cap = self.T.cap_youth[w]
         national = np.zeros(1, dtype=np.int64)
-        if cap > 0 and self.params.cap_over == advisors.OVER_NATIONAL:
-            national[0] = _national_room(self.advisors, cap, self.params.cap_counts)
+        national[0] = _national_room_in_force(self.advisors, self.params, cap)
         for youth in waiting:
             youth.find_advisor(w, cap, national)
 

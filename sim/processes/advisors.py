@@ -172,6 +172,15 @@ def national_room(A, cap, counts):
 
 
 @decision
+def national_room_in_force(A, P, cap):
+    """The room under the cap at the start of the assign step: under a national average
+    target, :func:`national_room`; otherwise 0 (unused). Placing and hiring then update it."""
+    if cap > 0 and P.cap_over == OVER_NATIONAL:
+        return national_room(A, cap, P.cap_counts)
+    return 0
+
+
+@decision
 def hire(A, office):
     """Fill the office's next free hire slot (a cap of mode hire); -1 if none is left."""
     for k in range(A.office_start[office], A.office_start[office + 1]):
