@@ -112,7 +112,10 @@ class Measurer:
                 try:
                     values[i][r] = METRIC_FUNCTIONS[m.metric](data, m)
                 except NotMeasurable as exc:
-                    failed[i] = exc
+                    # kept without its traceback: the traceback holds this frame, whose
+                    # replication data (hundreds of MB at scale) would then live in a
+                    # reference cycle until the next full garbage collection
+                    failed[i] = exc.with_traceback(None)
         return [failed.get(i, v) for i, v in enumerate(values)]
 
     def values(self, m: Measure) -> np.ndarray:
