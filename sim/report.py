@@ -1,10 +1,10 @@
 """The comparison report, as Markdown and as one self-contained HTML file.
 
 The report is for readers who will not open the code: for each scenario, what was changed
-and from when, the effect on each outcome with its 90 % interval, how sure we are, and what
-it costs. Both formats come from one list of blocks, so they never disagree; the HTML
-embeds its figures as base64 PNGs and can be mailed as a single file. The Markdown refers
-to the same figures in ``plots/``.
+and from when, the effect on each outcome with its 90 % interval (the headline share also
+county by county), how sure we are, and what it costs. Both formats come from one list of
+blocks, so they never disagree; the HTML embeds its figures as base64 PNGs and can be mailed
+as a single file. The Markdown refers to the same figures in ``plots/``.
 """
 
 from __future__ import annotations
@@ -30,6 +30,9 @@ if TYPE_CHECKING:
 
 #: Outcomes shown in each scenario's headline sentence.
 HEADLINE = ("work_or_education_12m", "days_in_work_2y")
+#: The headline outcome each scenario's section also shows by county: the share that
+#: ``sim.counties`` counts county by county (``effects_by_county.csv``).
+COUNTY_OUTCOME = HEADLINE[0]
 
 
 # --------------------------------------------------------------------------- document model
@@ -409,10 +412,48 @@ def _scenario_section(doc: Document, comparison: Comparison, label: str) -> None
     doc.table(["Outcome", "Unit", "Baseline", "Scenario", "Effect", "90 % interval", "Sure?",
                "For the users"], rows, tones)
 
+    _by_county(doc, comparison, label)
     _lever_start(doc, comparison, run)
 
     doc.heading("Cost", 3)
     _cost_section(doc, comparison, label, effects)
+
+
+def _by_county(doc: Document, comparison: Comparison, label: str) -> None:
+    """The effect on :data:`COUNTY_OUTCOME` in each county (fylke), in the order of
+    ``effects_by_county.csv``; where the comparison has no such rows for the scenario the
+    section says so rather than showing zeros."""
+    doc.heading("By county", 3)
+    name = OUTCOMES[COUNTY_OUTCOME].label
+    table = comparison.effects_by_county
+    if table is None:
+        doc.para(f"{name} by county: not available. This comparison has no results by county "
+                 "(`effects_by_county.csv` is left out, for example when the baseline's runs come "
+                 "from a comparison made before it existed, `--baseline-from`).")
+        return
+    chosen = table[(table["scenario"] == label) & (table["outcome"] == COUNTY_OUTCOME)]
+    if chosen.empty:
+        doc.para(f"{name} by county: not available. `effects_by_county.csv` has no rows on "
+                 f"`{COUNTY_OUTCOME}` for this scenario.")
+        return
+    rows, tones = [], []
+    for _, row in chosen.iterrows():
+        county = f"`{row['county']}`"
+        if not (math.isfinite(row["baseline_mean"]) or math.isfinite(row["scenario_mean"])) \
+                or not math.isfinite(row["effect_mean"]):
+            rows.append([county, "n/a", "n/a", "none of its youths in the cohort"])
+            tones.append(["", "", "", ""])
+            continue
+        _, factor = display_unit(row["unit"])
+        rows.append([county, fmt_number(row["effect_mean"] / factor, True), _interval(row, factor),
+                     _sure(row)])
+        tones.append(["", tone(COUNTY_OUTCOME, row), "", ""])
+    doc.para(f"{name}, scenario − baseline in each county (fylke; a youth's county is their "
+             f"office's), with the 90 % interval ({interval_sources(comparison)}). A county has "
+             "fewer youths than the country, so its interval is wider: a clear national effect "
+             "need not be clear in every county.")
+    doc.table(["County", f"Effect ({effect_unit(chosen['unit'].iloc[0])})", "90 % interval", "Sure?"],
+              rows, tones)
 
 
 def _cost_section(doc: Document, comparison: Comparison, label: str, effects: pd.DataFrame) -> None:
