@@ -58,6 +58,11 @@ LA_NONE, LA_PARTLY_WORKING, LA_LAID_OFF = range(3)
 #: Tiltak and treatment are queued resources: a youth is without, waiting, or in it.
 QUEUE_STATE: tuple[str, ...] = ("none", "waiting", "in")
 Q_NONE, Q_WAITING, Q_IN = range(3)
+#: Kinds of tiltak (labour-market programme), as Nav's statistics group them: wage subsidy
+#: (lønnstilskudd), training including AMO courses (opplæring), work practice
+#: (arbeidstrening) and follow-up and the rest (oppfølging, with sheltered and other tiltak).
+TILTAK_TYPE: tuple[str, ...] = ("lonnstilskudd", "opplaering", "arbeidstrening", "oppfolging")
+N_TILTAK_TYPES = len(TILTAK_TYPE)
 
 #: Where a youth is. ``follow_up`` is work-oriented follow-up at a Nav office.
 STATUS: tuple[str, ...] = (

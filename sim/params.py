@@ -16,7 +16,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.calendar import Calendar
-from sim.codes import ROLE, STATUS
+from sim.codes import ROLE, STATUS, TILTAK_TYPE
 from sim.offices import n_offices, office_layout
 from sim.scenario.schema import Scenario
 
@@ -30,7 +30,7 @@ CAP_OVER = ("advisor", "office", "national")
 #: (with the other such calls in the weekly loops, a sixth of the numba engine's time).
 PRIORITY = ("new_user", "in_tiltak", "in_treatment", "per_week_waiting", "garanti_boost")
 TILTAK_MULTS = ("treatment", "partly_working", "laid_off", "dagpenger", "early")
-EXIT_MULTS = ("in_tiltak", "in_treatment", "mental_health", "compulsory", "higher", "aap", "partly_working")
+EXIT_MULTS = ("in_treatment", "mental_health", "compulsory", "higher", "aap", "partly_working")
 EXIT_EFFECTS = ("contact_work", "contact_education", "ips_work", "laid_off_recall")
 
 
@@ -84,8 +84,14 @@ class Params(NamedTuple):
     tiltak_referral: np.ndarray
     tiltak_mults: tuple[float, ...]  # TILTAK_MULTS order
     tiltak_early_weeks: int
-    tiltak_end: np.ndarray  # weekly end hazard = 1 / mean duration
+    tiltak_end: np.ndarray  # [innsatsgruppe, kind]: weekly end hazard = 1 / mean duration
     tiltak_no_show: float
+    tiltak_suits: np.ndarray  # [innsatsgruppe, kind]: referral weight before the places' mix
+    tiltak_lock_in: tuple[float, ...]  # by kind (codes.TILTAK_TYPE): exit hazards while in
+    tiltak_post_work: tuple[float, ...]  # by kind: work hazard after the tiltak, times this
+    tiltak_post_education: tuple[float, ...]  # by kind: education hazard after, times this
+    tiltak_post_weeks: int
+    tiltak_tiltakspenger: tuple[bool, ...]  # by kind: can give the right to tiltakspenger
     # treatment
     treatment_referral_mental: np.ndarray
     treatment_referral_other: np.ndarray
@@ -141,9 +147,12 @@ class Timeline(NamedTuple):
     layoff_inflow: np.ndarray  # int32 new laid-off registrations
     ufore_direct: np.ndarray  # int32 direct uføre entrants at 18
     tiltak_capacity: np.ndarray  # int32 places
+    tiltak_mix: np.ndarray  # float64 [week, kind]: each kind's share of the places
+    tiltak_type_capacity: np.ndarray  # int32 [week, kind]: places by kind, summing to tiltak_capacity
     ips_capacity: np.ndarray  # int32 places
     unemployment: np.ndarray  # float64 percent
     ufore_from_aap_mult: np.ndarray  # float64: AAP rules' effect on moving to uføretrygd
+    older_index: np.ndarray  # float64: older-user advisors' older load, times this
     cap_youth: np.ndarray  # int32; 0 = no cap this week
     garanti: np.ndarray  # bool: ungdomsgaranti in force
     garanti_fixed_contact: np.ndarray  # bool: ... and its fixed contact person (fewer changes)
@@ -177,6 +186,25 @@ def _series(series: dict[int, float], years: np.ndarray) -> np.ndarray:
     known = np.array(sorted(series), dtype=np.float64)
     values = np.array([series[int(y)] for y in known], dtype=np.float64)
     return np.interp(years.astype(np.float64), known, values)
+
+
+def _tiltak_mix(scenario: Scenario, lever_on: np.ndarray) -> np.ndarray:
+    """Each kind's share of the tiltak places by week: the parameters' mix, or the
+    ``tiltak.mix`` lever's from its start."""
+    today = np.array([scenario.parameters.tiltak.types[k].place_share for k in TILTAK_TYPE])
+    mix = np.tile(today, (len(lever_on), 1))
+    lever = scenario.tiltak.mix
+    if lever is not None:
+        mix[lever_on] = [lever[k] for k in TILTAK_TYPE]
+    return mix.astype(np.float64)
+
+
+def _split_places(total: np.ndarray, mix: np.ndarray) -> np.ndarray:
+    """Whole places by kind that sum to ``total`` each week: the cumulative shares are
+    rounded, so no place is lost or made by rounding each kind on its own."""
+    cumulative = np.round(np.cumsum(mix, axis=1) * total[:, None])
+    cumulative[:, -1] = total
+    return np.diff(cumulative, axis=1, prepend=0.0).astype(np.int32)
 
 
 def _from(start, calendar: Calendar) -> int:
@@ -224,6 +252,8 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     tiltak_from = _from(scenario.tiltak.start, calendar)
     tiltak_mult = np.where(weeks >= tiltak_from, scenario.tiltak.places_multiplier, 1.0)
     tiltak_capacity = np.round(_series(inputs.tiltak_places_per_year, years) * scale * tiltak_mult)
+    tiltak_mix = _tiltak_mix(scenario, weeks >= tiltak_from)
+    tiltak_type_capacity = _split_places(tiltak_capacity, tiltak_mix)
     ips_from = _from(scenario.ips.start, calendar)
     ips_mult = np.where(weeks >= ips_from, scenario.ips.capacity_multiplier, 1.0)
     ips_capacity = np.round(_series(inputs.ips_places_per_year, years) * scale * ips_mult)
@@ -272,9 +302,12 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         layoff_inflow=layoff,
         ufore_direct=ufore,
         tiltak_capacity=tiltak_capacity.astype(np.int32),
+        tiltak_mix=tiltak_mix,
+        tiltak_type_capacity=tiltak_type_capacity,
         ips_capacity=ips_capacity.astype(np.int32),
         unemployment=_series(inputs.unemployment_rate, years),
         ufore_from_aap_mult=_series(inputs.aap_to_ufore_multiplier, years),
+        older_index=_series(inputs.older_load_index, years),
         cap_youth=cap_youth,
         garanti=garanti.astype(np.bool_),
         garanti_fixed_contact=(garanti & parts.fixed_contact_person).astype(np.bool_),
@@ -322,6 +355,10 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
 
     def weights(*values: float) -> tuple[float, ...]:
         return tuple(float(v) for v in values)
+
+    def kind(field: str) -> np.ndarray:
+        """One number per kind of tiltak (codes.TILTAK_TYPE order)."""
+        return np.array([getattr(t.types[k], field) for k in TILTAK_TYPE], dtype=np.float64)
 
     return_hazard = np.zeros(8, dtype=np.float64)
     for name, value in p.returns.weekly.items():
@@ -371,8 +408,14 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         tiltak_mults=weights(t.mult_treatment, t.mult_partly_working, t.mult_laid_off,
                              t.mult_dagpenger, t.mult_early),
         tiltak_early_weeks=int(t.early_weeks),
-        tiltak_end=1.0 / np.maximum(arr(t.mean_duration_weeks), 1.0),
+        tiltak_end=1.0 / np.maximum(np.outer(arr(t.mean_duration_weeks), kind("duration_mult")), 1.0),
         tiltak_no_show=t.no_show_share,
+        tiltak_suits=np.array([t.types[k].suits.as_list() for k in TILTAK_TYPE], dtype=np.float64).T.copy(),
+        tiltak_lock_in=weights(*kind("lock_in")),
+        tiltak_post_work=weights(*kind("post_work")),
+        tiltak_post_education=weights(*kind("post_education")),
+        tiltak_post_weeks=int(t.post_weeks),
+        tiltak_tiltakspenger=tuple(bool(t.types[k].tiltakspenger) for k in TILTAK_TYPE),
         treatment_referral_mental=arr(tr.referral_weekly_mental),
         treatment_referral_other=arr(tr.referral_weekly_other),
         treatment_wait_mean=tr.wait_mean_weeks,
@@ -399,7 +442,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         exit_education=arr(ex.education_weekly),
         exit_both_share=ex.both_share,
         exit_outside=arr(ex.outside_weekly),
-        exit_mults=weights(ex.mult_in_tiltak, ex.mult_in_treatment, ex.mult_mental_health,
+        exit_mults=weights(ex.mult_in_treatment, ex.mult_mental_health,
                            ex.mult_compulsory, ex.mult_higher, ex.mult_aap, ex.mult_partly_working),
         exit_effects=weights(eff.work, eff.education, p.ips.work_mult, lab.laid_off_recall_weekly),
         unemployment_reference=ex.unemployment_reference,

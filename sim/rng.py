@@ -78,6 +78,7 @@ U_COUNTY_PORTFOLIO = 44  # set-up: counties' portfolio factors
 U_TILTAKSPENGER_RIGHT = 45
 U_DAGPENGER_EARNINGS = 46
 U_SOSIALHJELP_IN_TILTAK = 47
+U_TILTAK_TYPE = 48
 
 STREAMS: dict[str, int] = {
     name[2:].lower(): value for name, value in dict(globals()).items()

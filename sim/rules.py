@@ -192,34 +192,68 @@ def unemployment_factor(unemployment, reference, elasticity):
 
 
 @register_jitable
-def exit_hazards(work_base, education_base, outside, tiltak, treatment, ips, labour, benefit, education,
-                 mental_health, intensity, unemployment_factor_now, mults, effects):
+def tiltak_kind(suits, mix, u):
+    """The kind of tiltak a referral goes to, with chance proportional to how far each kind
+    suits the youth's innsatsgruppe times its share of the places (advisors refer where
+    there are places): the first kind whose cumulative weight exceeds ``u`` of the total.
+    The schema guarantees some kind has weight for every group."""
+    total = 0.0
+    for k in range(len(mix)):
+        total += suits[k] * mix[k]
+    target = u * total
+    acc = 0.0
+    last = 0
+    for k in range(len(mix)):
+        weight = suits[k] * mix[k]
+        if weight > 0.0:
+            last = k
+            acc += weight
+            if target < acc:
+                return k
+    return last
+
+
+@register_jitable
+def tiltak_exit_mults(tiltak, kind, ended, week, lock_in, post_work, post_education, post_weeks):
+    """(work, education) multipliers of a youth's tiltak on their exit hazards: the kind's
+    lock-in while in it; its post-programme effects for ``post_weeks`` after it ended
+    (Hardoy et al. 2018: training and wage subsidies help afterwards, work practice does
+    not; von Simson 2016: lock-in while in, work practice raises the return to school)."""
+    if tiltak == Q_IN:
+        return lock_in[kind], lock_in[kind]
+    if ended >= 0 and week - ended < post_weeks:
+        return post_work[kind], post_education[kind]
+    return 1.0, 1.0
+
+
+@register_jitable
+def exit_hazards(work_base, education_base, outside, tiltak_work, tiltak_education, treatment, ips, labour,
+                 benefit, education, mental_health, intensity, unemployment_factor_now, mults, effects):
     """Weekly hazards of leaving follow-up for (work, education, outside).
 
-    ``mults`` in the order of :data:`EXIT_MULTS`; ``effects`` = (contact effect on work,
-    on education, IPS multiplier on work, recall hazard of the laid off).
+    ``tiltak_work`` and ``tiltak_education`` are :func:`tiltak_exit_mults`; ``mults`` in
+    the order of :data:`EXIT_MULTS`; ``effects`` = (contact effect on work, on education,
+    IPS multiplier on work, recall hazard of the laid off).
     """
     m = 1.0
-    if tiltak == Q_IN:
-        m *= mults[0]
     if treatment == Q_IN:
-        m *= mults[1]
+        m *= mults[0]
     if mental_health:
-        m *= mults[2]
+        m *= mults[1]
     if education == COMPULSORY:
-        m *= mults[3]
+        m *= mults[2]
     elif education == HIGHER:
-        m *= mults[4]
+        m *= mults[3]
     if benefit == B_AAP:
-        m *= mults[5]
+        m *= mults[4]
     if labour == LA_PARTLY_WORKING:
-        m *= mults[6]
-    work = with_follow_up(work_base * m, effects[0], intensity) * unemployment_factor_now
+        m *= mults[5]
+    work = with_follow_up(work_base * m * tiltak_work, effects[0], intensity) * unemployment_factor_now
     if ips == Q_IN:
         work *= effects[2]
     if labour == LA_LAID_OFF:
         work += effects[3]
-    education_h = with_follow_up(education_base * m, effects[1], intensity)
+    education_h = with_follow_up(education_base * m * tiltak_education, effects[1], intensity)
     return work, education_h, outside
 
 

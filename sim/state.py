@@ -34,6 +34,7 @@ from sim.codes import (
     ROLE,
     SEX,
     STATUS,
+    TILTAK_TYPE,
 )
 
 
@@ -83,6 +84,10 @@ YOUTH_COLUMNS: tuple[Column, ...] = (
     Column("pending", np.bool_, "assigned, first contact not yet made"),
     Column("tiltak", np.int8, "tiltak queue state", labels=QUEUE_STATE),
     Column("tiltak_since", np.int32, "week of joining the tiltak list, or of starting the tiltak"),
+    Column("tiltak_type", np.int8, "kind of tiltak referred to, in, or last left; -1 never referred",
+           initial=-1, labels=TILTAK_TYPE),
+    Column("tiltak_ended", np.int32, "week the last tiltak ended, -1 none (the post-programme effect)",
+           initial=-1),
     Column("treatment", np.int8, "medical treatment queue state", labels=QUEUE_STATE),
     Column("ips", np.int8, "IPS queue state", labels=QUEUE_STATE),
     Column("ips_since", np.int32, "week of the IPS referral"),
@@ -105,7 +110,9 @@ ADVISOR_COLUMNS: tuple[Column, ...] = (
     Column("role", np.int8, "youth, older-user or both-age advisor", labels=ROLE),
     Column("office", np.int16, "Nav office"),
     Column("employer", np.int8, "state (stat) or municipal (kommune) employee", labels=EMPLOYER),
-    Column("older", np.int32, "older users (30+) in the portfolio, exogenous"),
+    Column("older", np.int32, "older users (30+) in the portfolio this week, exogenous"),
+    Column("older_base", np.int32, "older users at set-up, before the year's index"),
+    Column("capacity", np.float64, "users carried relative to a colleague of the role (mean 1)"),
     Column("active", np.bool_, "someone fills the slot this week (staffing levers, hires)"),
     Column("hired", np.bool_, "a hire slot, opened only by a cap of mode hire"),
     Column("n_youths", np.int32, "young users in the portfolio"),
@@ -154,7 +161,8 @@ def advisor_table(layout, n_channels: int, python: bool = False) -> Advisors:
     n = len(layout.role)
     active = (layout.role != ROLE.index("youth")) & ~layout.hired
     columns = {
-        "role": layout.role, "office": layout.office, "employer": layout.employer, "older": layout.older,
+        "role": layout.role, "office": layout.office, "employer": layout.employer,
+        "older": layout.older.copy(), "older_base": layout.older, "capacity": layout.capacity,
         "active": active.astype(np.bool_), "hired": layout.hired, "n_youths": np.zeros(n, dtype=np.int32),
         "n_target": np.zeros(n, dtype=np.int32),
         "contacts": np.zeros((n, n_channels), dtype=np.int32),

@@ -205,7 +205,7 @@ def test_path_that_does_not_exist_is_named(tmp_path):
      ".prior.mean", "outside"),
     ("parameters.exits.work_weekly.standard", "[0.005, 0.05]", "{dist: normal, sd: -1}", ".prior.sd",
      "greater than 0"),
-    ("parameters.advisors.older_load_spread", "[0.1, 1.5]", "{dist: uniform}", ".bounds", "schema"),
+    ("parameters.exits.both_share", "[0.05, 1.5]", "{dist: uniform}", ".bounds", "schema"),
     ("parameters.tiltak.early_weeks", "[10.5, 40]", "{dist: uniform}", ".bounds", "whole"),
     ("seed", "[1, 5]", "{dist: uniform}", "", "must lie under"),
 ])

@@ -72,7 +72,7 @@ def youth_advisor_portfolios(out: EngineOutput) -> tuple[np.ndarray, np.ndarray]
     youth_role = out.adv_static["role"] == R_YOUTH
     on = out.adv_active[:, youth_role]
     youths = np.where(on, out.adv_youths[:, youth_role], -1)
-    portfolio = np.where(on, youths + out.adv_static["older"][youth_role], -1)
+    portfolio = np.where(on, youths + out.adv_older[:, youth_role], -1)
     return youths, portfolio
 
 
@@ -136,6 +136,12 @@ def check_tiltak(scenario: Scenario, out: EngineOutput, base: EngineOutput) -> N
     assert timeline.tiltak_capacity[-1] < timeline.tiltak_capacity[start - 1]
 
 
+def check_tiltak_mix(scenario: Scenario, out: EngineOutput, base: EngineOutput) -> None:
+    timeline = timeline_of(scenario)
+    assert timeline.tiltak_mix[-1, 1] == 0.7 and timeline.tiltak_mix[0, 1] != 0.7
+    assert (timeline.tiltak_type_capacity.sum(axis=1) == timeline.tiltak_capacity).all()
+
+
 def check_guarantee_off(scenario: Scenario, out: EngineOutput, base: EngineOutput) -> None:
     assert not timeline_of(scenario).garanti.any()
 
@@ -191,6 +197,8 @@ CASES: dict[str, tuple[dict, Callable[[Scenario, EngineOutput, EngineOutput], No
     "staffing_1.4": ({"staffing": {"youth_advisors": {"multiplier": 1.4, "start": LEVER_START}}},
                      check_staffing),
     "tiltak_0.5": ({"tiltak": {"places_multiplier": 0.5, "start": LEVER_START}}, check_tiltak),
+    "tiltak_mix": ({"tiltak": {"mix": {"lonnstilskudd": 0.1, "opplaering": 0.7, "arbeidstrening": 0.1,
+                                       "oppfolging": 0.1}, "start": LEVER_START}}, check_tiltak_mix),
     "ungdomsgaranti_off": ({"ungdomsgaranti": {"enabled": False}}, check_guarantee_off),
     "concurrent_treatment": ({"health": {"concurrent_treatment_and_work": True}}, check_concurrent),
     "digital_to_meeting": ({"contacts": {"digital_to_meeting_share": 0.3}}, check_more_meetings),

@@ -69,6 +69,7 @@ def office_of(roles: list[int], n_youths: list[int], older: list[int] | None = N
     columns = {
         "role": np.array(roles, dtype=np.int8), "office": np.zeros(n, dtype=np.int16),
         "employer": np.zeros(n, dtype=np.int8), "older": np.array(older or [0] * n, dtype=np.int32),
+        "older_base": np.array(older or [0] * n, dtype=np.int32), "capacity": np.ones(n, dtype=np.float64),
         "active": np.array(active or [True] * n, dtype=np.bool_),
         "hired": np.array(hired or [False] * n, dtype=np.bool_),
         "n_youths": np.array(n_youths, dtype=np.int32),

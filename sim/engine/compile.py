@@ -70,12 +70,12 @@ def kernel_arguments(engine: Any) -> dict[str, tuple]:
         "phase_assign": (Y, A, E, n_ev, P, T, w, waiting, since),
         "phase_contacts": (Y, A, E, n_ev, P, T, keys, w, ids, S),
         "phase_transitions": (Y, A, E, n_ev, P, T, keys, w, ids, S),
-        "phase_tiltak_places": (Y, E, n_ev, P, T, keys, w, n, waiting, since),
+        "phase_tiltak_places": (Y, E, n_ev, P, T, keys, w, S.tiltak_in_type, waiting, since),
         "phase_ips_places": (Y, E, n_ev, T, w, n, S.ips_waiting[:0], S.ips_since[:0]),
         "record_week": (engine.weekly[0], engine.present[:0], ids, Y.status, Y.group, Y.tiltak,
-                        Y.treatment, Y.labour, Y.job_search, Y.benefit, Y.ips, Y.advisor, A.role,
-                        A.active, A.hired, A.n_youths, A.older, E.kind[:0], E.value[:0], E.aux[:0],
-                        0.0),
+                        Y.tiltak_type, Y.treatment, Y.labour, Y.job_search, Y.benefit, Y.ips, Y.advisor,
+                        A.role, A.active, A.hired, A.n_youths, A.older, E.kind[:0], E.value[:0],
+                        E.aux[:0], 0.0),
     }
 
 

@@ -487,6 +487,8 @@ def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
     tiltak_since = S.since
     ips_ids = S.ips_waiting
     ips_since = S.ips_since
+    in_type = S.tiltak_in_type
+    in_type[:] = 0
     for i in active:
         if Y.status[i] != S_FOLLOW_UP:
             continue
@@ -494,6 +496,8 @@ def phase_transitions(Y, A, E, n_ev, P, T, keys, w, active, S):
             continue
         tiltak_in, tiltak_waiting = _count_or_queue(Y.tiltak, Y.tiltak_since, i, tiltak_ids, tiltak_since,
                                                     tiltak_in, tiltak_waiting)
+        if Y.tiltak[i] == Q_IN:
+            in_type[Y.tiltak_type[i]] += 1
         ips_in, ips_waiting = _count_or_queue(Y.ips, Y.ips_since, i, ips_ids, ips_since, ips_in, ips_waiting)
     return tiltak_in, tiltak_waiting, ips_in, ips_waiting
 
@@ -506,19 +510,29 @@ def _in_queue_order(ids, since):
 
 @phase_kernel
 def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, in_use, waiting, since):
-    """Free tiltak places go to the waiting list in order (``processes.places``).
+    """Free places of each kind of tiltak go to the youths referred to that kind, in the
+    order of the one waiting list (``processes.places``), while the whole budget has room
+    (after a cut, kinds over their share do not free places of the others).
 
-    ``in_use`` places are taken; ``waiting`` are the ids on the list (ascending) and
-    ``since`` the weeks they joined it, from :func:`phase_transitions`.
+    ``in_use`` are the places taken by kind; ``waiting`` are the ids on the list
+    (ascending) and ``since`` the weeks they joined it, from :func:`phase_transitions`.
     """
-    free = T.tiltak_capacity[w] - in_use
-    if free <= 0:
+    free = T.tiltak_type_capacity[w] - in_use
+    left = 0
+    for k in range(free.shape[0]):
+        left += max(free[k], 0)
+    left = min(left, T.tiltak_capacity[w] - in_use.sum())  # and never above the whole budget
+    if left <= 0:
         return
     for i in _in_queue_order(waiting, since):
-        if free <= 0:
+        if left <= 0:
             break
+        k = Y.tiltak_type[i]
+        if free[k] <= 0:
+            continue
         if places.take_tiltak_place(Y, E, n_ev, P, T, keys, w, i, PH_TILTAK):
-            free -= 1
+            free[k] -= 1
+            left -= 1
 
 
 @phase_kernel
@@ -631,7 +645,7 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
         tiltak_in, tiltak_waiting, ips_in, ips_waiting = phase_transitions(
             Y, A, E, n_ev, P, T, keys, w, active, S)
         lap = _lap(step_seconds, step_trace, T_TRANSITIONS, lap)
-        phase_tiltak_places(Y, E, n_ev, P, T, keys, w, tiltak_in, S.waiting[:tiltak_waiting],
+        phase_tiltak_places(Y, E, n_ev, P, T, keys, w, S.tiltak_in_type, S.waiting[:tiltak_waiting],
                             S.since[:tiltak_waiting])
         lap = _lap(step_seconds, step_trace, T_TILTAK, lap)
         phase_ips_places(Y, E, n_ev, T, w, ips_in, S.ips_waiting[:ips_waiting], S.ips_since[:ips_waiting])
@@ -639,7 +653,8 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
         k = w - first_week
         if k >= 0:
             end = n_ev[0]
-            record_week(weekly[k], present[:n_present], active, Y.status, Y.group, Y.tiltak, Y.treatment,
+            record_week(weekly[k], present[:n_present], active, Y.status, Y.group, Y.tiltak, Y.tiltak_type,
+                        Y.treatment,
                         Y.labour, Y.job_search, Y.benefit, Y.ips, Y.advisor, A.role, A.active, A.hired,
                         A.n_youths, A.older, E.kind[week_start:end], E.value[week_start:end],
                         E.aux[week_start:end], float(T.tiltak_capacity[w]))

@@ -26,7 +26,7 @@ from sim.agents.youth import Youth
 from sim.codes import N_CHANNELS, Q_IN, Q_WAITING, S_AGED_OUT, S_FOLLOW_UP
 from sim.engine.numba_engine import MAX_EVENTS_PER_YOUTH_WEEK
 from sim.engine.output import EngineOutput
-from sim.engine.record import N_WEEKLY, portfolio_p90, record_week
+from sim.engine.record import N_WEEKLY, older_panel, portfolio_p90, record_week
 from sim.engine.setup import advisor_layout, entry_schedule
 from sim.engine.tables import empty_events
 from sim.params import Params, Timeline, build
@@ -272,15 +272,21 @@ class MesaEngine:
         return sum(1 for y in self.in_follow_up() if y.code(state) == Q_IN)
 
     def tiltak_places(self, w: int) -> None:
-        """Free tiltak places go to the waiting list in order; no-shows lose their place."""
-        free = self.T.tiltak_capacity[w] - self._places_in_use("tiltak")
-        if free <= 0:
-            return
+        """Free places of each kind of tiltak go to the youths referred to that kind, in the
+        order of the one waiting list, while the whole budget has room; no-shows lose their
+        place."""
+        free = list(self.T.tiltak_type_capacity[w])
+        for youth in self.in_follow_up():
+            if youth.code("tiltak") == Q_IN:
+                free[youth.code("tiltak_type")] -= 1
+        left = min(sum(max(f, 0) for f in free), self.T.tiltak_capacity[w] - self._places_in_use("tiltak"))
         for youth in self._waiting_list("tiltak", "tiltak_since"):
-            if free <= 0:
+            if left <= 0:
                 break
-            if youth.offered_tiltak_place(w):
-                free -= 1
+            kind = youth.code("tiltak_type")
+            if free[kind] > 0 and youth.offered_tiltak_place(w):
+                free[kind] -= 1
+                left -= 1
 
     def ips_places(self, w: int) -> None:
         """Free IPS places go to referred youths in order."""
@@ -308,8 +314,9 @@ class MesaEngine:
         active = np.array(A.active, dtype=np.bool_)
         n_youths = np.array(A.n_youths, dtype=np.int32)
         record_week(self.weekly[k], np.arange(hi - lo), np.flatnonzero(status == S_FOLLOW_UP), status,
-                    present("group"), present("tiltak"), present("treatment"), present("labour"),
-                    present("job_search"), present("benefit"), present("ips"), present("advisor"),
+                    present("group"), present("tiltak"), present("tiltak_type"), present("treatment"),
+                    present("labour"), present("job_search"), present("benefit"), present("ips"),
+                    present("advisor"),
                     np.array(A.role, dtype=np.int8), active, np.array(A.hired, dtype=np.bool_), n_youths,
                     np.array(A.older, dtype=np.int32), events["kind"], events["value"], events["aux"],
                     float(self.T.tiltak_capacity[k + self.sizes.first_week]))
@@ -334,7 +341,9 @@ class MesaEngine:
         youths = {"youth": np.arange(self.hi, dtype=np.int32),
                   **{name: np.array(getattr(self.youths, name)[:self.hi], dtype=dtypes[name])
                      for name in OUTPUT_YOUTH_COLUMNS}}
-        portfolio_p90(self.weekly, self.adv_active, self.adv_youths, self.layout.role, self.layout.older)
+        older = older_panel(self.layout.older, self.layout.role,
+                            np.asarray(self.T.older_index)[self.sizes.first_week:])
+        portfolio_p90(self.weekly, self.adv_active, self.adv_youths, self.layout.role, older)
         return EngineOutput(
             events=events,
             youths=youths,
@@ -342,6 +351,7 @@ class MesaEngine:
             adv_active=self.adv_active,
             adv_youths=self.adv_youths,
             adv_contacts=self.adv_contacts,
+            adv_older=older,
             adv_static={k: getattr(self.layout, k)
                         for k in ("role", "office", "county", "employer", "older", "hired")},
         )

@@ -15,7 +15,7 @@ import numpy as np
 from sim.codes import N_CHANNELS, WEEKS_PER_YEAR
 from sim.engine import kernels as K
 from sim.engine.output import EngineOutput
-from sim.engine.record import N_WEEKLY, portfolio_p90
+from sim.engine.record import N_WEEKLY, older_panel, portfolio_p90
 from sim.engine.setup import advisor_layout, entry_schedule
 from sim.engine.tables import empty_events, empty_workspace, grown
 from sim.params import build
@@ -174,7 +174,9 @@ class NumbaEngine:
         E = self.events
         Y = self.youths
         entered = self.hi
-        portfolio_p90(self.weekly, self.adv_active, self.adv_youths, self.layout.role, self.layout.older)
+        older = older_panel(self.layout.older, self.layout.role,
+                            self.timeline.older_index[self.sizes.first_week:])
+        portfolio_p90(self.weekly, self.adv_active, self.adv_youths, self.layout.role, older)
         return EngineOutput(
             events={k: getattr(E, k)[:n] for k in E._fields},
             youths={
@@ -185,6 +187,7 @@ class NumbaEngine:
             adv_active=self.adv_active,
             adv_youths=self.adv_youths,
             adv_contacts=self.adv_contacts,
+            adv_older=older,
             adv_static={k: getattr(self.layout, k)
                         for k in ("role", "office", "county", "employer", "older", "hired")},
         )

@@ -38,7 +38,8 @@ class EngineOutput:
     adv_active: np.ndarray  # bool [weeks in period, advisors]
     adv_youths: np.ndarray  # int32 [weeks in period, advisors]
     adv_contacts: np.ndarray  # int32 [weeks in period, advisors, channel]
-    adv_static: dict[str, np.ndarray]  # role, office, county, employer, older, hired
+    adv_older: np.ndarray  # int32 [weeks in period, advisors]: older users that week
+    adv_static: dict[str, np.ndarray]  # role, office, county, employer, older (at set-up), hired
 
 
 def _event_order_key(events: dict[str, np.ndarray]) -> np.ndarray:
@@ -127,7 +128,7 @@ def to_frames(outputs: list[EngineOutput], calendar: Calendar,
             "employer": _cat(st["employer"][ad], EMPLOYER),
             "hired": st["hired"][ad].astype(bool),
             "youths": out.adv_youths[wk, ad].astype(np.int32),
-            "older": st["older"][ad].astype(np.int32),
+            "older": out.adv_older[wk, ad].astype(np.int32),
         }
         frame["portfolio"] = (frame["youths"] + frame["older"]).astype(np.int32)
         for c, name in enumerate(CHANNEL):

@@ -23,11 +23,13 @@ from sim.codes import (
     INNSATSGRUPPE,
     Q_IN,
     Q_WAITING,
+    R_OLDER,
     ROLE,
     S_AGED_OUT,
     S_FOLLOW_UP,
     S_UFORE,
     STATUS,
+    TILTAK_TYPE,
 )
 
 primary_activity = rules.primary_activity
@@ -49,6 +51,7 @@ def _columns() -> list[tuple[str, str]]:
     cols += [("advisors", r) for r in ROLE]
     cols += [("youths_per_advisor", r) for r in ROLE]
     cols += [("hired_advisors", ""), ("ips_in", ""), ("user_messages", "")]
+    cols += [("tiltak_in_type", k) for k in TILTAK_TYPE]
     return cols
 
 
@@ -69,12 +72,13 @@ C_PORTFOLIO_P90 = _IDX[("portfolio_p90", ROLE[0])]
 C_ADVISORS = _IDX[("advisors", ROLE[0])]
 C_YOUTHS_PER_ADVISOR = _IDX[("youths_per_advisor", ROLE[0])]
 C_HIRED = _IDX[("hired_advisors", "")]
+C_TILTAK_TYPE = _IDX[("tiltak_in_type", TILTAK_TYPE[0])]
 
 
 @njit(cache=True)
-def record_week(row, present, follow_up, status, group, tiltak, treatment, labour, job_search, benefit, ips,
-                advisor, adv_role, adv_active, adv_hired, adv_youths, adv_older, ev_kind, ev_value, ev_aux,
-                tiltak_capacity):
+def record_week(row, present, follow_up, status, group, tiltak, tiltak_type, treatment, labour, job_search,
+                benefit, ips, advisor, adv_role, adv_active, adv_hired, adv_youths, adv_older, ev_kind,
+                ev_value, ev_aux, tiltak_capacity):
     """Fill ``row`` (length N_WEEKLY) with this week's statistics, but for the portfolios'
     90th percentiles, which :func:`portfolio_p90` computes from the advisor panel after the run.
 
@@ -109,7 +113,9 @@ def record_week(row, present, follow_up, status, group, tiltak, treatment, labou
         counts[C_GROUP + group[i]] += 1
         counts[C_ACTIVITY + primary_activity(tiltak[i], treatment[i], labour[i], job_search[i])] += 1
         counts[C_BENEFIT + benefit[i]] += 1
-        tiltak_in += tiltak[i] == Q_IN
+        if tiltak[i] == Q_IN:
+            tiltak_in += 1
+            counts[C_TILTAK_TYPE + tiltak_type[i]] += 1
         tiltak_waiting += tiltak[i] == Q_WAITING
         treatment_waiting += treatment[i] == Q_WAITING
         advisor_waiting += advisor[i] < 0
@@ -166,6 +172,14 @@ def record_week(row, present, follow_up, status, group, tiltak, treatment, labou
 P90 = 0.9 * 100.0
 
 
+def older_panel(base: np.ndarray, role: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """Older users of each advisor in each week (int32 [weeks, advisors]) from their load at
+    set-up and the weeks' index, with the arithmetic of ``processes.advisors.older_load``,
+    so the panel holds what the weeks used without recording it week by week."""
+    scaled = np.floor(base[None, :] * index[:, None] + 0.5).astype(np.int32)
+    return np.where(role[None, :] == R_OLDER, scaled, base[None, :]).astype(np.int32)
+
+
 def portfolio_p90(weekly: np.ndarray, adv_active: np.ndarray, adv_youths: np.ndarray,
                   role: np.ndarray, older: np.ndarray) -> None:
     """Fill the ``portfolio_p90`` columns of ``weekly`` from the weekly advisor panel.
@@ -177,7 +191,7 @@ def portfolio_p90(weekly: np.ndarray, adv_active: np.ndarray, adv_youths: np.nda
     engine's first-run compile time, for a statistic the panel already holds. Weeks without
     an active advisor of a role keep 0, as the other columns of that role do.
     """
-    portfolio = (adv_youths + older[None, :]).astype(np.float64)
+    portfolio = (adv_youths + older).astype(np.float64)
     for r in range(len(ROLE)):
         of_role = role == r
         if not of_role.any():

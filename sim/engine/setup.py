@@ -7,6 +7,7 @@ weekly step.
 
 from __future__ import annotations
 
+from statistics import NormalDist
 from typing import NamedTuple
 
 import numpy as np
@@ -16,6 +17,8 @@ from sim.offices import divisor_sequence, office_layout
 from sim.params import Params, Sizes, Timeline
 from sim.rng import U_OLDER_LOAD, uniforms
 from sim.scenario.schema import Scenario
+
+_STANDARD_NORMAL = NormalDist()
 
 
 class EntrySchedule(NamedTuple):
@@ -30,6 +33,7 @@ class AdvisorLayout(NamedTuple):
     office: np.ndarray  # int16
     employer: np.ndarray  # int8 (0 stat, 1 kommune)
     older: np.ndarray  # int32
+    capacity: np.ndarray  # float64: users carried relative to a colleague of the role
     hired: np.ndarray  # bool: a slot only a `hire` cap policy opens
     youth_slots: int  # ids [0, youth_slots) are ordinary youth advisors
     both_first: int  # ids [both_first, both_first + both_slots) are both-age advisors
@@ -49,6 +53,14 @@ def entry_schedule(timeline: Timeline, sizes: Sizes) -> EntrySchedule:
     entry_week = np.repeat(weeks, counts)
     week_first_id = np.concatenate(([0], np.cumsum(per_week.sum(axis=1)))).astype(np.int64)
     return EntrySchedule(entry_week.astype(np.int32), entry_kind, week_first_id)
+
+
+def advisor_capacity(sigma: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Each advisor's capacity, lognormal with mean 1 and ``sigma`` the sd of its log, from
+    the uniforms ``u``: advisor surveys find portfolios from under 30 to over 75 users in the
+    same role (part-time, other duties, experience), a spread that offices alone do not make."""
+    z = np.array([_STANDARD_NORMAL.inv_cdf(min(max(x, 1e-12), 1.0 - 1e-12)) for x in u])
+    return np.exp(sigma * z - sigma**2 / 2.0)
 
 
 def advisor_layout(scenario: Scenario, params: Params, timeline: Timeline, sizes: Sizes) -> AdvisorLayout:
@@ -87,10 +99,11 @@ def advisor_layout(scenario: Scenario, params: Params, timeline: Timeline, sizes
     ]).astype(np.int16)
     hired = np.zeros(len(role), dtype=np.bool_)
     hired[youth_slots + n_older + both_slots:] = True
+    capacity = advisor_capacity(np.array(adv.capacity_sigma.as_list())[role],
+                                uniforms(params.seed, U_OLDER_LOAD, 0, len(role)))
+    capacity[hired] = 1.0
     mean = np.array(adv.older_load_mean.as_list())[role] * offices.portfolio[office]
-    spread = adv.older_load_spread
-    u = uniforms(params.seed, U_OLDER_LOAD, 0, len(role))
-    older = np.round(mean * (1.0 - spread + 2.0 * spread * u)).astype(np.int32)
+    older = np.round(mean * capacity).astype(np.int32)
     older[hired] = 0  # advisors hired under a cap are taken on for young users only
     # Employer: every k-th advisor municipal, deterministic and spread over roles and offices.
     employer = (np.floor((np.arange(len(role)) + 1) * adv.kommune_share)
@@ -99,7 +112,7 @@ def advisor_layout(scenario: Scenario, params: Params, timeline: Timeline, sizes
     counts = np.bincount(office, minlength=n_offices)
     office_start = np.concatenate(([0], np.cumsum(counts))).astype(np.int32)
     return AdvisorLayout(
-        role=role, office=office, employer=employer, older=older, hired=hired,
+        role=role, office=office, employer=employer, older=older, capacity=capacity, hired=hired,
         youth_slots=youth_slots, both_first=youth_slots + n_older, both_slots=both_slots,
         office_start=office_start, office_members=order.astype(np.int32),
         county=offices.county[office].astype(np.int8),

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sim.codes import N_TILTAK_TYPES
 from sim.state import Advisors, Youths, empty_youths
 
 __all__ = ["Advisors", "Events", "SLOT", "Workspace", "Youths", "empty_events", "empty_workspace",
@@ -46,6 +47,8 @@ class Workspace(NamedTuple):
     # the IPS queue (filled in the same pass as the tiltak queue)
     ips_waiting: np.ndarray  # uint32 ids
     ips_since: np.ndarray  # int32 sort key (a week)
+    # tiltak places in use by kind (codes.TILTAK_TYPE), counted with the queues
+    tiltak_in_type: np.ndarray  # int64 [tiltak types]
     # the contact phase, by position in the follow-up list
     advisor_at: np.ndarray  # int32
     staged: np.ndarray  # SLOT
@@ -72,7 +75,8 @@ def empty_workspace(n: int, n_advisors: int) -> Workspace:
         aged=np.empty(n, dtype=np.uint32), returning=np.empty(n, dtype=np.uint32),
         follow_up=np.empty(n, dtype=np.uint32), waiting=np.empty(n, dtype=np.uint32),
         since=np.empty(n, dtype=np.int32), ips_waiting=np.empty(n, dtype=np.uint32),
-        ips_since=np.empty(n, dtype=np.int32), advisor_at=np.empty(n, dtype=np.int32),
+        ips_since=np.empty(n, dtype=np.int32), tiltak_in_type=np.zeros(N_TILTAK_TYPES, dtype=np.int64),
+        advisor_at=np.empty(n, dtype=np.int32),
         staged=np.empty(n, dtype=SLOT), channel_of=np.empty(n, dtype=np.int8),
         start=np.empty(n_advisors + 1, dtype=np.int64), fill=np.empty(n_advisors, dtype=np.int64),
         slots=np.empty(n, dtype=SLOT), given=np.empty(n, dtype=np.bool_),

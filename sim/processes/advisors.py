@@ -14,8 +14,10 @@ also make advisors above it hand over youths (``Params.cap_move``).
 
 from __future__ import annotations
 
+import math
+
 from sim import rules
-from sim.codes import EV_ADVISOR, R_BOTH, R_YOUTH
+from sim.codes import EV_ADVISOR, R_BOTH, R_OLDER, R_YOUTH
 from sim.processes.decision import decision
 from sim.processes.events import emit
 from sim.rng import U_ASSIGN_ROLE, U_CHURN, keyed_uniform, uniform
@@ -31,11 +33,24 @@ OVER_ADVISOR, OVER_OFFICE, OVER_NATIONAL = 0, 1, 2
 
 
 @decision
+def older_load(base, role, index):
+    """An advisor's older users (30+) this week: older-user advisors carry their load at
+    set-up (``base``) times the year's index (``inputs.older_load_index``: the advisor
+    surveys' mean rose from 81 in 2022 to 95 in 2024); other roles keep theirs."""
+    if role == R_OLDER:
+        return int(math.floor(base * index + 0.5))
+    return base
+
+
+@decision
 def staff(A, T, w, youth_slots, both_first, both_slots):
     """Fill this week's ordinary youth and both-age advisor slots (staffing levers: the
     first ``T.youth_advisors[w]`` youth slots and ``T.both_advisors[w]`` both-age slots are
-    active). Returns whether any slot changed, so that youths of an advisor who left can be
-    sent to wait for a new one."""
+    active) and set every advisor's older users for the week (:func:`older_load`). Returns
+    whether any slot changed, so that youths of an advisor who left can be sent to wait for
+    a new one."""
+    for a in range(len(A.older)):
+        A.older[a] = older_load(A.older_base[a], A.role[a], T.older_index[w])
     changed = False
     for j in range(youth_slots):
         on = j < T.youth_advisors[w]
@@ -136,9 +151,9 @@ def cap_excess(A, a, cap, counts):
 
 @decision
 def least_loaded(A, office, role, cap, counts):
-    """Active advisor of ``role`` in ``office`` with the smallest portfolio (lowest id on
-    ties); with ``cap > 0`` only advisors whose users counting ``counts`` are below the cap.
-    -1 if none."""
+    """Active advisor of ``role`` in ``office`` with the smallest portfolio for their
+    capacity (``A.capacity``; lowest id on ties); with ``cap > 0`` only advisors whose users
+    counting ``counts`` are below the cap. -1 if none."""
     best = -1
     for k in range(A.office_start[office], A.office_start[office + 1]):
         a = A.office_members[k]
@@ -146,8 +161,9 @@ def least_loaded(A, office, role, cap, counts):
             continue
         if cap > 0 and counted(A, a, counts) >= cap:
             continue
-        load = A.n_youths[a] + A.older[a]
-        if best < 0 or load < A.n_youths[best] + A.older[best]:
+        # load / capacity below the best's, without dividing
+        if best < 0 or ((A.n_youths[a] + A.older[a]) * A.capacity[best]
+                        < (A.n_youths[best] + A.older[best]) * A.capacity[a]):
             best = a
     return best
 

@@ -48,9 +48,10 @@ def needs_sosialhjelp_in_tiltak(benefit, age, u, share):
 
 @decision
 def take_tiltak_place(Y, E, n_ev, P, T, keys, w, i, phase):
-    """Youth ``i`` is offered a tiltak place; returns whether they took it. A no-show loses
-    the place and leaves the waiting list. Tiltakspenger start with the tiltak under the
-    rules of :func:`gets_tiltakspenger`; others keep their benefit, and some with none get
+    """Youth ``i`` is offered a place of the kind they were referred to; returns whether
+    they took it. A no-show loses the place and leaves the waiting list. Tiltakspenger start
+    with the tiltak under the rules of :func:`gets_tiltakspenger` (never in a wage subsidy,
+    which pays a wage); others keep their benefit, and some with none get
     sosialhjelp (:func:`needs_sosialhjelp_in_tiltak`)."""
     if keyed_uniform(keys[U_TILTAK_NO_SHOW], i) < P.tiltak_no_show:
         Y.tiltak[i] = Q_NONE
@@ -59,7 +60,8 @@ def take_tiltak_place(Y, E, n_ev, P, T, keys, w, i, phase):
     Y.tiltak[i] = Q_IN
     Y.tiltak_since[i] = w
     emit(E, n_ev, w, i, phase, EV_TILTAK, Q_IN, 0)
-    right = keyed_uniform(keys[U_TILTAKSPENGER_RIGHT], i) < P.tiltakspenger_right_share[Y.group[i]]
+    right = (P.tiltak_tiltakspenger[Y.tiltak_type[i]]
+             and keyed_uniform(keys[U_TILTAKSPENGER_RIGHT], i) < P.tiltakspenger_right_share[Y.group[i]])
     age = age_at(Y.birth_week[i], w)
     if gets_tiltakspenger(Y.benefit[i], age, right, T.tiltakspenger_cut[w]):
         Y.benefit[i] = B_TILTAKSPENGER

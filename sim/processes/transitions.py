@@ -51,6 +51,7 @@ from sim.rng import (
     U_REASSESSMENT,
     U_TILTAK_END,
     U_TILTAK_REFERRAL,
+    U_TILTAK_TYPE,
     U_TREATMENT_END,
     U_TREATMENT_REFERRAL,
     U_TREATMENT_START,
@@ -156,10 +157,13 @@ def transition(Y, A, E, n_ev, P, T, keys, w, i, market, phase):
         if keyed_uniform(keys[U_TILTAK_REFERRAL], i) < h:
             Y.tiltak[i] = Q_WAITING
             Y.tiltak_since[i] = w
+            Y.tiltak_type[i] = rules.tiltak_kind(P.tiltak_suits[g], T.tiltak_mix[w],
+                                                 keyed_uniform(keys[U_TILTAK_TYPE], i))
             emit(E, n_ev, w, i, phase, EV_TILTAK, Q_WAITING, 0)
     elif Y.tiltak[i] == Q_IN:
-        if keyed_uniform(keys[U_TILTAK_END], i) < P.tiltak_end[g]:
+        if keyed_uniform(keys[U_TILTAK_END], i) < P.tiltak_end[g][Y.tiltak_type[i]]:
             Y.tiltak[i] = Q_NONE
+            Y.tiltak_ended[i] = w
             emit(E, n_ev, w, i, phase, EV_TILTAK, Q_NONE, 0)
             if Y.benefit[i] == B_TILTAKSPENGER:
                 set_benefit(Y, E, n_ev, w, i, B_NONE, phase)
@@ -188,9 +192,13 @@ def transition(Y, A, E, n_ev, P, T, keys, w, i, market, phase):
         Y.labour[i] = new_la
         emit(E, n_ev, w, i, phase, EV_LABOUR_ATTACHMENT, new_la, 0)
     # 8. exits: work, education (some both), or leaving Nav with neither
-    hw, he, ho = rules.exit_hazards(P.exit_work[g], P.exit_education[g], P.exit_outside[g], Y.tiltak[i],
-                                    Y.treatment[i], Y.ips[i], Y.labour[i], Y.benefit[i], Y.education[i],
-                                    Y.mental_health[i], x, market, P.exit_mults, P.exit_effects)
+    tiltak_work, tiltak_education = rules.tiltak_exit_mults(
+        Y.tiltak[i], Y.tiltak_type[i], Y.tiltak_ended[i], w, P.tiltak_lock_in, P.tiltak_post_work,
+        P.tiltak_post_education, P.tiltak_post_weeks)
+    hw, he, ho = rules.exit_hazards(P.exit_work[g], P.exit_education[g], P.exit_outside[g], tiltak_work,
+                                    tiltak_education, Y.treatment[i], Y.ips[i], Y.labour[i], Y.benefit[i],
+                                    Y.education[i], Y.mental_health[i], x, market, P.exit_mults,
+                                    P.exit_effects)
     u = keyed_uniform(keys[U_EXIT], i)
     if u < hw + he + ho:
         end_spell(Y, A, E, n_ev, w, i, phase, exit_to(u, hw, he, P.exit_both_share))

@@ -129,14 +129,32 @@ def _doc(model: type[BaseModel]) -> str:
     return " ".join(doc.split()) if model.__doc__ is not BaseModel.__doc__ else ""
 
 
+def _named_blocks(annotation: Any) -> tuple[tuple[str, ...], type[BaseModel]] | None:
+    """(names, model) of a mapping from a fixed set of names to blocks (the kinds of
+    tiltak), whose keys are as much a part of the schema as a block's fields; else None."""
+    if typing.get_origin(annotation) is not dict:
+        return None
+    key, value = typing.get_args(annotation)
+    if typing.get_origin(key) is Literal and _is_block(value):
+        return tuple(str(k) for k in typing.get_args(key)), value
+    return None
+
+
 def rows(model: type[BaseModel] = schema.Scenario, prefix: str = "") -> Iterator[KeyRow]:
     """Every key of ``model`` in the order of the schema, blocks before their keys."""
     for name, field in model.model_fields.items():
         path = f"{prefix}.{name}" if prefix else name
         annotation = field.annotation
+        named = _named_blocks(annotation)
         if _is_block(annotation):
             yield KeyRow(path, "block", _default(field), field.description or _doc(annotation))
             yield from rows(annotation, path)
+        elif named is not None:
+            names, block = named
+            yield KeyRow(path, f"block: {{{', '.join(names)}}}", _default(field), field.description or "")
+            for key in names:
+                yield KeyRow(f"{path}.{key}", "block", "required", _doc(block))
+                yield from rows(block, f"{path}.{key}")
         else:
             yield KeyRow(path, _describe(annotation, list(field.metadata)), _default(field),
                          field.description or "")
@@ -158,7 +176,11 @@ def _category_fields(model: type[BaseModel] = schema.Scenario,
     for name, field in model.model_fields.items():
         path = f"{prefix}.{name}" if prefix else name
         annotation = field.annotation
-        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        named = _named_blocks(annotation)
+        if named is not None:
+            for key in named[0]:
+                yield from _category_fields(named[1], f"{path}.{key}")
+        elif isinstance(annotation, type) and issubclass(annotation, BaseModel):
             if annotation in CATEGORY_BLOCKS:
                 yield annotation, path
             else:

@@ -9,12 +9,13 @@ levers do have defaults, and each default is the neutral value (no cap, multipli
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 from pydantic.functional_validators import BeforeValidator
 
-from sim.codes import COUNTY
+from sim.codes import COUNTY, INNSATSGRUPPE, TILTAK_TYPE
 from sim.strict import Strict
 
 #: Largest simulated population share; 1.0 is the national scale (about 100 000 youths in
@@ -203,6 +204,9 @@ class Inputs(Strict):
     tiltak_places_per_year: PeoplePerYear = Field(description="tiltak places held by under-30s")
     ips_places_per_year: PeoplePerYear = Field(description="IPS places for young users")
     unemployment_rate: Percent = Field(description="registered unemployment, percent")
+    older_load_index: YearSeries = Field(
+        description="older-user advisors' older users by year, relative to "
+        "parameters.advisors.older_load_mean.older")
     aap_to_ufore_multiplier: YearSeries = Field(
         description="relative rate of moving from AAP to uføretrygd by year (AAP rules, 2018)")
     population_by_age: dict[int, PopulationByAge] | None = Field(
@@ -278,7 +282,10 @@ class Advisors(Strict):
     national: PerRole = Field(description="advisors with portfolios, national")
     kommune_share: Share
     older_load_mean: PerRole = Field(description="older users per advisor (exogenous)")
-    older_load_spread: Share = Field(description="older load uniform in mean*(1 +- spread)")
+    capacity_sigma: PerRole = Field(
+        description="advisors of a role differ in how many users they carry (part-time, other "
+        "duties, experience): a factor with mean 1, lognormal with this sd of its log, that "
+        "scales an advisor's older users and the share of new youths they take")
     youth_advisor_share: Share = Field(description="new youths who go to a youth advisor")
     churn_weekly: Weekly
 
@@ -350,6 +357,37 @@ class ContactEffect(Strict):
     job_search: Rate
 
 
+TiltakTypeName = Literal["lonnstilskudd", "opplaering", "arbeidstrening", "oppfolging"]
+#: Mixes of places must sum to 1 within this (shares are written with a few decimals).
+MIX_TOLERANCE = 1e-6
+
+
+def _check_mix(mix: Mapping[str, float], what: str) -> None:
+    """A mix of tiltak places names every kind once and sums to 1."""
+    missing = [k for k in TILTAK_TYPE if k not in mix]
+    if missing:
+        raise ValueError(f"{what} has no share for {', '.join(missing)}")
+    total = sum(mix.values())
+    if abs(total - 1.0) > MIX_TOLERANCE:
+        raise ValueError(f"{what} shares sum to {total:.6g}, not 1")
+
+
+class TiltakType(Strict):
+    """One kind of tiltak: its places, who is sent there, how long it lasts, and what it does."""
+
+    place_share: Share = Field(description="share of the tiltak places that are of this kind")
+    suits: SharePerGroup = Field(
+        description="how far the kind suits each innsatsgruppe (0: never referred there); a "
+        "referral goes to a kind with chance proportional to suits times place_share")
+    duration_mult: Rate = Field(description="the group's mean tiltak duration, times this")
+    lock_in: Rate = Field(description="exit hazards (work, education) while in the tiltak, times this")
+    post_work: Rate = Field(description="work hazard for post_weeks after the tiltak ends, times this")
+    post_education: Rate = Field(
+        description="education hazard for post_weeks after the tiltak ends, times this")
+    tiltakspenger: bool = Field(description="whether the kind can give the right to tiltakspenger "
+                                "(a wage subsidy pays a wage instead)")
+
+
 class Tiltak(Strict):
     referral_weekly: WeeklyPerGroup
     mult_treatment: Rate = Field(description="referral multiplier while in treatment (sequential)")
@@ -360,6 +398,17 @@ class Tiltak(Strict):
     early_weeks: Annotated[int, Field(ge=0)]
     mean_duration_weeks: PerGroup
     no_show_share: Share
+    types: dict[TiltakTypeName, TiltakType] = Field(description="the kinds of tiltak (codes.TILTAK_TYPE)")
+    post_weeks: Annotated[int, Field(ge=0)] = Field(
+        description="weeks after a tiltak ends during which its post-programme effect lasts")
+
+    @model_validator(mode="after")
+    def _kinds(self) -> Tiltak:
+        _check_mix({k: t.place_share for k, t in self.types.items()}, "types' place_share")
+        for g, group in enumerate(INNSATSGRUPPE):
+            if not any(t.place_share * t.suits.as_list()[g] > 0 for t in self.types.values()):
+                raise ValueError(f"no kind of tiltak suits {group} (suits times place_share is 0 for all)")
+        return self
 
 
 class Treatment(Strict):
@@ -424,7 +473,6 @@ class Exits(Strict):
     education_weekly: WeeklyPerGroup
     both_share: Share = Field(description="share of work/education exits that are both")
     outside_weekly: WeeklyPerGroup
-    mult_in_tiltak: Rate
     mult_in_treatment: Rate
     mult_mental_health: Rate
     mult_compulsory: Rate
@@ -524,7 +572,16 @@ class Staffing(Strict):
 
 class TiltakPolicy(Strict):
     places_multiplier: Annotated[float, Field(ge=0.0)] = 1.0
+    mix: dict[TiltakTypeName, Share] | None = Field(
+        default=None, description="the tiltak mix: each kind's share of the places (summing to 1) "
+        "in place of parameters.tiltak.types' place_share; null keeps today's mix")
     start: Date | None = None
+
+    @model_validator(mode="after")
+    def _mix(self) -> TiltakPolicy:
+        if self.mix is not None:
+            _check_mix(self.mix, "mix")
+        return self
 
 
 class IpsPolicy(Strict):
@@ -660,7 +717,8 @@ def lever_problems(scenario: Scenario) -> list[tuple[str, str]]:
                                           scenario.staffing.youth_advisors.start),
         "staffing.both_advisors.start": (scenario.staffing.both_advisors.multiplier != 1.0,
                                          scenario.staffing.both_advisors.start),
-        "tiltak.start": (scenario.tiltak.places_multiplier != 1.0, scenario.tiltak.start),
+        "tiltak.start": (scenario.tiltak.places_multiplier != 1.0 or scenario.tiltak.mix is not None,
+                         scenario.tiltak.start),
         "ips.start": (scenario.ips.capacity_multiplier != 1.0, scenario.ips.start),
         "health.start": (scenario.health.treatment_wait_multiplier != 1.0
                          or scenario.health.concurrent_treatment_and_work, scenario.health.start),
