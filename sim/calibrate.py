@@ -33,7 +33,13 @@ from tqdm import tqdm
 from sim import posterior_draws, preflight
 from sim.calibration import abc, posterior, report, shipped
 from sim.calibration import objective as objective_mod
-from sim.calibration.config import CalibrationConfig, evidence_warnings, load_config, trial_settings
+from sim.calibration.config import (
+    CalibrationConfig,
+    evidence_warnings,
+    load_config,
+    start_from,
+    trial_settings,
+)
 from sim.calibration.objective import Objective, Outcome
 from sim.calibration.output import calibrated_text, display_path, header_lines, rounded, write_calibrated
 from sim.calibration.space import start_values
@@ -76,6 +82,7 @@ class Paths:
     scenario: Path
     out: Path
     write: Path | None = None   # the fit to replace (``--write``); None: only ``out`` is written
+    start: Path | None = None   # the layer the search starts from (``--start``)
     force: bool = False         # replace it even when the new fit is worse
 
 
@@ -114,7 +121,9 @@ def _paths(args: argparse.Namespace) -> Paths:
     write = getattr(args, "write", None)
     if write is not None:
         write = project_file(SHIPPED, to_write=True) if write is True else Path(write)
-    return Paths(targets=targets, **rest, write=write, force=bool(getattr(args, "force", False)))
+    start = getattr(args, "start", None)
+    return Paths(targets=targets, **rest, write=write, force=bool(getattr(args, "force", False)),
+                 start=Path(start) if start else None)
 
 
 def setup(paths: Paths, reps: int | None = None, scale: float | None = None,
@@ -123,6 +132,8 @@ def setup(paths: Paths, reps: int | None = None, scale: float | None = None,
     engine = engine or objective_mod.default_engine()
     scenario, _ = load_scenario(paths.scenario)
     config = load_config(paths.config, scenario)
+    if paths.start is not None:
+        config = start_from(config, paths.start, load_scenario(paths.start)[0])
     targets = engine.load_targets(paths.targets)
     if hasattr(targets, "targets"):  # a targets file with nothing to fit fails now
         preflight.require_targets(targets)
@@ -153,7 +164,7 @@ def finish(s: Setup, study: Any) -> Summary:
     n_finished = len(finished(study))
     base = s.objective.base
     params = pd.DataFrame([{
-        "path": p.path, "prior": p.start, "calibrated": best_values[p.path], "low": p.low, "high": p.high,
+        "path": p.path, "prior": p.value, "calibrated": best_values[p.path], "low": p.low, "high": p.high,
         "log": p.log, "prior_dist": p.prior.describe(), "evidence": p.evidence or "", "note": p.note,
     } for p in s.config.free], columns=report.PARAMETER_COLUMNS)
     meta = {
@@ -164,11 +175,13 @@ def finish(s: Setup, study: Any) -> Summary:
         "seed": base.seed, "period_end": str(s.config.settings.period_end or ""),
         "prior_weight": s.config.settings.prior_weight, "best_trial": best.number,
         "finished_trials": n_finished, "fit_before": fit_before, "fit_after": fit_after,
+        "start": display_path(s.config.start) if s.config.start else "",
     }
     report_path = report.write(report.ReportData(before=before.table, after=after.table, parameters=params,
                                                  history=hist, meta=meta), s.paths.out)
     header = header_lines(targets=s.paths.targets, config=s.paths.config, trials=n_finished,
                           best_number=best.number, best=fit_after, prior=fit_before, scale=base.scale,
+                          start=s.config.start,
                           reps=base.replications, report=report_path)
     layer = s.paths.out / LAYER
     write_calibrated(layer, calibrated_text(s.config, best_values, layer, s.paths.scenario, header))
@@ -312,7 +325,8 @@ def calibrate_command(args: argparse.Namespace) -> int:
     print(f"calibrate: {result.completed} completed trials, {result.mean_seconds:.1f} s each on average; "
           f"best trial {result.best}")
     print(f"loss {b['loss']:.4g} -> {a['loss']:.4g}, targets passing {b['pass_share']:.0%} -> "
-          f"{a['pass_share']:.0%} (prior -> calibrated parameters)")
+          f"{a['pass_share']:.0%} ({'prior' if s.config.start is None else 'start'} -> calibrated "
+          "parameters)")
     print(f"wrote {', '.join(display_path(p) for p in result.written)} and "
           f"{display_path(paths.out / report.REPORT)}")
     return _report_decision(result.decision)

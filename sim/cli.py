@@ -185,6 +185,10 @@ def build_parser() -> argparse.ArgumentParser:
                      help="free parameters, bounds and priors (default: calibration/config.yaml)")
     cal.add_argument("--scenario", type=Path, default=None,
                      help="scenario to fit (default: scenarios/priors.yaml)")
+    cal.add_argument("--start", type=Path, default=None, metavar="LAYER",
+                     help="start the point fit's search at the free parameters' values in this "
+                     "scenario file (e.g. calibration/calibrated.yaml, to continue from the shipped "
+                     "fit); the priors stay centred on --scenario's values (default: start there)")
     cal.add_argument("--trials", type=_positive_int, default=50, help="trials to run (default 50)")
     cal.add_argument("--workers", type=_positive_int, default=1, help="parallel worker processes")
     cal.add_argument("--reps", type=_positive_int, default=None,
@@ -449,6 +453,9 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "calibrate":
         from sim.calibrate import calibrate_command
 
+        if args.posterior and args.start is not None:
+            parser.error("--start sets where the point fit's search begins; --posterior samples "
+                         "from the priors and takes no start")
         return calibrate_command(args)
     if args.command == "compare":
         from sim.compare import compare_command

@@ -10,6 +10,7 @@ naturally in Python.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import NamedTuple
 
@@ -40,7 +41,7 @@ class Params(NamedTuple):
     seed: int
     # population
     entry_age_cdf: np.ndarray  # [need, age 16..29] cumulative weights
-    need_cdf: np.ndarray
+    need_cdf: np.ndarray  # [week, group]: entrants' cumulative need mix by entry week
     female_share: np.ndarray
     education_cdf: np.ndarray  # [need, education]
     birth_region_cdf: np.ndarray
@@ -188,6 +189,43 @@ def _series(series: dict[int, float], years: np.ndarray) -> np.ndarray:
     return np.interp(years.astype(np.float64), known, values)
 
 
+def _midyear_series(series: dict[int, float], calendar: Calendar) -> np.ndarray:
+    """Weekly values of a series of yearly averages: each year's value placed at its middle,
+    linear between, so a jump in the yearly average (2020) is not in force from 1 January."""
+    known = np.array(sorted(series), dtype=np.float64)
+    values = np.array([series[int(y)] for y in known], dtype=np.float64)
+    at = np.empty(calendar.n_weeks)
+    for w in range(calendar.n_weeks):
+        day = calendar.date_of(w) + dt.timedelta(days=3)
+        at[w] = day.year + (day.timetuple().tm_yday - 0.5) / 365.25 - 0.5
+    return np.interp(at, known, values)
+
+
+def _need_mix(scenario: Scenario, years: np.ndarray, unemployment: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """Entrants' need by week (``unemployment``: its weekly level): the cumulative mix
+    ``[week, group]`` and the factor on the regular inflow.
+
+    Each group's weight is its need share times the business cycle, (unemployment /
+    reference) to the group's elasticity, times the drift of the need mix. The cycle moves
+    the inflow and the mix (more jobseekers with standard needs when jobs are scarce); the
+    drift moves the mix only.
+    """
+    pop = scenario.parameters.population
+    shares = np.asarray(pop.need_shares.as_list(), dtype=np.float64)
+    elasticity = np.asarray(pop.cycle_elasticity.as_list(), dtype=np.float64)
+    relative = unemployment / scenario.parameters.exits.unemployment_reference
+    cycle = relative[:, None] ** elasticity[None, :]
+    d = pop.need_drift
+    span = np.clip(years.astype(np.float64), d.from_year, d.to_year) - d.from_year
+    drift = np.exp(span[:, None] * np.asarray(d.per_year.as_list(), dtype=np.float64)[None, :])
+    weights = shares[None, :] * cycle * drift
+    cdf = np.cumsum(weights / weights.sum(axis=1, keepdims=True), axis=1)
+    cdf[:, -1] = 1.0
+    factor = (shares[None, :] * cycle).sum(axis=1) / shares.sum()
+    return cdf, factor
+
+
 def _tiltak_mix(scenario: Scenario, lever_on: np.ndarray) -> np.ndarray:
     """Each kind's share of the tiltak places by week: the parameters' mix, or the
     ``tiltak.mix`` lever's from its start."""
@@ -242,7 +280,10 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     weeks = np.arange(n_weeks)
     inputs = scenario.inputs
 
-    inflow = _per_week_counts(_series(inputs.inflow_per_year, years), scale)
+    unemployment = _series(inputs.unemployment_rate, years)
+    weekly_unemployment = _midyear_series(inputs.unemployment_rate, calendar)
+    need_cdf, cycle_factor = _need_mix(scenario, years, weekly_unemployment)
+    inflow = _per_week_counts(_series(inputs.inflow_per_year, years) * cycle_factor, scale)
     months = np.array([calendar.date_of(w).month - 1 for w in range(n_weeks)])
     month_weight = np.asarray(inputs.layoff_month_weights, dtype=np.float64)
     month_profile = month_weight[months] / month_weight.mean()
@@ -305,7 +346,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         tiltak_mix=tiltak_mix,
         tiltak_type_capacity=tiltak_type_capacity,
         ips_capacity=ips_capacity.astype(np.int32),
-        unemployment=_series(inputs.unemployment_rate, years),
+        unemployment=unemployment,
         ufore_from_aap_mult=_series(inputs.aap_to_ufore_multiplier, years),
         older_index=_series(inputs.older_load_index, years),
         cap_youth=cap_youth,
@@ -367,7 +408,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     params = Params(
         seed=int(seed),
         entry_age_cdf=np.array([_cdf(row) for row in pop.entry_age_weights.as_matrix()]),
-        need_cdf=_cdf(pop.need_shares.as_list()),
+        need_cdf=need_cdf,
         female_share=arr(pop.female_share),
         education_cdf=np.array([_cdf(row) for row in pop.education.as_matrix()]),
         birth_region_cdf=_cdf(pop.birth_region.as_list()),

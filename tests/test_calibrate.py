@@ -425,6 +425,35 @@ def test_cmaes_searches_locally_from_the_priors_and_improves(toy):
     assert result.after["objective"] < result.before["objective"]
 
 
+def test_a_later_stage_starts_from_the_last_fit_with_the_priors_unchanged(toy, tmp_path):
+    """--start moves the first trial to the layer's values, keeps the priors where the
+    scenario put them, still writes a layer over the priors, and refuses a start outside
+    the bounds in one line."""
+    start = tmp_path / "stage1.yaml"
+    start.write_text(f"extends: {PRIORS}\nname: stage1\nparameters:\n  exits:\n"
+                     "    work_weekly: {standard: 0.029}\n  advisors:\n    older_load_mean: {youth: 25.0}\n")
+    toy.start = start
+    s = setup(toy)
+    plain = setup(Paths(targets=toy.targets, config=toy.config, scenario=PRIORS, out=toy.out))
+    by_path = {p.path: p for p in s.config.free}
+    assert by_path["parameters.exits.work_weekly.standard"].start == pytest.approx(0.029)
+    assert [p.prior for p in s.config.free] == [p.prior for p in plain.config.free]
+    assert s.stamp != plain.stamp    # a study of another start is not resumed as this one
+    result = calibrate(s, trials=3, quiet=True)
+    assert _journal_trials(toy)[0].params["parameters.exits.work_weekly.standard"] == pytest.approx(0.029)
+    text = toy.write.read_text()
+    assert "The search started from" in text
+    assert yaml.safe_load(text)["extends"] == os.path.relpath(PRIORS, toy.write.parent)
+    assert result.before["loss"] < plain.objective(start_values(plain.config.free)).loss
+
+    start.write_text(start.read_text().replace("youth: 25.0", "youth: 45.0"))
+    argv = ["calibrate", "--scenario", str(PRIORS), "--targets", str(toy.targets), "--config",
+            str(toy.config), "--out", str(tmp_path / "other"), "--start", str(start), "--trials", "2",
+            "--quiet"]
+    assert main(argv) == 2
+    assert not (tmp_path / "other").exists()
+
+
 # --- resuming to the same fit ---------------------------------------------------------------
 
 def _fit_of(paths: Paths) -> list[tuple]:

@@ -10,6 +10,7 @@ problem is a one-line :class:`InputError` naming the file and the key.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -131,9 +132,10 @@ class FreeParameter:
     log: bool
     integer: bool
     prior: Prior
-    start: float                    # the scenario's value: the prior parameter set
+    start: float                    # where the search starts: the scenario's value unless --start
     evidence: str | None
     note: str
+    value: float = math.nan         # the scenario's value (the prior parameter set)
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,7 @@ class CalibrationConfig:
     settings: Settings
     free: tuple[FreeParameter, ...]
     posterior: PosteriorSettings = PosteriorSettings()
+    start: Path | None = None       # the layer the search starts from (None: the scenario)
 
     @property
     def paths(self) -> list[str]:
@@ -217,7 +220,8 @@ def _resolve_one(file: Path, path: str, spec: FreeSpec, data: Mapping, base: Sce
                              f"{bound:g} is not accepted by the scenario schema: {exc.message}") from None
     prior = _prior(file, path, spec, float(value), low, high)
     return FreeParameter(path=path, keys=keys, low=float(low), high=float(high), log=spec.log,
-                         integer=integer, prior=prior, start=float(value), evidence=spec.evidence,
+                         integer=integer, prior=prior, start=float(value), value=float(value),
+                         evidence=spec.evidence,
                          note=spec.note.strip())
 
 
@@ -248,6 +252,24 @@ def load_config(path: str | Path, base: Scenario) -> CalibrationConfig:
     data = base.model_dump(mode="python")
     free = tuple(_resolve_one(path, p, spec, data, base) for p, spec in parsed.free.items())
     return CalibrationConfig(path=path, settings=s, free=free, posterior=parsed.posterior)
+
+
+def start_from(config: CalibrationConfig, layer: Path, layer_scenario: Scenario) -> CalibrationConfig:
+    """The same free parameters and priors, with the search starting at ``layer``'s values.
+
+    A calibration in stages continues from the last stage's fit (``--start
+    calibration/calibrated.yaml``) while its priors stay centred on the prior scenario's
+    values, so the prior penalty still measures distance from the priors, not from the fit.
+    """
+    data = layer_scenario.model_dump(mode="python")
+    moved = []
+    for p in config.free:
+        value = float(resolve_path(data, p.path)[1])
+        if not p.low <= value <= p.high:
+            raise InputError(layer, p.path, f"the starting value {value:g} lies outside the "
+                             f"config's bounds [{p.low:g}, {p.high:g}]")
+        moved.append(dataclasses.replace(p, start=value))
+    return dataclasses.replace(config, free=tuple(moved), start=Path(layer))
 
 
 def trial_settings(config: CalibrationConfig, base: Scenario, reps: int | None, scale: float | None

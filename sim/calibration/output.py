@@ -52,7 +52,8 @@ def calibrated_text(config: CalibrationConfig, values: Mapping[str, float], writ
 
 def header_lines(*, targets: Path | list[Path],
                  config: Path, trials: int, best_number: int, best: Mapping[str, float],
-                 prior: Mapping[str, float] | None, scale: float, reps: int, report: Path) -> list[str]:
+                 prior: Mapping[str, float] | None, scale: float, reps: int, report: Path,
+                 start: Path | None = None) -> list[str]:
     """The header: when, against what, and how good, so the file explains itself."""
     def fit(d: Mapping[str, float]) -> str:
         return f"loss {d['loss']:.4g}, {d['pass_share']:.0%} of targets pass"
@@ -65,7 +66,8 @@ def header_lines(*, targets: Path | list[Path],
         f"best is trial {best_number}: {fit(best)}.",
     ]
     if prior is not None:
-        lines.append(f"With the prior parameters: {fit(prior)}.")
+        lines.append(f"With the prior parameters: {fit(prior)}." if start is None else
+                     f"The search started from {display_path(start)}: {fit(prior)} there.")
     lines.append(f"Fit report: {display_path(report)}. Keys not listed keep their prior values.")
     return lines
 

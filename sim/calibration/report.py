@@ -118,7 +118,8 @@ def _summary(meta: dict[str, Any]) -> list[str]:
         ["prior penalty", _num(b.get("penalty")), _num(a.get("penalty"))],
         ["objective", _num(b.get("objective")), _num(a.get("objective"))],
     ]
-    return _table(["", "prior parameters", "calibrated"], rows)
+    first = "prior parameters" if not meta.get("start") else f"start ({meta['start']})"
+    return _table(["", first, "calibrated"], rows)
 
 
 def markdown(data: ReportData) -> str:

@@ -131,7 +131,8 @@ def fingerprint(config: CalibrationConfig, base: Scenario, targets_file: Path | 
     """What trial values depend on: the free parameters and priors, the trial settings (in
     ``base``), the scenario and the targets. A study may only be resumed with the same."""
     free = [{"path": p.path, "low": p.low, "high": p.high, "log": p.log, "integer": p.integer,
-             "prior": [p.prior.dist, p.prior.center, p.prior.spread]} for p in config.free]
+             "prior": [p.prior.dist, p.prior.center, p.prior.spread], "start": p.start}
+            for p in config.free]
     payload = {"free": free, "prior_weight": config.settings.prior_weight,
                "scenario": scenario_to_jsonable(base),
                "targets": _targets_digest(targets_file)}

@@ -78,7 +78,7 @@ def draw_attributes(Y, P, keys, i):
     elif kind == ENTRY_UFORE_DIRECT:
         need = VARIG_TILPASSET
     else:
-        need = rules.pick(P.need_cdf, keyed_uniform(keys[U_NEED], i))
+        need = rules.pick(P.need_cdf[Y.entry_week[i]], keyed_uniform(keys[U_NEED], i))
     Y.need[i] = need
     if kind == ENTRY_UFORE_DIRECT:
         Y.birth_week[i] = Y.entry_week[i] - UFORE_DIRECT_AGE * WEEKS_PER_YEAR

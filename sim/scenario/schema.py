@@ -247,6 +247,25 @@ class AgesPerGroup(Strict):
         return self
 
 
+class NeedDrift(Strict):
+    """Entrants' need mix drifting between two years: each group's weight in the mix changes
+    by ``per_year`` (a log change per year) from ``from_year`` to ``to_year`` and stays
+    there after. It moves the mix only: the total inflow is not changed by it."""
+
+    per_year: PerGroup = Field(
+        default=PerGroup(standard=0.0, situasjonsbestemt=0.0, spesielt_tilpasset=0.0,
+                         varig_tilpasset=0.0),
+        description="log change per year of each group's weight among entrants")
+    from_year: Annotated[int, Field(ge=1900, le=2200)] = 2018
+    to_year: Annotated[int, Field(ge=1900, le=2200)] = 2023
+
+    @model_validator(mode="after")
+    def _order(self) -> NeedDrift:
+        if self.to_year < self.from_year:
+            raise ValueError(f"to_year {self.to_year} is before from_year {self.from_year}")
+        return self
+
+
 class Population(Strict):
     """Who enters: the latent need and the attributes the reports show matter."""
 
@@ -262,6 +281,14 @@ class Population(Strict):
     dagpenger_share: SharePerGroup
     sosialhjelp_share: SharePerGroup
     dialogue_user_share: SharePerGroup = Field(description="youths who use the digital dialogue")
+    cycle_elasticity: PerGroup = Field(
+        default=PerGroup(standard=0.0, situasjonsbestemt=0.0, spesielt_tilpasset=0.0,
+                         varig_tilpasset=0.0),
+        description="the business cycle: a group's registrations scale with (unemployment / "
+        "exits.unemployment_reference) to this power; 0 leaves the group's inflow as "
+        "inputs.inflow_per_year and need_shares give it")
+    need_drift: NeedDrift = Field(
+        default=NeedDrift(), description="the drift of entrants' need mix over the years")
 
     @model_validator(mode="after")
     def _some_need(self) -> Population:

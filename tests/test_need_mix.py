@@ -1,0 +1,72 @@
+"""The business cycle and the drift of entrants' need: who registers, week by week.
+
+The cycle moves the regular inflow and its mix with unemployment; the drift moves only the
+mix. Both at zero leave the inflow exactly as ``inputs.inflow_per_year`` and the need shares
+give it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sim.codes import SITUASJONSBESTEMT, SPESIELT_TILPASSET, STANDARD
+from sim.params import build
+
+ZERO = {"standard": 0.0, "situasjonsbestemt": 0.0, "spesielt_tilpasset": 0.0, "varig_tilpasset": 0.0}
+
+
+def _mix(cdf: np.ndarray) -> np.ndarray:
+    return np.diff(np.concatenate([np.zeros((len(cdf), 1)), cdf], axis=1), axis=1)
+
+
+def _built(tiny_with, cycle=None, drift=None):
+    pop = {"cycle_elasticity": {**ZERO, **(cycle or {})},
+           "need_drift": {"per_year": {**ZERO, **(drift or {})}, "from_year": 2018, "to_year": 2023}}
+    scenario = tiny_with({"parameters": {"population": pop}})
+    params, timeline, _, calendar = build(scenario, scenario.seed)
+    return params, timeline, calendar
+
+
+def _weeks(calendar, year: int) -> list[int]:
+    return list(calendar.weeks_of_year(year))
+
+
+def test_without_cycle_or_drift_the_mix_is_the_need_shares_in_every_week(tiny_with):
+    params, timeline, _ = _built(tiny_with)
+    shares = np.asarray(tiny_with({}).parameters.population.need_shares.as_list())
+    assert np.allclose(_mix(params.need_cdf), shares / shares.sum())
+
+
+def test_standard_registrations_rise_with_unemployment(tiny_with):
+    """2020 (5.0 % unemployed) against 2019 (2.2 %): more entrants, more of them standard."""
+    flat, flat_t, calendar = _built(tiny_with)
+    cyc, cyc_t, _ = _built(tiny_with, cycle={"standard": 1.5})
+    mix = _mix(cyc.need_cdf)
+    w19, w20 = _weeks(calendar, 2019), _weeks(calendar, 2020)
+    assert min(w19) >= 0     # the tiny run's burn-in starts in 2019
+    assert mix[w20, STANDARD].mean() > mix[w19, STANDARD].mean() + 0.05
+    assert cyc_t.inflow[w20].sum() > 1.2 * flat_t.inflow[w20].sum()
+    # The mid-year placement: January 2020 is still close to 2019's level.
+    assert mix[w20[0], STANDARD] < mix[w20[26], STANDARD]
+
+
+def test_the_drift_shifts_the_mix_toward_higher_need_but_not_the_inflow(tiny_with):
+    flat, flat_t, calendar = _built(tiny_with)
+    drift, drift_t, _ = _built(tiny_with, drift={"spesielt_tilpasset": 0.05})
+    mix = _mix(drift.need_cdf)
+    assert np.array_equal(drift_t.inflow, flat_t.inflow)
+    w19, w23, w24 = _weeks(calendar, 2019), _weeks(calendar, 2023), _weeks(calendar, 2024)
+    ratio = (mix[w23[0], SPESIELT_TILPASSET] / mix[w23[0], SITUASJONSBESTEMT]) / (
+        mix[w19[0], SPESIELT_TILPASSET] / mix[w19[0], SITUASJONSBESTEMT])
+    assert ratio == pytest.approx(np.exp(0.05 * 4))
+    assert np.allclose(mix[w24[0]], mix[w23[0]])    # held after to_year
+
+
+def test_a_drift_ending_before_it_starts_is_refused(tiny_with):
+    from pydantic import ValidationError
+
+    from sim.scenario.loader import InputError
+    with pytest.raises((InputError, ValidationError)) as info:
+        tiny_with({"parameters": {"population": {"need_drift": {"from_year": 2023, "to_year": 2018}}}})
+    assert "to_year" in str(info.value)
