@@ -167,6 +167,7 @@ class Timeline(NamedTuple):
     meeting_cost: np.ndarray  # float64 digital contacts per meeting
     under_assessment_mult: np.ndarray  # float64: first §14a one group too low, times this
     over_assessment_mult: np.ndarray  # float64: first §14a one group too high, times this
+    reassess_up_mult: np.ndarray  # float64: weekly chance a group too low is raised, times this
     contact_churn_mult: np.ndarray  # float64: weekly chance of an advisor change, times this
     dagpenger_pandemic: np.ndarray  # bool: the pandemic's dagpenger rules (lower requirement, no end)
     tiltakspenger_cut: np.ndarray  # bool: the cut tiltakspenger rate in force
@@ -330,6 +331,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     assessment_on = weeks >= _from(assessment.start, calendar)
     under_mult = np.where(assessment_on, assessment.under_assessment_multiplier, 1.0)
     over_mult = np.where(assessment_on, assessment.over_assessment_multiplier, 1.0)
+    speed_mult = np.where(assessment_on, assessment.speed_multiplier, 1.0)
     contact = scenario.contact_person
     churn_mult = np.where(weeks >= _from(contact.start, calendar), contact.churn_multiplier, 1.0)
     benefits = p.benefits
@@ -362,6 +364,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         meeting_cost=meeting_cost.astype(np.float64),
         under_assessment_mult=under_mult.astype(np.float64),
         over_assessment_mult=over_mult.astype(np.float64),
+        reassess_up_mult=speed_mult.astype(np.float64),
         contact_churn_mult=churn_mult.astype(np.float64),
         dagpenger_pandemic=dagpenger_pandemic.astype(np.bool_),
         tiltakspenger_cut=tiltakspenger_cut.astype(np.bool_),

@@ -70,7 +70,8 @@ def lever_starts(scenario: Scenario | None) -> list[tuple[dt.date, str]]:
               (scenario.health, "treatment policy"),
               (scenario.contacts, "digital contacts to meetings"),
               (scenario.assessment, "first §14a too low ×{0.under_assessment_multiplier:g}, "
-                                    "too high ×{0.over_assessment_multiplier:g}"),
+                                    "too high ×{0.over_assessment_multiplier:g}, "
+                                    "raised ×{0.speed_multiplier:g} sooner"),
               (scenario.contact_person, "advisor changes ×{0.churn_multiplier:g} ({0.applies_to})"))
     for block, text in levers:
         neutral = type(block)(start=block.start)  # the block's defaults are its neutral values

@@ -202,6 +202,24 @@ def test_an_exact_first_assessment_gives_every_youth_the_group_of_their_need(tin
     pd.testing.assert_frame_equal(now[before], then[then["week"] < start])
 
 
+def test_a_faster_assessment_raises_groups_too_low_sooner_and_only_from_its_start(
+        tiny_with, base_raw) -> None:
+    """Under the speed lever more youths placed below their need are raised each week (the
+    week's reassessment draw is the same in both runs), none before the start."""
+    out, start = raw_run(tiny_with({"assessment": {"speed_multiplier": 4.0, "start": START}}))
+
+    def raised(o: EngineOutput) -> pd.DataFrame:
+        ev = pd.DataFrame(o.events)
+        return ev[ev["kind"] == EV_REASSESSMENT]
+
+    now, then = raised(out), raised(base_raw)
+    pd.testing.assert_frame_equal(now[now["week"] < start].reset_index(drop=True),
+                                  then[then["week"] < start].reset_index(drop=True))
+    up_now = (now["week"] >= start).sum()
+    up_then = (then["week"] >= start).sum()
+    assert up_then > 20 and up_now > 1.5 * up_then
+
+
 def test_halving_too_low_assessments_halves_their_share(tiny_with, base_raw) -> None:
     """Same draws in both runs (common random numbers): every spell assessed too low under
     the lever was too low without it, and about half of those are left."""

@@ -52,6 +52,7 @@ LEVERS: tuple[tuple[str, str], ...] = (
     ("contacts.start", "contacts, start"),
     ("assessment.under_assessment_multiplier", "first §14a one group too low, multiplier"),
     ("assessment.over_assessment_multiplier", "first §14a one group too high, multiplier"),
+    ("assessment.speed_multiplier", "group too low raised sooner, multiplier"),
     ("assessment.start", "assessment, start"),
     ("contact_person.churn_multiplier", "fixed contact person: advisor changes, multiplier"),
     ("contact_person.applies_to", "fixed contact person for (all, target_group)"),

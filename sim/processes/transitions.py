@@ -87,7 +87,7 @@ def transition(Y, A, E, n_ev, P, T, keys, w, i, market, phase):
     # follow-up), or a group too high lowered
     u = keyed_uniform(keys[U_REASSESSMENT], i)
     if g < need:
-        if u < rules.with_follow_up(P.reassess_up, P.effect_discovery, x):
+        if u < rules.with_follow_up(P.reassess_up * T.reassess_up_mult[w], P.effect_discovery, x):
             g += 1
             regroup(Y, A, i, g)
             emit(E, n_ev, w, i, phase, EV_REASSESSMENT, g, 0)

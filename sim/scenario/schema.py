@@ -631,14 +631,19 @@ class ContactsPolicy(Strict):
 
 
 class AssessmentPolicy(Strict):
-    """A more (or less) accurate §14a assessment at the start of a spell: from ``start`` the
-    shares assessed one group too low or too high (``parameters.assessment``) are multiplied.
-    0 means every youth gets the group of their true need."""
+    """A more (or less) accurate, or faster, §14a assessment. From ``start`` the shares
+    assessed one group too low or too high at the start of a spell (``parameters.assessment``)
+    are multiplied (0: every youth gets the group of their true need), and so is the weekly
+    chance that a group too low is raised (``parameters.assessment.reassess_up_weekly``): the
+    fuller assessment (arbeidsevnevurdering) that finds the need comes sooner."""
 
     under_assessment_multiplier: Annotated[float, Field(ge=0.0)] = Field(
         default=1.0, description="multiplies the shares first assessed one group too low")
     over_assessment_multiplier: Annotated[float, Field(ge=0.0)] = Field(
         default=1.0, description="multiplies the shares first assessed one group too high")
+    speed_multiplier: Annotated[float, Field(gt=0.0, le=20.0)] = Field(
+        default=1.0, description="multiplies the weekly chance that a group too low is raised: "
+        "2 finds the hidden need in about half the time")
     start: Date | None = None
 
 
@@ -751,7 +756,8 @@ def lever_problems(scenario: Scenario) -> list[tuple[str, str]]:
                          or scenario.health.concurrent_treatment_and_work, scenario.health.start),
         "contacts.start": (scenario.contacts.digital_to_meeting_share != 0.0, scenario.contacts.start),
         "assessment.start": (scenario.assessment.under_assessment_multiplier != 1.0
-                             or scenario.assessment.over_assessment_multiplier != 1.0,
+                             or scenario.assessment.over_assessment_multiplier != 1.0
+                             or scenario.assessment.speed_multiplier != 1.0,
                              scenario.assessment.start),
         "contact_person.start": (scenario.contact_person.churn_multiplier != 1.0,
                                  scenario.contact_person.start),
