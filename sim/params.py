@@ -30,7 +30,7 @@ CAP_OVER = ("advisor", "office", "national")
 #: compiled code, while passing an array costs two atomic reference-count updates a call
 #: (with the other such calls in the weekly loops, a sixth of the numba engine's time).
 PRIORITY = ("new_user", "in_tiltak", "in_treatment", "per_week_waiting", "garanti_boost")
-TILTAK_MULTS = ("treatment", "partly_working", "laid_off", "dagpenger", "early")
+TILTAK_MULTS = ("treatment", "partly_working", "laid_off", "dagpenger", "early", "after_tiltak")
 EXIT_MULTS = ("in_treatment", "mental_health", "compulsory", "higher", "aap", "partly_working")
 EXIT_EFFECTS = ("contact_work", "contact_education", "ips_work", "laid_off_recall")
 
@@ -450,7 +450,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         effect_job_search=eff.job_search,
         tiltak_referral=arr(t.referral_weekly),
         tiltak_mults=weights(t.mult_treatment, t.mult_partly_working, t.mult_laid_off,
-                             t.mult_dagpenger, t.mult_early),
+                             t.mult_dagpenger, t.mult_early, t.mult_after_tiltak),
         tiltak_early_weeks=int(t.early_weeks),
         tiltak_end=1.0 / np.maximum(np.outer(arr(t.mean_duration_weeks), kind("duration_mult")), 1.0),
         tiltak_no_show=t.no_show_share,

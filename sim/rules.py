@@ -165,9 +165,11 @@ def digital_reachable(pending, group, dialogue_user, channel_is_activity_plan):
 
 @register_jitable
 def tiltak_referral_hazard(base, treatment, labour, benefit, weeks_registered, concurrent, intensity,
-                           mults, early_weeks, effect):
+                           mults, early_weeks, effect, weeks_since_tiltak, post_weeks):
     """Weekly chance of a tiltak referral (003, Table V1: treatment first, work rules it out,
-    the first months are spent clarifying). ``mults`` in the order of :data:`TILTAK_MULTS`."""
+    the first months are spent clarifying; after a programme the youth first uses what it
+    gave). ``mults`` in the order of :data:`TILTAK_MULTS`; ``weeks_since_tiltak`` is -1
+    before any tiltak ended."""
     h = base
     if treatment == Q_IN and not concurrent:
         h *= mults[0]
@@ -179,6 +181,8 @@ def tiltak_referral_hazard(base, treatment, labour, benefit, weeks_registered, c
         h *= mults[3]
     if weeks_registered < early_weeks:
         h *= mults[4]
+    if 0 <= weeks_since_tiltak < post_weeks:
+        h *= mults[5]
     return with_follow_up(h, effect, intensity)
 
 

@@ -35,6 +35,8 @@ class RunBuilder:
         self.events: list[tuple] = []
         self.youths: list[dict] = []
         self.advisors: list[dict] = []
+        #: The scenario's ``parameters`` block in the run's manifest (None: no manifest).
+        self.parameters: dict | None = None
 
     def week(self, date: str) -> int:
         return self.calendar.week_of(date)
@@ -96,9 +98,10 @@ class RunBuilder:
         advisors["role"] = pd.Categorical(advisors["role"], categories=list(codes.ROLE))
         advisors["employer"] = pd.Categorical(advisors["employer"], categories=list(codes.EMPLOYER))
         weekly = pd.DataFrame(columns=["rep", "week", "date", "variable", "category", "value"])
+        manifest = None if self.parameters is None else {"scenario": {"parameters": self.parameters}}
         return RunResult(name="handmade", calendar=self.calendar, scale=self.scale,
                          seeds=list(range(self.reps)), events=ev.reset_index(drop=True), youths=youths,
-                         advisors=advisors, weekly=weekly)
+                         advisors=advisors, weekly=weekly, manifest=manifest)
 
 
 def target_measure(metric: str, where: dict | None = None, **params) -> Measure:

@@ -223,10 +223,24 @@ def test_cohort_tiltak_count_share_counts_distinct_spells(cohort_run):
 
 # --- advisor_first_contact_share -------------------------------------------------------------
 
-def _advisor_run(older: int):
+#: Contact parameters that give an older-user advisor with no youths exactly 10 meetings a
+#: week, whatever the load, and a new older user a first-contact chance of 1 - exp(-2 * 10 / older).
+FLOW_PARAMETERS = {
+    "contacts": {"budget_const": {"scheduled_meeting": 6.0, "unscheduled_meeting": 4.0},
+                 "budget_per_user": {"scheduled_meeting": 0.0, "unscheduled_meeting": 0.0},
+                 "municipal_shift": {"scheduled_meeting": 0.0, "unscheduled_meeting": 0.0},
+                 "youth_time_weight": 1.0},
+    "advisors": {"older_flow": {"spell_weeks": 50.0, "first_contact_priority": 2.0}},
+}
+
+
+def _advisor_run(older: int, older_advisors: dict[int, int] | None = None):
     b = RunBuilder(n_weeks=120)
+    b.parameters = FLOW_PARAMETERS
     for w in range(0, 120):
         b.advisor_row(w, 10, older=older).advisor_row(w, 11)
+        for a, load in (older_advisors or {}).items():
+            b.advisor_row(w, a, role="older", older=load)
     for y in range(1, 6):
         b.add_youth(y).register(y, 60)
     # Advisor 10: users 1 (contact the same week), 2 (the next week), 3 (never): bands 0, 1, 2,
@@ -246,13 +260,28 @@ def test_advisor_first_contact_share_takes_each_advisors_median_band():
         assert count(run, "advisor_first_contact_share", year=2021, band=band) == expected
 
 
-def test_advisor_first_contact_share_with_older_users_is_not_in_the_model():
+def test_older_arrivals_are_contacted_sooner_where_there_are_fewer_users_per_meeting():
+    """Older-user advisors with 20 users (chance 1 - e^-1 = 0.63 a week: usually within a
+    week), 30 (0.49 then 0.49: usually the second week) and 100 (0.18: later)."""
+    run = _advisor_run(older=0, older_advisors={20: 20, 21: 30, 22: 100})
+    older = {"role": "older"}
+    got = {band: count(run, "advisor_first_contact_share", older, year=2021, band=band)
+           for band in ("le_1w", "w2", "ge_3w")}
+    assert got == pytest.approx({"le_1w": 1 / 3, "w2": 1 / 3, "ge_3w": 1 / 3})
+
+
+def test_older_arrivals_weigh_in_the_median_of_an_advisor_with_youths():
+    """Advisor 10's youths alone give w2; 400 older users (10 meetings: chance 0.05 a week)
+    bring about 8 arrivals a week in the year, nearly all later than two weeks: ge_3w."""
+    run = _advisor_run(older=400)
+    assert count(run, "advisor_first_contact_share", {"role": "youth"}, year=2021, band="ge_3w") == 0.5
+
+
+def test_the_older_flow_needs_the_scenario_parameters():
     run = _advisor_run(older=40)
-    with pytest.raises(NotInModel, match="older users"):
+    run.manifest = None
+    with pytest.raises(NotMeasurable, match="scenario parameters"):
         values(run, "advisor_first_contact_share", year=2021, band="le_1w")
-    # Advisor 11 alone carries no older users: measurable.
-    run.advisors = run.advisors[run.advisors["advisor"] == 11].reset_index(drop=True)
-    assert count(run, "advisor_first_contact_share", year=2021, band="le_1w") == 1.0
 
 
 # --- the format's rules for the new metrics --------------------------------------------------

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim import rules
-from sim.codes import B_TILTAKSPENGER, Q_IN, Q_NONE, TILTAK_TYPE
+from sim.codes import B_TILTAKSPENGER, Q_IN, Q_NONE, Q_WAITING, TILTAK_TYPE
 from sim.params import _split_places
 from sim.run import run_scenario
 from sim.scenario.loader import InputError
@@ -110,3 +110,38 @@ def test_referrals_go_only_to_kinds_that_suit_and_have_places() -> None:
 def test_a_mix_that_does_not_sum_to_one_is_refused(tiny_with) -> None:
     with pytest.raises(InputError, match="sum to 1.2"):
         tiny_with({"tiltak": {"mix": {**TRAINING, "opplaering": 0.9}, "start": START}})
+
+
+def test_after_a_tiltak_the_referral_waits_for_the_post_programme_weeks() -> None:
+    """The after-tiltak multiplier acts in the post weeks only, never before a first tiltak."""
+    mults = (1.0, 1.0, 1.0, 1.0, 1.0, 0.25)
+
+    def hazard(weeks_since_tiltak: int) -> float:
+        return rules.tiltak_referral_hazard(0.04, Q_NONE, 0, 0, 100, False, 0.0, mults, 22, 0.0,
+                                            weeks_since_tiltak, 52)
+
+    assert hazard(-1) == pytest.approx(0.04)
+    assert hazard(0) == hazard(51) == pytest.approx(0.01)
+    assert hazard(52) == pytest.approx(0.04)
+
+
+def test_no_new_referral_in_the_post_weeks_when_the_multiplier_is_zero(tiny_with) -> None:
+    """With mult_after_tiltak 0 no youth is referred again within post_weeks of a tiltak's
+    end in the same spell; with 1 some are."""
+    def gaps(run) -> pd.Series:
+        ev = run.events
+        ev = ev[ev["kind"].isin(["tiltak", "return"])].sort_values(["youth", "week"], kind="stable")
+        is_tiltak = ev["kind"] == "tiltak"
+        before = is_tiltak & (ev["value"] == Q_IN)
+        prev_in = before.groupby(ev["youth"]).shift(1, fill_value=False)
+        ended = is_tiltak & (ev["value"] == Q_NONE) & prev_in   # a spell in tiltak ended
+        last_end = ev["week"].where(ended).groupby(ev["youth"]).ffill()
+        last_return = ev["week"].where(ev["kind"] == "return").groupby(ev["youth"]).ffill().fillna(-1)
+        referred = is_tiltak & (ev["value"] == Q_WAITING) & (last_end > last_return)
+        return (ev["week"] - last_end)[referred]
+
+    post = 52
+    none = run_scenario(tiny_with({"parameters": {"tiltak": {"mult_after_tiltak": 0.0, "post_weeks": post}}}))
+    some = run_scenario(tiny_with({"parameters": {"tiltak": {"mult_after_tiltak": 1.0, "post_weeks": post}}}))
+    assert len(gaps(some)) > 20 and (gaps(some) < post).any()
+    assert len(gaps(none)) > 0 and (gaps(none) >= post).all()

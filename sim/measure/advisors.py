@@ -10,9 +10,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.measure.base import NotInModel, in_ranges, metric, require_weeks, share, year_ranges, year_start_of
+from sim.measure.base import (
+    NotMeasurable,
+    in_ranges,
+    metric,
+    require_weeks,
+    share,
+    year_ranges,
+    year_start_of,
+)
 from sim.measure.population import RepData
 from sim.measure.timeline import EventIndex, make_keys
+from sim.processes.older_users import older_flow
 from sim.targets import ADVISOR_FILTERS, DELAY_BANDS, Measure
 
 
@@ -129,18 +138,38 @@ def first_contact_share(rd: RepData, m: Measure) -> float:
     return share(contacted, population)
 
 
-def delay_bands(advisor: np.ndarray, first_contact_delay: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each advisor's usual band from its new users' delays (weeks, -1 for never).
+def delay_bands(advisor: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each advisor's usual band from the new users' delays, given as ``weights[k, b]``: the
+    number of new users of row k's advisor whose first contact fell in band b (``le_1w``: a
+    contact in the assignment or arrival week, ``w2``: the next week, ``ge_3w``: later or
+    never). The usual band holds the median: the first band whose cumulative weight reaches
+    half the advisor's total (with whole users, the lower of the two middle ones). Returns
+    advisors and band codes."""
+    ids, row = np.unique(advisor, return_inverse=True)
+    total = np.zeros((len(ids), len(DELAY_BANDS)))
+    np.add.at(total, row, weights)
+    reached = np.cumsum(total, axis=1) >= total.sum(axis=1, keepdims=True) / 2.0
+    return ids, np.argmax(reached, axis=1)
 
-    Band of a delay: ``le_1w`` (0: contacted in the assignment week), ``w2`` (1), ``ge_3w``
-    (2 or more, or never). The usual band holds the median of the advisor's delays; with an
-    even number of users, the lower of the two middle ones. Returns advisors and band codes.
-    """
+
+def youth_delay_weights(first_contact_delay: np.ndarray) -> np.ndarray:
+    """One whole user per youth in the band of its delay in weeks (-1: never)."""
     band = np.where(first_contact_delay < 0, 2, np.minimum(first_contact_delay, 2))
-    order = np.lexsort((band, advisor))
-    advisor, band = advisor[order], band[order]
-    ids, first, n = np.unique(advisor, return_index=True, return_counts=True)
-    return ids, band[first + (n - 1) // 2]
+    return np.eye(len(DELAY_BANDS))[band]
+
+
+def older_delay_weights(panel: pd.DataFrame, arrivals: np.ndarray, chance: np.ndarray) -> np.ndarray:
+    """Expected older arrivals of each advisor-week by the band of their first contact: in
+    the arrival week with that week's chance, else the next week with the next week's (the
+    same again when the advisor has no row next week), else later."""
+    keys = make_keys(panel["advisor"].to_numpy(), panel["week"].to_numpy())
+    nxt = np.searchsorted(keys, make_keys(panel["advisor"].to_numpy(), panel["week"].to_numpy() + 1))
+    nxt = np.minimum(nxt, len(keys) - 1)
+    has_next = keys[nxt] == make_keys(panel["advisor"].to_numpy(), panel["week"].to_numpy() + 1)
+    chance_next = np.where(has_next, chance[nxt], chance)
+    first = arrivals * chance
+    second = arrivals * (1.0 - chance) * chance_next
+    return np.column_stack([first, second, arrivals - first - second])
 
 
 @metric("advisor_first_contact_share")
@@ -148,20 +177,24 @@ def advisor_first_contact_share(rd: RepData, m: Measure) -> float:
     """Share of advisors (matching ``where`` in their row of the assignment week) with new
     users in ``year`` whose usual delay to first contact is ``band`` (:func:`delay_bands`).
 
-    New users are youths newly assigned (:func:`assignments`) and older users arriving.
-    The delay runs from the assignment week to the first contact by that advisor (any
-    channel); users who leave or change advisor first were never contacted by it. The model
-    holds older users as a static load, with no arrivals and no contacts with them, so
-    when an advisor measured has older users the statistic is not in the model.
+    New users are youths newly assigned (:func:`assignments`), their delay running from the
+    assignment week to the first contact by that advisor (any channel; users who leave or
+    change advisor first were never contacted by it), and older users arriving, in expected
+    numbers by band from the older flow (``sim.processes.older_users``).
     """
     ranges = year_ranges(rd, m.params["year"])
     require_weeks(rd, min(r.start for r in ranges), max(r.stop for r in ranges) + 1,
                   "assignments and two weeks of contacts", advisors=True)
+    parameters = rd.scenario.get("parameters") if rd.scenario else None
+    if not parameters:
+        raise NotMeasurable("the run's manifest has no scenario parameters, which the older "
+                            "users' flow is derived from")
     frame = rd.advisors
-    in_year = in_ranges(frame["week"].to_numpy(), ranges) & rd.advisor_mask(m.where, frame)
-    if (frame["older"].to_numpy()[in_year] > 0).any():
-        raise NotInModel("older users are a static load in this model: their arrivals and first "
-                         "contacts are not simulated")
+    order = np.lexsort((frame["week"].to_numpy(), frame["advisor"].to_numpy()))
+    panel = frame.iloc[order]
+    arrivals, chance = older_flow(panel, parameters)
+    older = older_delay_weights(panel, arrivals, chance)
+    in_year = in_ranges(panel["week"].to_numpy(), ranges) & rd.advisor_mask(m.where, panel)
     youth, week, advisor = assignments(rd)
     sel = in_ranges(week, ranges) & rd.known(youth)
     youth, week, advisor = youth[sel], week[sel], advisor[sel]
@@ -173,6 +206,8 @@ def advisor_first_contact_share(rd: RepData, m: Measure) -> float:
     delay = np.full(len(youth), -1, dtype=np.int64)
     for d in (1, 0):  # later checks win: a contact in the assignment week is delay 0
         delay[contacts.count(own, week + d, week + d + 1) > 0] = d
-    ids, band = delay_bands(advisor, np.where(delay >= 0, delay, -1))
+    with_older = in_year & (arrivals > 0)
+    ids, band = delay_bands(np.concatenate([advisor, panel["advisor"].to_numpy()[with_older]]),
+                            np.concatenate([youth_delay_weights(delay), older[with_older]]))
     wanted = DELAY_BANDS.index(m.params["band"])
     return share(band == wanted, np.ones(len(ids), dtype=bool))

@@ -153,7 +153,9 @@ def transition(Y, A, E, n_ev, P, T, keys, w, i, market, phase):
     if Y.tiltak[i] == Q_NONE:
         h = rules.tiltak_referral_hazard(P.tiltak_referral[g], Y.treatment[i], Y.labour[i], Y.benefit[i],
                                          w - Y.reg_week[i], T.concurrent[w], x, P.tiltak_mults,
-                                         P.tiltak_early_weeks, P.effect_tiltak)
+                                         P.tiltak_early_weeks, P.effect_tiltak,
+                                         w - Y.tiltak_ended[i] if Y.tiltak_ended[i] >= 0 else -1,
+                                         P.tiltak_post_weeks)
         if keyed_uniform(keys[U_TILTAK_REFERRAL], i) < h:
             Y.tiltak[i] = Q_WAITING
             Y.tiltak_since[i] = w

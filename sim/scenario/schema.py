@@ -304,6 +304,18 @@ class Assessment(Strict):
     reassess_down_weekly: Weekly
 
 
+class OlderFlow(Strict):
+    """Older users (30+) as a flow (``sim.processes.older_users``): derived after the run
+    from each advisor's older load and meeting budget; they change nothing for youths."""
+
+    spell_weeks: Annotated[float, Field(gt=0.0)] = Field(
+        description="mean weeks an older user stays in an advisor's portfolio: the load turns "
+        "over once in this time")
+    first_contact_priority: Annotated[float, Field(ge=0.0)] = Field(
+        description="a new older user's claim on the older users' meetings relative to a user "
+        "already followed (sets the weekly chance of the first contact)")
+
+
 class Advisors(Strict):
     offices_national: Annotated[int, Field(ge=1, le=MAX_OFFICES)]
     national: PerRole = Field(description="advisors with portfolios, national")
@@ -313,6 +325,7 @@ class Advisors(Strict):
         description="advisors of a role differ in how many users they carry (part-time, other "
         "duties, experience): a factor with mean 1, lognormal with this sd of its log, that "
         "scales an advisor's older users and the share of new youths they take")
+    older_flow: OlderFlow
     youth_advisor_share: Share = Field(description="new youths who go to a youth advisor")
     churn_weekly: Weekly
 
@@ -423,6 +436,9 @@ class Tiltak(Strict):
     mult_dagpenger: Rate
     mult_early: Rate = Field(description="referral multiplier in the first months")
     early_weeks: Annotated[int, Field(ge=0)]
+    mult_after_tiltak: Rate = Field(
+        default=1.0, description="referral multiplier in the post_weeks after a tiltak ended: the "
+        "youth first tries what the programme gave (1: referred again as anyone else)")
     mean_duration_weeks: PerGroup
     no_show_share: Share
     types: dict[TiltakTypeName, TiltakType] = Field(description="the kinds of tiltak (codes.TILTAK_TYPE)")
