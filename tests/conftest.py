@@ -1,4 +1,5 @@
-"""Shared fixtures: a tiny, fast version of the baseline scenario.
+"""Shared fixtures: a tiny, fast version of the baseline scenario, and the central
+parameter set for every command unless a test gives a posterior.
 
 ``tiny_scenario`` is the baseline at scale 0.008 (a few thousand youths, an office in each county, a dozen
 youth advisors) over 2022-2024 with a three-year burn-in, so one run covers the pandemic
@@ -43,3 +44,15 @@ def tiny_with(tiny_scenario: Scenario) -> Callable[[Mapping[str, Any]], Scenario
         return apply_overrides(tiny_scenario, overrides, "test override")
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _central_point_unless_a_test_gives_a_posterior(monkeypatch: pytest.MonkeyPatch,
+                                                   tmp_path_factory: pytest.TempPathFactory) -> None:
+    """With the shipped posterior, ``compare`` and ``sweep`` run 20 parameter draws by
+    default; a test of something else runs the central point, and a test of the draws
+    points ``posterior_file`` at its own small posterior."""
+    import sim.posterior_draws
+
+    missing = tmp_path_factory.getbasetemp() / "no-posterior.parquet"
+    monkeypatch.setattr(sim.posterior_draws, "posterior_file", lambda: missing)

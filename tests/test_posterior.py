@@ -236,3 +236,20 @@ def test_experiment_targets_load_apply_to_the_scenario_and_end_before_the_calibr
         months = m["horizon_months"] if "horizon_months" in m else m["window_months"][1]
         end_year = max(years) + (months + 11) // 12
         assert end_year <= period_end.year, t["id"]
+
+
+def test_the_shipped_posterior_is_a_weighted_ensemble_of_its_configs_parameters() -> None:
+    """What compare, sweep and validate draw from: at least 100 draws with weights summing
+    to 1, one column per free parameter of calibration/posterior_config.yaml, every value
+    inside its bounds."""
+    from sim.calibration.config import load_config
+    from sim.scenario.loader import load_scenario
+
+    scenario, _ = load_scenario(ROOT / "scenarios" / "baseline.yaml")
+    config = load_config(ROOT / "calibration" / "posterior_config.yaml", scenario)
+    frame = posterior.read(ROOT / "calibration" / "posterior.parquet")
+    assert len(frame) >= 100
+    assert frame["weight"].sum() == pytest.approx(1.0)
+    assert set(frame.columns) == {"weight", *config.paths}
+    for p in config.free:
+        assert frame[p.path].between(p.low, p.high).all(), p.path

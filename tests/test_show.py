@@ -141,3 +141,18 @@ def test_bad_keys_and_files_are_one_line_errors(capsys: pytest.CaptureFixture[st
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "file not found" in err
     assert main(["show", str(SCENARIOS / "baseline.yaml"), "--diff", str(SCENARIOS / "nope.yaml")]) == 2
+
+
+def test_a_parameter_of_the_shipped_posterior_shows_its_label(capsys) -> None:
+    """The label of docs/CALIBRATION.md's table, with the intervals it rests on, where the
+    analyst looks a value up: a key of the posterior has it, a key outside has not."""
+    from sim.calibration.posterior import shipped_summaries
+
+    summaries = shipped_summaries()
+    assert "parameters.contact_effect.work" in summaries
+    assert main(["show", str(SCENARIOS / "baseline.yaml"), "contact_effect.work"]) == 0
+    out = capsys.readouterr().out
+    label = summaries["parameters.contact_effect.work"].label
+    assert re.search(rf"posterior: {label}\b.*90 % interval", out.replace("\n      ", " "))
+    assert main(["show", str(SCENARIOS / "baseline.yaml"), "exits.both_share"]) == 0
+    assert "posterior:" not in capsys.readouterr().out

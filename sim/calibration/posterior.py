@@ -105,6 +105,33 @@ def unidentified(config: CalibrationConfig, path: Path) -> list[str]:
     return [s.path for s in summarise(config, read(path)) if s.label != CALIBRATED]
 
 
+#: The shipped posterior and the config it was computed with (free parameters, priors),
+#: read over the shipped baseline (the posterior holds the other parameters at its values).
+SHIPPED = (Path("calibration/posterior.parquet"), Path("calibration/posterior_config.yaml"),
+           Path("scenarios/baseline.yaml"))
+
+
+def shipped_summaries() -> dict[str, ParameterSummary]:
+    """Each parameter of the shipped posterior, by dotted key; empty without one."""
+    from sim.calibration.config import load_config
+    from sim.paths import project_file
+    from sim.scenario.loader import load_scenario
+
+    parquet, config_file, scenario_file = (project_file(f) for f in SHIPPED)
+    if not (parquet.exists() and config_file.exists()):
+        return {}
+    scenario, _ = load_scenario(scenario_file)
+    config = load_config(config_file, scenario)
+    return {s.path: s for s in summarise(config, read(parquet))}
+
+
+def describe(s: ParameterSummary) -> str:
+    """One line for ``navsim show``: the label and the intervals it rests on."""
+    why = f"{s.label} ({s.evidence})" if s.label == SOURCE else s.label
+    return (f"posterior: {why}; 90 % interval {_num(s.low)} - {_num(s.high)} against the prior's "
+            f"{_num(s.prior_low)} - {_num(s.prior_high)} (width ratio {s.narrowing:.2f})")
+
+
 def _num(x: float) -> str:
     if not math.isfinite(x):
         return "-"

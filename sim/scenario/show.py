@@ -138,12 +138,19 @@ def overview(stack: Stack) -> list[str]:
 
 
 def provenance(stack: Stack, keys: Sequence[str]) -> list[str]:
-    """Each key's value, and every layer that sets it with its value, line and note."""
+    """Each key's value, and every layer that sets it with its value, line and note; for a
+    parameter of the shipped posterior also its label (calibrated, or what informs it)."""
+    from sim.calibration.posterior import describe, shipped_summaries
+
     width = _width()
     lines: list[str] = []
     last_note: dict[str, str | None] = {}
+    posterior = shipped_summaries()
     for key in keys:
         lines.append(f"{key} = {fmt(stack.leaves[key])}")
+        if key in posterior:
+            lines += textwrap.wrap(describe(posterior[key]), width, initial_indent="  ",
+                                   subsequent_indent="      ")
         sites = stack.sites(key)
         if not sites:
             lines.append(f"  {SCHEMA_DEFAULT}")
