@@ -466,9 +466,12 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         return sweep_command(args)
     if args.command == "show":
+        from sim.calibration.posterior import describe, shipped_summaries
         from sim.scenario.show import show_command
 
-        return show_command(args)
+        labels = ({key: describe(summary) for key, summary in shipped_summaries().items()}
+                  if args.keys else None)   # read only when a key's provenance is shown
+        return show_command(args, labels)
     if args.command == "plan":
         import json
 

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from sim import codes
 from sim.calendar import WEEKS_PER_MONTH, Calendar
 from sim.results import RunResult
-from sim.scenario.schema import Scenario
+from sim.scenario.schema import AssessmentPolicy, Scenario
 
 #: The 2024 steering letter's goal of about 50 users per youth veileder (Nav's
 #: tildelingsbrev 2024), drawn as a reference when the scenario sets no cap.
@@ -50,6 +50,17 @@ def label(code: str) -> str:
     return LABELS.get(code, code.replace("_", " "))
 
 
+def _assessment_mark(lever: AssessmentPolicy) -> str:
+    """The assessment lever's parts that change: accuracy (both shares, as before) and speed."""
+    parts = []
+    if lever.under_assessment_multiplier != 1.0 or lever.over_assessment_multiplier != 1.0:
+        parts.append(f"first §14a too low ×{lever.under_assessment_multiplier:g}, "
+                     f"too high ×{lever.over_assessment_multiplier:g}")
+    if lever.speed_multiplier != 1.0:
+        parts.append(f"group too low raised ×{lever.speed_multiplier:g} as fast")
+    return "; ".join(parts)
+
+
 def lever_starts(scenario: Scenario | None) -> list[tuple[dt.date, str]]:
     """The dated policy levers the scenario sets away from their neutral value, each with a
     short label: the dates a reader should see marked on a time axis.
@@ -69,14 +80,12 @@ def lever_starts(scenario: Scenario | None) -> list[tuple[dt.date, str]]:
               (scenario.ips, "IPS places ×{0.capacity_multiplier:g}"),
               (scenario.health, "treatment policy"),
               (scenario.contacts, "digital contacts to meetings"),
-              (scenario.assessment, "first §14a too low ×{0.under_assessment_multiplier:g}, "
-                                    "too high ×{0.over_assessment_multiplier:g}, "
-                                    "raised ×{0.speed_multiplier:g} sooner"),
+              (scenario.assessment, _assessment_mark),
               (scenario.contact_person, "advisor changes ×{0.churn_multiplier:g} ({0.applies_to})"))
     for block, text in levers:
         neutral = type(block)(start=block.start)  # the block's defaults are its neutral values
         if block.start is not None and block != neutral:
-            out.append((block.start, text.format(block)))
+            out.append((block.start, text(block) if callable(text) else text.format(block)))
     if scenario.ungdomsgaranti.enabled:
         parts = scenario.ungdomsgaranti.parts
         off = [name for name, on in parts.model_dump().items() if not on]

@@ -233,3 +233,12 @@ def test_the_levers_are_marked_where_they_start_on_the_plots(tiny_with) -> None:
     assert marks == {"first §14a too low ×0.5, too high ×1": "2023-01-02",
                      "advisor changes ×0.4 (all)": "2024-01-01",
                      "ungdomsgaranti without priority": "2023-07-01"}
+
+
+def test_a_faster_assessment_is_marked_as_such(tiny_with) -> None:
+    from sim.plots import lever_starts
+
+    scenario = tiny_with({"assessment": {"speed_multiplier": 2.0, "start": "2024-01-01"}})
+    marks = [text for _, text in lever_starts(scenario)]
+    assert "group too low raised ×2 as fast" in marks
+    assert not any("first §14a" in m for m in marks)    # accuracy unchanged: not marked

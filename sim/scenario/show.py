@@ -137,20 +137,16 @@ def overview(stack: Stack) -> list[str]:
     return lines
 
 
-def provenance(stack: Stack, keys: Sequence[str]) -> list[str]:
-    """Each key's value, and every layer that sets it with its value, line and note; for a
-    parameter of the shipped posterior also its label (calibrated, or what informs it)."""
-    from sim.calibration.posterior import describe, shipped_summaries
-
+def provenance(stack: Stack, keys: Sequence[str], labels: Mapping[str, str] | None = None) -> list[str]:
+    """Each key's value, and every layer that sets it with its value, line and note; under a
+    key of ``labels`` (the shipped posterior's parameters) also that line."""
     width = _width()
     lines: list[str] = []
     last_note: dict[str, str | None] = {}
-    posterior = shipped_summaries()
     for key in keys:
         lines.append(f"{key} = {fmt(stack.leaves[key])}")
-        if key in posterior:
-            lines += textwrap.wrap(describe(posterior[key]), width, initial_indent="  ",
-                                   subsequent_indent="      ")
+        if labels and key in labels:
+            lines += textwrap.wrap(labels[key], width, initial_indent="  ", subsequent_indent="      ")
         sites = stack.sites(key)
         if not sites:
             lines.append(f"  {SCHEMA_DEFAULT}")
@@ -196,13 +192,14 @@ def difference(stack: Stack, other: Stack, keys: Sequence[str] | None) -> list[s
 
 # --------------------------------------------------------------------------- command
 
-def show_command(args: argparse.Namespace) -> int:
+def show_command(args: argparse.Namespace, labels: Mapping[str, str] | None = None) -> int:
+    """``navsim show``; ``labels``: a line per key to print under it (the posterior's label)."""
     stack = Stack(args.scenario)
     keys = stack.select(args.keys) if args.keys else None
     if args.diff is not None:
         lines = difference(stack, Stack(args.diff), keys)
     elif keys is not None:
-        lines = provenance(stack, keys)
+        lines = provenance(stack, keys, labels)
     elif args.all:
         lines = every_key(stack)
     else:
