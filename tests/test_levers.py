@@ -107,6 +107,20 @@ def test_staffing_multiplier_changes_the_number_of_youth_advisors(tiny_with, bas
     assert mean_more < weekly(base, "portfolio_mean", "youth")[after].mean()
 
 
+def test_staffing_multiplier_changes_the_number_of_both_age_advisors(tiny_with, base, start_week) -> None:
+    """Fewer all-age advisors from the start: their number falls by the multiplier, the
+    youth advisors stay, and the all-age advisors left take more youths each (their older
+    users are their own, so the whole portefølje need not grow)."""
+    fewer = run_scenario(tiny_with({"staffing": {"both_advisors": {"multiplier": 0.5, "start": START}}}))
+    n_base, n_fewer = weekly(base, "advisors", "both"), weekly(fewer, "advisors", "both")
+    assert (n_fewer[n_fewer.index < start_week] == n_base[n_base.index < start_week]).all()
+    after = n_base.index >= start_week
+    assert np.allclose(n_fewer[after] / n_base[after], 0.5, atol=0.1)
+    assert (weekly(fewer, "advisors", "youth") == weekly(base, "advisors", "youth")).all()
+    youths_fewer = weekly(fewer, "youths_per_advisor", "both")[after].mean()
+    assert youths_fewer > 1.1 * weekly(base, "youths_per_advisor", "both")[after].mean()
+
+
 def test_ungdomsgaranti_off_means_more_advisor_changes(tiny_with, base) -> None:
     off = run_scenario(tiny_with({"ungdomsgaranti": {"enabled": False}}))
     garanti = base.calendar.first_week_from("2023-07-01")
