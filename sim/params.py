@@ -190,16 +190,12 @@ def _series(series: dict[int, float], years: np.ndarray) -> np.ndarray:
     return np.interp(years.astype(np.float64), known, values)
 
 
-def _midyear_series(series: dict[int, float], calendar: Calendar) -> np.ndarray:
-    """Weekly values of a series of yearly averages: each year's value placed at its middle,
-    linear between, so a jump in the yearly average (2020) is not in force from 1 January."""
-    known = np.array(sorted(series), dtype=np.float64)
-    values = np.array([series[int(y)] for y in known], dtype=np.float64)
-    at = np.empty(calendar.n_weeks)
-    for w in range(calendar.n_weeks):
-        day = calendar.date_of(w) + dt.timedelta(days=3)
-        at[w] = day.year + (day.timetuple().tm_yday - 0.5) / 365.25 - 0.5
-    return np.interp(at, known, values)
+def _midyear_years(calendar: Calendar) -> np.ndarray:
+    """Each week's middle as a fractional year shifted by half a year, so that
+    :func:`_series` of yearly averages places each year's value at its middle and runs
+    linear between: a jump in the yearly average (2020) is not in force from 1 January."""
+    middles = [calendar.date_of(w) + dt.timedelta(days=3) for w in range(calendar.n_weeks)]
+    return np.array([d.year + (d.timetuple().tm_yday - 0.5) / 365.25 - 0.5 for d in middles])
 
 
 def _need_mix(scenario: Scenario, years: np.ndarray, unemployment: np.ndarray
@@ -281,8 +277,9 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     weeks = np.arange(n_weeks)
     inputs = scenario.inputs
 
+    # Exits read the year's average; registrations follow the cycle week by week.
     unemployment = _series(inputs.unemployment_rate, years)
-    weekly_unemployment = _midyear_series(inputs.unemployment_rate, calendar)
+    weekly_unemployment = _series(inputs.unemployment_rate, _midyear_years(calendar))
     need_cdf, cycle_factor = _need_mix(scenario, years, weekly_unemployment)
     inflow = _per_week_counts(_series(inputs.inflow_per_year, years) * cycle_factor, scale)
     months = np.array([calendar.date_of(w).month - 1 for w in range(n_weeks)])

@@ -145,3 +145,15 @@ def test_no_new_referral_in_the_post_weeks_when_the_multiplier_is_zero(tiny_with
     some = run_scenario(tiny_with({"parameters": {"tiltak": {"mult_after_tiltak": 1.0, "post_weeks": post}}}))
     assert len(gaps(some)) > 20 and (gaps(some) < post).any()
     assert len(gaps(none)) > 0 and (gaps(none) >= post).all()
+
+
+def test_the_room_for_new_starts_is_per_kind_and_never_above_the_whole_budget() -> None:
+    from sim.processes import places
+    from sim.processes.decision import python
+
+    room = python(places.tiltak_room)
+    free = [0, 0, 0, 0]
+    # kinds 0 and 2 have room (2 + 1), kind 1 is over its share after a cut
+    assert room([5, 3, 4, 2], 14, [3, 5, 3, 2], free) == 1   # only 1 place free in all
+    assert free == [2, -2, 1, 0]
+    assert room([5, 3, 4, 2], 20, [3, 5, 3, 2], free) == 3   # the kinds' room decides

@@ -517,11 +517,8 @@ def phase_tiltak_places(Y, E, n_ev, P, T, keys, w, in_use, waiting, since):
     ``in_use`` are the places taken by kind; ``waiting`` are the ids on the list
     (ascending) and ``since`` the weeks they joined it, from :func:`phase_transitions`.
     """
-    free = T.tiltak_type_capacity[w] - in_use
-    left = 0
-    for k in range(free.shape[0]):
-        left += max(free[k], 0)
-    left = min(left, T.tiltak_capacity[w] - in_use.sum())  # and never above the whole budget
+    free = np.empty_like(in_use)
+    left = places.tiltak_room(T.tiltak_type_capacity[w], T.tiltak_capacity[w], in_use, free)
     if left <= 0:
         return
     for i in _in_queue_order(waiting, since):

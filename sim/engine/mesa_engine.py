@@ -31,7 +31,7 @@ from sim.engine.setup import advisor_layout, entry_schedule
 from sim.engine.tables import empty_events
 from sim.params import Params, Timeline, build
 from sim.plan import PHASE_NAMES
-from sim.processes import advisors, entry, transitions
+from sim.processes import advisors, entry, places, transitions
 from sim.processes.decision import python
 from sim.rng import week_keys
 from sim.scenario.schema import Scenario
@@ -52,6 +52,7 @@ _counts_toward_cap = python(advisors.counts_toward_cap)
 _hands_over = python(advisors.hands_over)
 _national_room_in_force = python(advisors.national_room_in_force)
 _labour_market = python(transitions.labour_market)
+_tiltak_room = python(places.tiltak_room)
 
 
 def python_params(params: Params) -> Params:
@@ -275,11 +276,12 @@ class MesaEngine:
         """Free places of each kind of tiltak go to the youths referred to that kind, in the
         order of the one waiting list, while the whole budget has room; no-shows lose their
         place."""
-        free = list(self.T.tiltak_type_capacity[w])
+        in_use = [0] * len(self.T.tiltak_type_capacity[w])
         for youth in self.in_follow_up():
             if youth.code("tiltak") == Q_IN:
-                free[youth.code("tiltak_type")] -= 1
-        left = min(sum(max(f, 0) for f in free), self.T.tiltak_capacity[w] - self._places_in_use("tiltak"))
+                in_use[youth.code("tiltak_type")] += 1
+        free = [0] * len(in_use)
+        left = _tiltak_room(self.T.tiltak_type_capacity[w], self.T.tiltak_capacity[w], in_use, free)
         for youth in self._waiting_list("tiltak", "tiltak_since"):
             if left <= 0:
                 break

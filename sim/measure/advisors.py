@@ -162,11 +162,10 @@ def older_delay_weights(panel: pd.DataFrame, arrivals: np.ndarray, chance: np.nd
     """Expected older arrivals of each advisor-week by the band of their first contact: in
     the arrival week with that week's chance, else the next week with the next week's (the
     same again when the advisor has no row next week), else later."""
-    keys = make_keys(panel["advisor"].to_numpy(), panel["week"].to_numpy())
-    nxt = np.searchsorted(keys, make_keys(panel["advisor"].to_numpy(), panel["week"].to_numpy() + 1))
-    nxt = np.minimum(nxt, len(keys) - 1)
-    has_next = keys[nxt] == make_keys(panel["advisor"].to_numpy(), panel["week"].to_numpy() + 1)
-    chance_next = np.where(has_next, chance[nxt], chance)
+    advisor, week = panel["advisor"].to_numpy(), panel["week"].to_numpy()
+    keys, following = make_keys(advisor, week), make_keys(advisor, week + 1)   # keys sorted
+    nxt = np.minimum(np.searchsorted(keys, following), len(keys) - 1)
+    chance_next = np.where(keys[nxt] == following, chance[nxt], chance)
     first = arrivals * chance
     second = arrivals * (1.0 - chance) * chance_next
     return np.column_stack([first, second, arrivals - first - second])

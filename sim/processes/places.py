@@ -47,6 +47,21 @@ def needs_sosialhjelp_in_tiltak(benefit, age, u, share):
 
 
 @decision
+def tiltak_room(type_capacity, capacity, in_use, free):
+    """The week's room for new tiltak starts: fills ``free`` with each kind's free places
+    (its share of the budget less the youths in it) and returns how many may start in all,
+    never above the whole budget's free places (after a cut, kinds over their share do not
+    free places of the others)."""
+    left = 0
+    used = 0
+    for k in range(len(type_capacity)):
+        free[k] = type_capacity[k] - in_use[k]
+        left += max(free[k], 0)
+        used += in_use[k]
+    return min(left, capacity - used)
+
+
+@decision
 def take_tiltak_place(Y, E, n_ev, P, T, keys, w, i, phase):
     """Youth ``i`` is offered a place of the kind they were referred to; returns whether
     they took it. A no-show loses the place and leaves the waiting list. Tiltakspenger start
