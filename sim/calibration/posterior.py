@@ -105,19 +105,21 @@ def unidentified(config: CalibrationConfig, path: Path) -> list[str]:
     return [s.path for s in summarise(config, read(path)) if s.label != CALIBRATED]
 
 
-#: The shipped posterior and the config it was computed with (free parameters, priors),
-#: read over the shipped baseline (the posterior holds the other parameters at its values).
-SHIPPED = (Path("calibration/posterior.parquet"), Path("calibration/posterior_config.yaml"),
-           Path("scenarios/baseline.yaml"))
+#: The config the shipped posterior was computed with (free parameters, priors), and the
+#: scenario it was read over (the posterior holds the other parameters at its values).
+SHIPPED_CONFIG = (Path("calibration/posterior_config.yaml"), Path("scenarios/baseline.yaml"))
 
 
 def shipped_summaries() -> dict[str, ParameterSummary]:
-    """Each parameter of the shipped posterior, by dotted key; empty without one."""
+    """Each parameter of the shipped posterior (:func:`sim.posterior_draws.posterior_file`),
+    by dotted key; empty without one."""
+    from sim import posterior_draws
     from sim.calibration.config import load_config
     from sim.paths import project_file
     from sim.scenario.loader import load_scenario
 
-    parquet, config_file, scenario_file = (project_file(f) for f in SHIPPED)
+    parquet = posterior_draws.posterior_file()
+    config_file, scenario_file = (project_file(f) for f in SHIPPED_CONFIG)
     if not (parquet.exists() and config_file.exists()):
         return {}
     scenario, _ = load_scenario(scenario_file)
