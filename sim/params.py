@@ -128,7 +128,6 @@ class Params(NamedTuple):
     exit_effects: tuple[float, ...]  # EXIT_EFFECTS order
     unemployment_reference: float
     unemployment_elasticity: float
-    return_hazard: np.ndarray  # indexed by status code (work, education, both, outside)
     # ungdomsgaranti
     garanti_churn_mult: float
     garanti_youth_advisor_share: float
@@ -171,6 +170,7 @@ class Timeline(NamedTuple):
     contact_churn_mult: np.ndarray  # float64: weekly chance of an advisor change, times this
     dagpenger_pandemic: np.ndarray  # bool: the pandemic's dagpenger rules (lower requirement, no end)
     tiltakspenger_cut: np.ndarray  # bool: the cut tiltakspenger rate in force
+    return_hazard: np.ndarray  # float64 [week, status code, need]: weekly chance of coming back
 
 
 class Sizes(NamedTuple):
@@ -221,6 +221,22 @@ def _need_mix(scenario: Scenario, years: np.ndarray, unemployment: np.ndarray
     cdf[:, -1] = 1.0
     factor = (shares[None, :] * cycle).sum(axis=1) / shares.sum()
     return cdf, factor
+
+
+def _return_hazard(scenario: Scenario, unemployment: np.ndarray) -> np.ndarray:
+    """Weekly chance of coming back to Nav ``[week, status left, need]`` (0 for statuses
+    nobody returns from): ``returns.weekly``, and for the statuses in
+    ``returns.follow_cycle`` times (unemployment / reference) to the need's
+    ``population.cycle_elasticity``, on the same weekly unemployment as registrations."""
+    p = scenario.parameters
+    r = p.returns
+    relative = unemployment / p.exits.unemployment_reference
+    elasticity = np.asarray(p.population.cycle_elasticity.as_list(), dtype=np.float64)
+    cycle = relative[:, None] ** elasticity[None, :]
+    hazard = np.zeros((len(unemployment), len(STATUS), len(elasticity)), dtype=np.float64)
+    for name, value in r.weekly.items():
+        hazard[:, STATUS.index(name), :] = value * (cycle if name in r.follow_cycle else 1.0)
+    return np.minimum(hazard, 1.0)
 
 
 def _tiltak_mix(scenario: Scenario, lever_on: np.ndarray) -> np.ndarray:
@@ -365,6 +381,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         contact_churn_mult=churn_mult.astype(np.float64),
         dagpenger_pandemic=dagpenger_pandemic.astype(np.bool_),
         tiltakspenger_cut=tiltakspenger_cut.astype(np.bool_),
+        return_hazard=_return_hazard(scenario, weekly_unemployment),
     )
 
     n_youths = int(inflow.sum() + layoff.sum() + ufore.sum())
@@ -400,10 +417,6 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     def kind(field: str) -> np.ndarray:
         """One number per kind of tiltak (codes.TILTAK_TYPE order)."""
         return np.array([getattr(t.types[k], field) for k in TILTAK_TYPE], dtype=np.float64)
-
-    return_hazard = np.zeros(8, dtype=np.float64)
-    for name, value in p.returns.weekly.items():
-        return_hazard[STATUS.index(name)] = value
 
     params = Params(
         seed=int(seed),
@@ -488,7 +501,6 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         exit_effects=weights(eff.work, eff.education, p.ips.work_mult, lab.laid_off_recall_weekly),
         unemployment_reference=ex.unemployment_reference,
         unemployment_elasticity=ex.unemployment_elasticity,
-        return_hazard=return_hazard,
         garanti_churn_mult=gp.churn_mult,
         garanti_youth_advisor_share=gp.youth_advisor_share,
         cap_mode=CAP_MODES.index(cap.mode),

@@ -1,8 +1,8 @@
 """The business cycle and the drift of entrants' need: who registers, week by week.
 
-The cycle moves the regular inflow and its mix with unemployment; the drift moves only the
-mix. Both at zero leave the inflow exactly as ``inputs.inflow_per_year`` and the need shares
-give it.
+The cycle moves the regular inflow and its mix with unemployment, and the returns from the
+statuses in ``returns.follow_cycle``; the drift moves only the mix. Both at zero leave the
+inflow exactly as ``inputs.inflow_per_year`` and the need shares give it.
 """
 
 from __future__ import annotations
@@ -10,7 +10,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sim.codes import SITUASJONSBESTEMT, SPESIELT_TILPASSET, STANDARD
+from sim.codes import (
+    S_EDUCATION,
+    S_FOLLOW_UP,
+    S_OUTSIDE,
+    S_WORK,
+    SITUASJONSBESTEMT,
+    SPESIELT_TILPASSET,
+    STANDARD,
+    VARIG_TILPASSET,
+)
 from sim.params import build
 
 ZERO = {"standard": 0.0, "situasjonsbestemt": 0.0, "spesielt_tilpasset": 0.0, "varig_tilpasset": 0.0}
@@ -20,10 +29,11 @@ def _mix(cdf: np.ndarray) -> np.ndarray:
     return np.diff(np.concatenate([np.zeros((len(cdf), 1)), cdf], axis=1), axis=1)
 
 
-def _built(tiny_with, cycle=None, drift=None):
+def _built(tiny_with, cycle=None, drift=None, follow_cycle=()):
     pop = {"cycle_elasticity": {**ZERO, **(cycle or {})},
            "need_drift": {"per_year": {**ZERO, **(drift or {})}, "from_year": 2018, "to_year": 2023}}
-    scenario = tiny_with({"parameters": {"population": pop}})
+    scenario = tiny_with({"parameters": {"population": pop,
+                                         "returns": {"follow_cycle": list(follow_cycle)}}})
     params, timeline, _, calendar = build(scenario, scenario.seed)
     return params, timeline, calendar
 
@@ -70,3 +80,47 @@ def test_a_drift_ending_before_it_starts_is_refused(tiny_with):
     with pytest.raises((InputError, ValidationError)) as info:
         tiny_with({"parameters": {"population": {"need_drift": {"from_year": 2023, "to_year": 2018}}}})
     assert "to_year" in str(info.value)
+
+
+def test_returns_follow_the_cycle_of_the_returners_need_only_where_asked(tiny_with):
+    """Returns from work follow unemployment to the power of the returner's need group's
+    elasticity; returns from education, and every return without ``follow_cycle``, keep
+    the weekly hazard of ``returns.weekly`` in every week."""
+    flat, flat_t, calendar = _built(tiny_with, cycle={"standard": 1.5})
+    cyc, cyc_t, _ = _built(tiny_with, cycle={"standard": 1.5}, follow_cycle=["work"])
+    weekly = tiny_with({}).parameters.returns.weekly
+    assert np.all(flat_t.return_hazard[:, S_WORK, :] == weekly["work"])
+    assert np.all(flat_t.return_hazard[:, S_FOLLOW_UP, :] == 0.0)   # nobody returns from follow-up
+    hazard = cyc_t.return_hazard
+    assert np.all(hazard[:, S_EDUCATION, :] == weekly["education"])
+    assert np.all(hazard[:, S_OUTSIDE, :] == weekly["outside"])
+    # Need groups with no elasticity return as before; standard returns follow the cycle.
+    assert np.all(hazard[:, S_WORK, VARIG_TILPASSET] == weekly["work"])
+    w19, w20 = _weeks(calendar, 2019), _weeks(calendar, 2020)
+    assert hazard[w20[26], S_WORK, STANDARD] > 1.5 * hazard[w19[26], S_WORK, STANDARD]
+    week = w20[26]
+    u = np.interp(week, [w19[26], w20[26]], [2.2, 5.0])  # mid-year placement, as registrations
+    reference = tiny_with({}).parameters.exits.unemployment_reference
+    assert hazard[week, S_WORK, STANDARD] == pytest.approx(weekly["work"] * (u / reference) ** 1.5, rel=0.02)
+
+
+def test_returns_from_work_rise_in_the_wave_when_they_follow_the_cycle(tiny_with):
+    """In a run, more youths come back from work in 2020 (5.0 % unemployed) than in 2019
+    when their returns follow the cycle; without it, 2020 sees about as many as 2019."""
+    from sim.codes import EV_RETURN
+    from sim.run import run_replication
+
+    def returns_from_work(follow_cycle):
+        scenario = tiny_with({"parameters": {
+            "population": {"cycle_elasticity": {**ZERO, "standard": 2.0}},
+            "returns": {"follow_cycle": follow_cycle}}})
+        out, calendar = run_replication(scenario, scenario.seed)
+        ev = out.events
+        back = (ev["kind"] == EV_RETURN) & (ev["value"] == S_WORK)
+        return [int(np.count_nonzero(back & np.isin(ev["week"], list(calendar.weeks_of_year(y)))))
+                for y in (2019, 2020)]
+
+    flat19, flat20 = returns_from_work([])
+    cyc19, cyc20 = returns_from_work(["work"])
+    assert cyc20 > 1.3 * cyc19
+    assert cyc20 > flat20

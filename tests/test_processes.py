@@ -125,12 +125,13 @@ def test_a_youth_ages_out_in_the_week_they_turn_thirty() -> None:
 
 
 def test_only_those_who_left_for_work_education_or_nothing_come_back() -> None:
-    hazard = np.zeros(16)
-    hazard[[S_WORK, S_EDUCATION, S_WORK_AND_EDUCATION, S_OUTSIDE]] = 0.5
+    hazard = np.zeros((16, 4))          # [status, need]
+    hazard[[S_WORK, S_EDUCATION, S_WORK_AND_EDUCATION, S_OUTSIDE], :] = 0.5
+    hazard[S_WORK, 0] = 0.8             # the need's own hazard is the one read
     back = python(spells.comes_back)
-    assert back(S_WORK, 0.49, hazard) and back(S_OUTSIDE, 0.1, hazard)
-    assert not back(S_WORK, 0.51, hazard)
-    assert not back(S_FOLLOW_UP, 0.0, hazard) and not back(S_UFORE, 0.0, hazard)
+    assert back(S_WORK, 1, 0.49, hazard) and back(S_OUTSIDE, 2, 0.1, hazard)
+    assert not back(S_WORK, 1, 0.51, hazard) and back(S_WORK, 0, 0.51, hazard)
+    assert not back(S_FOLLOW_UP, 0, 0.0, hazard) and not back(S_UFORE, 0, 0.0, hazard)
 
 
 # --- advisors and the cap -------------------------------------------------------------------

@@ -96,7 +96,7 @@ class Youth(mesa.Agent):
         """Step ``returns``: someone who left for work, education or nothing may come back."""
         e = self.engine
         u = keyed_uniform(e.keys[U_RETURN], self.youth_id)
-        if _comes_back(self.code("status"), u, e.params.return_hazard):
+        if _comes_back(self.code("status"), self.code("need"), u, e.T.return_hazard[w]):
             _arrive(e.youths, e.events, e.n_ev, e.params, e.T, e.keys, w, self.youth_id, phase("returns"))
 
     def leave_advisor(self, w: int, step: str) -> None:

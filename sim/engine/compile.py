@@ -59,7 +59,7 @@ def kernel_arguments(engine: Any) -> dict[str, tuple]:
     return {
         "draw_attributes": (Y, P),
         "phase_inflow": (Y, E, n_ev, P, T, keys, w, first, first),
-        "scan_present": (Y.status, Y.birth_week, P.return_hazard, keys[U_RETURN], w,
+        "scan_present": (Y.status, Y.need, Y.birth_week, T.return_hazard[w], keys[U_RETURN], w,
                          engine.present, n, S),
         "phase_ageing": (Y, A, E, n_ev, w, ids),
         "phase_returns": (Y, E, n_ev, P, T, keys, w, ids),

@@ -116,7 +116,7 @@ def phase_inflow(Y, E, n_ev, P, T, keys, w, first, last):
 
 
 @phase_kernel
-def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S):
+def scan_present(status, need, birth_week, return_hazard, return_key, w, present, n, S):
     """One pass over the ``n`` present youths at the start of week ``w``: who reaches 30,
     who comes back to Nav, and who will be in follow-up after returns.
 
@@ -151,7 +151,7 @@ def scan_present(status, birth_week, return_hazard, return_key, w, present, n, S
         present[kept] = i
         kept += 1
         s = status[i]
-        back = spells.comes_back(s, keyed_uniform(return_key, i), return_hazard)
+        back = spells.comes_back(s, need[i], keyed_uniform(return_key, i), return_hazard)
         returning[n_returning] = i
         n_returning += back
         follow_up[n_follow_up] = i
@@ -620,7 +620,7 @@ def step_weeks(Y, A, E, n_ev, P, T, S, present, counts, w_from, w_to, week_first
             n_present += 1
         lap = _lap(step_seconds, step_trace, T_INFLOW, lap)
         n_present, aged, returning, active = scan_present(
-            Y.status, Y.birth_week, P.return_hazard, keys[U_RETURN], w, present, n_present, S)
+            Y.status, Y.need, Y.birth_week, T.return_hazard[w], keys[U_RETURN], w, present, n_present, S)
         counts[0] = n_present
         counts[1] = last
         lap = _lap(step_seconds, step_trace, T_SCAN, lap)

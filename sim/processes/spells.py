@@ -93,9 +93,10 @@ def age_out(Y, A, E, n_ev, w, i, phase):
 
 
 @decision
-def comes_back(status, u, return_hazard):
-    """Whether someone in ``status`` returns to Nav this week, given uniform ``u``: only
-    those who left for work, education (or both) or nothing can, at ``return_hazard`` of
-    their status. Written without branches (``&`` of comparisons): the compiled pass over
-    every present youth mispredicts a branch on the status about as often as not."""
-    return (status >= S_WORK) & (status <= S_OUTSIDE) & (u < return_hazard[status])
+def comes_back(status, need, u, return_hazard):
+    """Whether someone in ``status`` with latent ``need`` returns to Nav this week, given
+    uniform ``u``: only those who left for work, education (or both) or nothing can, at
+    ``return_hazard[status][need]`` (this week's). Written without branches (``&`` of
+    comparisons): the compiled pass over every present youth mispredicts a branch on the
+    status about as often as not."""
+    return (status >= S_WORK) & (status <= S_OUTSIDE) & (u < return_hazard[status][need])

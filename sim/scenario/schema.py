@@ -526,8 +526,16 @@ class Exits(Strict):
     unemployment_elasticity: Rate = Field(description="relative drop in work hazard per pp")
 
 
+ReturnStatus = Literal["work", "education", "work_and_education", "outside"]
+
+
 class Returns(Strict):
-    weekly: dict[Literal["work", "education", "work_and_education", "outside"], Weekly]
+    weekly: dict[ReturnStatus, Weekly]
+    follow_cycle: list[ReturnStatus] = Field(
+        default=[],
+        description="returns from these statuses follow the business cycle as registrations "
+        "do: the weekly hazard times (unemployment / exits.unemployment_reference) to the "
+        "population.cycle_elasticity of the youth's need (a return is a registration too)")
 
     @model_validator(mode="after")
     def _all(self) -> Returns:
