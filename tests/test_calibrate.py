@@ -156,7 +156,9 @@ settings: {scale: 0.01, replications: 1, sampler_seed: 1, prior_weight: 0.1, stu
 def test_project_config_is_valid_and_cites_real_evidence():
     scenario, _ = load_scenario(PRIORS)
     config = load_config(ROOT / "calibration" / "config.yaml", scenario)
-    assert 15 <= len(config.free) <= 35
+    # A handful of dimensions per hundred trials: a stage of 140 trials on 2 cores stays near
+    # half an hour only while the search keeps to a few dozen free parameters.
+    assert 15 <= len(config.free) <= 40
     targets = yaml.safe_load((ROOT / "calibration" / "targets.yaml").read_text())["targets"]
     evidence = {t["id"] for t in targets if t["metric"] == "evidence"}
     cited = {p.evidence for p in config.free if p.evidence}
