@@ -198,10 +198,19 @@ def _midyear_years(calendar: Calendar) -> np.ndarray:
     return np.array([d.year + (d.timetuple().tm_yday - 0.5) / 365.25 - 0.5 for d in middles])
 
 
-def _need_mix(scenario: Scenario, years: np.ndarray, unemployment: np.ndarray
+def _cycle(scenario: Scenario, unemployment: np.ndarray) -> np.ndarray:
+    """The business cycle's factor on registrations ``[week, need]``: (unemployment /
+    ``exits.unemployment_reference``) to each group's ``population.cycle_elasticity``."""
+    p = scenario.parameters
+    elasticity = np.asarray(p.population.cycle_elasticity.as_list(), dtype=np.float64)
+    relative = unemployment / p.exits.unemployment_reference
+    return relative[:, None] ** elasticity[None, :]
+
+
+def _need_mix(scenario: Scenario, years: np.ndarray, cycle: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray]:
-    """Entrants' need by week (``unemployment``: its weekly level): the cumulative mix
-    ``[week, group]`` and the factor on the regular inflow.
+    """Entrants' need by week (``cycle``: :func:`_cycle` of the weekly unemployment): the
+    cumulative mix ``[week, group]`` and the factor on the regular inflow.
 
     Each group's weight is its need share times the business cycle, (unemployment /
     reference) to the group's elasticity, times the drift of the need mix. The cycle moves
@@ -210,9 +219,6 @@ def _need_mix(scenario: Scenario, years: np.ndarray, unemployment: np.ndarray
     """
     pop = scenario.parameters.population
     shares = np.asarray(pop.need_shares.as_list(), dtype=np.float64)
-    elasticity = np.asarray(pop.cycle_elasticity.as_list(), dtype=np.float64)
-    relative = unemployment / scenario.parameters.exits.unemployment_reference
-    cycle = relative[:, None] ** elasticity[None, :]
     d = pop.need_drift
     span = np.clip(years.astype(np.float64), d.from_year, d.to_year) - d.from_year
     drift = np.exp(span[:, None] * np.asarray(d.per_year.as_list(), dtype=np.float64)[None, :])
@@ -223,17 +229,14 @@ def _need_mix(scenario: Scenario, years: np.ndarray, unemployment: np.ndarray
     return cdf, factor
 
 
-def _return_hazard(scenario: Scenario, unemployment: np.ndarray) -> np.ndarray:
+def _return_hazard(scenario: Scenario, cycle: np.ndarray) -> np.ndarray:
     """Weekly chance of coming back to Nav ``[week, status left, need]`` (0 for statuses
     nobody returns from): ``returns.weekly``, and for the statuses in
     ``returns.follow_cycle`` times (unemployment / reference) to the need's
-    ``population.cycle_elasticity``, on the same weekly unemployment as registrations."""
-    p = scenario.parameters
-    r = p.returns
-    relative = unemployment / p.exits.unemployment_reference
-    elasticity = np.asarray(p.population.cycle_elasticity.as_list(), dtype=np.float64)
-    cycle = relative[:, None] ** elasticity[None, :]
-    hazard = np.zeros((len(unemployment), len(STATUS), len(elasticity)), dtype=np.float64)
+    ``population.cycle_elasticity``: ``cycle``, the factor registrations follow
+    (:func:`_cycle`)."""
+    r = scenario.parameters.returns
+    hazard = np.zeros((cycle.shape[0], len(STATUS), cycle.shape[1]), dtype=np.float64)
     for name, value in r.weekly.items():
         hazard[:, STATUS.index(name), :] = value * (cycle if name in r.follow_cycle else 1.0)
     return np.minimum(hazard, 1.0)
@@ -296,7 +299,8 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     # Exits read the year's average; registrations follow the cycle week by week.
     unemployment = _series(inputs.unemployment_rate, years)
     weekly_unemployment = _series(inputs.unemployment_rate, _midyear_years(calendar))
-    need_cdf, cycle_factor = _need_mix(scenario, years, weekly_unemployment)
+    cycle = _cycle(scenario, weekly_unemployment)
+    need_cdf, cycle_factor = _need_mix(scenario, years, cycle)
     inflow = _per_week_counts(_series(inputs.inflow_per_year, years) * cycle_factor, scale)
     months = np.array([calendar.date_of(w).month - 1 for w in range(n_weeks)])
     month_weight = np.asarray(inputs.layoff_month_weights, dtype=np.float64)
@@ -381,7 +385,7 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         contact_churn_mult=churn_mult.astype(np.float64),
         dagpenger_pandemic=dagpenger_pandemic.astype(np.bool_),
         tiltakspenger_cut=tiltakspenger_cut.astype(np.bool_),
-        return_hazard=_return_hazard(scenario, weekly_unemployment),
+        return_hazard=_return_hazard(scenario, cycle),
     )
 
     n_youths = int(inflow.sum() + layoff.sum() + ufore.sum())
