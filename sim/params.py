@@ -125,6 +125,8 @@ class Params(NamedTuple):
     exit_both_share: float
     exit_outside: np.ndarray
     exit_mults: tuple[float, ...]  # EXIT_MULTS order
+    exit_early_weeks: int
+    exit_early_mult: np.ndarray  # by innsatsgruppe: exit hazards in a spell's first weeks, times this
     exit_effects: tuple[float, ...]  # EXIT_EFFECTS order
     unemployment_reference: float
     unemployment_elasticity: float
@@ -234,12 +236,39 @@ def _return_hazard(scenario: Scenario, cycle: np.ndarray) -> np.ndarray:
     nobody returns from): ``returns.weekly``, and for the statuses in
     ``returns.follow_cycle`` times (unemployment / reference) to the need's
     ``population.cycle_elasticity``: ``cycle``, the factor registrations follow
-    (:func:`_cycle`)."""
+    (:func:`_cycle`); all times ``returns.need_mult`` of the need."""
     r = scenario.parameters.returns
+    need_mult = np.asarray(r.need_mult.as_list(), dtype=np.float64)
     hazard = np.zeros((cycle.shape[0], len(STATUS), cycle.shape[1]), dtype=np.float64)
     for name, value in r.weekly.items():
-        hazard[:, STATUS.index(name), :] = value * (cycle if name in r.follow_cycle else 1.0)
+        hazard[:, STATUS.index(name), :] = value * need_mult * (cycle if name in r.follow_cycle else 1.0)
     return np.minimum(hazard, 1.0)
+
+
+def _monthly(yearly: np.ndarray, months: dict[str, float], calendar: Calendar) -> np.ndarray:
+    """The weekly series ``yearly`` with the months given in ``months`` ('YYYY-MM') in force
+    in their weeks instead."""
+    if not months:
+        return yearly
+    labels = np.array([calendar.date_of(w).strftime("%Y-%m") for w in range(calendar.n_weeks)])
+    out = yearly.copy()
+    for month, value in months.items():
+        out[labels == month] = value
+    return out
+
+
+def _layoff_profile(weights: list[float] | dict[int, list[float]], calendar: Calendar,
+                    years: np.ndarray) -> np.ndarray:
+    """Each week's share of its year's lay-offs relative to an even spread (mean 1 over the
+    months): one month profile for all years, or one per year, even in a year not listed."""
+    months = np.array([calendar.date_of(w).month - 1 for w in range(calendar.n_weeks)])
+    by_year = weights if isinstance(weights, dict) else {int(y): weights for y in np.unique(years)}
+    profile = np.ones(calendar.n_weeks, dtype=np.float64)
+    for year, row in by_year.items():
+        w = np.asarray(row, dtype=np.float64)
+        here = years == year
+        profile[here] = w[months[here]] / w.mean()
+    return profile
 
 
 def _tiltak_mix(scenario: Scenario, lever_on: np.ndarray) -> np.ndarray:
@@ -296,16 +325,15 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     weeks = np.arange(n_weeks)
     inputs = scenario.inputs
 
-    # Exits read the year's average; registrations follow the cycle week by week.
-    unemployment = _series(inputs.unemployment_rate, years)
+    # Exits read the year's average, or a month's where one is given; registrations follow
+    # the cycle week by week.
+    unemployment = _monthly(_series(inputs.unemployment_rate, years), inputs.unemployment_monthly, calendar)
     weekly_unemployment = _series(inputs.unemployment_rate, _midyear_years(calendar))
     cycle = _cycle(scenario, weekly_unemployment)
     need_cdf, cycle_factor = _need_mix(scenario, years, cycle)
     inflow = _per_week_counts(_series(inputs.inflow_per_year, years) * cycle_factor, scale)
-    months = np.array([calendar.date_of(w).month - 1 for w in range(n_weeks)])
-    month_weight = np.asarray(inputs.layoff_month_weights, dtype=np.float64)
-    month_profile = month_weight[months] / month_weight.mean()
-    layoff = _per_week_counts(_series(inputs.layoff_inflow_per_year, years) * month_profile, scale)
+    layoff = _per_week_counts(_series(inputs.layoff_inflow_per_year, years)
+                              * _layoff_profile(inputs.layoff_month_weights, calendar, years), scale)
     ufore = _per_week_counts(_series(inputs.ufore_direct_per_year, years), scale)
 
     tiltak_from = _from(scenario.tiltak.start, calendar)
@@ -502,6 +530,8 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         exit_outside=arr(ex.outside_weekly),
         exit_mults=weights(ex.mult_in_treatment, ex.mult_mental_health,
                            ex.mult_compulsory, ex.mult_higher, ex.mult_aap, ex.mult_partly_working),
+        exit_early_weeks=int(ex.early_weeks),
+        exit_early_mult=arr(ex.early_mult),
         exit_effects=weights(eff.work, eff.education, p.ips.work_mult, lab.laid_off_recall_weekly),
         unemployment_reference=ex.unemployment_reference,
         unemployment_elasticity=ex.unemployment_elasticity,

@@ -208,6 +208,13 @@ CASES: dict[str, tuple[dict, Callable[[Scenario, EngineOutput, EngineOutput], No
                                            "start": LEVER_START}}, check_contact_person),
     "garanti_parts": ({"ungdomsgaranti": {"parts": {"youth_advisors": False, "priority": False}}},
                       check_garanti_parts),
+    # not a lever but two behaviours the engines share: early exits and returns by need
+    "early_exits_and_returns_by_need": (
+        {"parameters": {"exits": {"early_mult": {"standard": 2.5, "situasjonsbestemt": 1.5,
+                                                 "spesielt_tilpasset": 1.0, "varig_tilpasset": 1.0}},
+                        "returns": {"need_mult": {"standard": 2.0, "situasjonsbestemt": 1.0,
+                                                  "spesielt_tilpasset": 1.0, "varig_tilpasset": 0.5}}}},
+        _no_check),
 }
 
 

@@ -201,6 +201,9 @@ def transition(Y, A, E, n_ev, P, T, keys, w, i, market, phase):
                                     tiltak_education, Y.treatment[i], Y.ips[i], Y.labour[i], Y.benefit[i],
                                     Y.education[i], Y.mental_health[i], x, market, P.exit_mults,
                                     P.exit_effects)
+    if w - Y.reg_week[i] < P.exit_early_weeks:
+        early = P.exit_early_mult[g]
+        hw, he, ho = hw * early, he * early, ho * early
     u = keyed_uniform(keys[U_EXIT], i)
     if u < hw + he + ho:
         end_spell(Y, A, E, n_ev, w, i, phase, exit_to(u, hw, he, P.exit_both_share))

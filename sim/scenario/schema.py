@@ -65,6 +65,11 @@ class PerGroup(Strict):
     def as_list(self) -> list[float]:
         return [self.standard, self.situasjonsbestemt, self.spesielt_tilpasset, self.varig_tilpasset]
 
+    @classmethod
+    def ones(cls) -> PerGroup:
+        """1 for every group: the default of a multiplier that changes nothing."""
+        return cls(standard=1.0, situasjonsbestemt=1.0, spesielt_tilpasset=1.0, varig_tilpasset=1.0)
+
 
 class SharePerGroup(PerGroup):
     """One share (a fraction in [0, 1]) per innsatsgruppe."""
@@ -198,12 +203,17 @@ class Inputs(Strict):
 
     inflow_per_year: PeoplePerYear = Field(description="first registrations in follow-up per year")
     layoff_inflow_per_year: PeoplePerYear = Field(description="extra laid-off entrants (pandemic)")
-    layoff_month_weights: MonthWeights = Field(
-        description="how a year's laid-off entrants spread over its months (Jan..Dec)")
+    layoff_month_weights: MonthWeights | dict[int, MonthWeights] = Field(
+        description="how a year's laid-off entrants spread over its months (Jan..Dec): one "
+        "profile for every year, or a profile per year (a year not listed spreads evenly)")
     ufore_direct_per_year: PeoplePerYear = Field(description="direct inflow to uføretrygd at 18")
     tiltak_places_per_year: PeoplePerYear = Field(description="tiltak places held by under-30s")
     ips_places_per_year: PeoplePerYear = Field(description="IPS places for young users")
     unemployment_rate: Percent = Field(description="registered unemployment, percent")
+    unemployment_monthly: dict[str, Annotated[float, Field(ge=0.0, le=100.0)]] = Field(
+        default={}, description="registered unemployment, percent, for single months "
+        "('YYYY-MM'): in those months the chance of finding work reads it instead of "
+        "unemployment_rate's yearly average (a shock within a year, as in 2020)")
     older_load_index: YearSeries = Field(
         description="older-user advisors' older users by year, relative to "
         "parameters.advisors.older_load_mean.older")
@@ -220,8 +230,16 @@ class Inputs(Strict):
                 raise ValueError(f"{name} needs at least one year")
         if self.population_by_age is not None and not self.population_by_age:
             raise ValueError("population_by_age needs at least one year")
-        if not sum(self.layoff_month_weights) > 0:
-            raise ValueError("layoff_month_weights must not all be zero")
+        for month in self.unemployment_monthly:
+            try:
+                dt.date.fromisoformat(f"{month}-01")
+            except ValueError:
+                raise ValueError(f"unemployment_monthly: {month!r} is not a month (YYYY-MM)") from None
+        profiles = self.layoff_month_weights
+        for year, weights in (profiles.items() if isinstance(profiles, dict) else [(None, profiles)]):
+            if not sum(weights) > 0:
+                where = "" if year is None else f" for {year}"
+                raise ValueError(f"layoff_month_weights{where} must not all be zero")
         return self
 
 
@@ -524,6 +542,13 @@ class Exits(Strict):
     mult_partly_working: Rate
     unemployment_reference: Rate
     unemployment_elasticity: Rate = Field(description="relative drop in work hazard per pp")
+    early_weeks: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="the first weeks of a spell, in which leaving is early_mult times "
+        "as likely (duration dependence: those who leave soon do so in the first weeks)")
+    early_mult: PerGroup = Field(
+        default_factory=PerGroup.ones,
+        description="exit hazards (work, education, outside) in the first early_weeks of a spell, "
+        "times this, by assessed innsatsgruppe (1: no duration dependence)")
 
 
 ReturnStatus = Literal["work", "education", "work_and_education", "outside"]
@@ -536,6 +561,10 @@ class Returns(Strict):
         description="returns from these statuses follow the business cycle as registrations "
         "do: the weekly hazard times (unemployment / exits.unemployment_reference) to the "
         "population.cycle_elasticity of the youth's need (a return is a registration too)")
+    need_mult: PerGroup = Field(
+        default_factory=PerGroup.ones,
+        description="the return hazards times this, by the youth's need (those with standard "
+        "need move between short jobs and Nav more often; 1: the same for all)")
 
     @model_validator(mode="after")
     def _all(self) -> Returns:
