@@ -156,3 +156,20 @@ def test_a_month_that_is_not_a_month_is_refused(tiny_with):
     with pytest.raises((InputError, ValidationError)) as info:
         tiny_with({"inputs": {"unemployment_monthly": {"2020-4": 10.0}}})
     assert "unemployment_monthly" in str(info.value) and "2020-4" in str(info.value)
+
+
+@pytest.mark.parametrize("monthly", ["absent", "empty"])
+def test_inputs_without_monthly_unemployment_load(tiny_scenario, monthly):
+    """A scenario written before monthly unemployment existed, or with none, loads: the
+    yearly averages are then in force in every month."""
+    from sim.scenario.schema import Scenario
+
+    data = tiny_scenario.model_dump()
+    if monthly == "absent":
+        del data["inputs"]["unemployment_monthly"]
+    else:
+        data["inputs"]["unemployment_monthly"] = {}
+    scenario = Scenario.model_validate(data)
+    assert scenario.inputs.unemployment_monthly == {}
+    _, timeline, _, _ = build(scenario, scenario.seed)
+    assert len(np.unique(timeline.unemployment[timeline.year == 2020])) == 1

@@ -226,7 +226,7 @@ class Inputs(Strict):
     @model_validator(mode="after")
     def _non_empty(self) -> Inputs:
         for name in type(self).model_fields:
-            if not getattr(self, name) and name != "population_by_age":
+            if not getattr(self, name) and name not in ("population_by_age", "unemployment_monthly"):
                 raise ValueError(f"{name} needs at least one year")
         if self.population_by_age is not None and not self.population_by_age:
             raise ValueError("population_by_age needs at least one year")
