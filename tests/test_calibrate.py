@@ -157,8 +157,9 @@ def test_project_config_is_valid_and_cites_real_evidence():
     scenario, _ = load_scenario(PRIORS)
     config = load_config(ROOT / "calibration" / "config.yaml", scenario)
     # A handful of dimensions per hundred trials: a stage of 140 trials on 2 cores stays near
-    # half an hour only while the search keeps to a few dozen free parameters.
-    assert 15 <= len(config.free) <= 40
+    # half an hour only while the search keeps to a few dozen free parameters (41 took 29
+    # minutes, docs/CALIBRATION.md).
+    assert 15 <= len(config.free) <= 45
     targets = yaml.safe_load((ROOT / "calibration" / "targets.yaml").read_text())["targets"]
     evidence = {t["id"] for t in targets if t["metric"] == "evidence"}
     cited = {p.evidence for p in config.free if p.evidence}
