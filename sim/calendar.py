@@ -72,6 +72,10 @@ class Calendar:
         """Calendar year of the first day of every simulated week (int16 array)."""
         return np.array([self.date_of(w).year for w in range(self.n_weeks)], dtype=np.int16)
 
+    def month_of_weeks(self) -> np.ndarray:
+        """Calendar month (1-12) of the first day of every simulated week (int8 array)."""
+        return np.array([self.date_of(w).month for w in range(self.n_weeks)], dtype=np.int8)
+
     def weeks_of_year(self, year: int) -> range:
         """Weeks whose first day falls in calendar ``year``."""
         first = self.week_of(dt.date(year, 1, 1))

@@ -245,29 +245,27 @@ def _return_hazard(scenario: Scenario, cycle: np.ndarray) -> np.ndarray:
     return np.minimum(hazard, 1.0)
 
 
-def _monthly(yearly: np.ndarray, months: dict[str, float], calendar: Calendar) -> np.ndarray:
+def _monthly(yearly: np.ndarray, months: dict[str, float], years: np.ndarray,
+             month: np.ndarray) -> np.ndarray:
     """The weekly series ``yearly`` with the months given in ``months`` ('YYYY-MM') in force
-    in their weeks instead."""
-    if not months:
-        return yearly
-    labels = np.array([calendar.date_of(w).strftime("%Y-%m") for w in range(calendar.n_weeks)])
+    in their weeks instead (``years`` and ``month``: each week's calendar year and month)."""
     out = yearly.copy()
-    for month, value in months.items():
-        out[labels == month] = value
+    for label, value in months.items():
+        y, m = (int(part) for part in label.split("-"))
+        out[(years == y) & (month == m)] = value
     return out
 
 
-def _layoff_profile(weights: list[float] | dict[int, list[float]], calendar: Calendar,
-                    years: np.ndarray) -> np.ndarray:
+def _layoff_profile(weights: list[float] | dict[int, list[float]], years: np.ndarray,
+                    month: np.ndarray) -> np.ndarray:
     """Each week's share of its year's lay-offs relative to an even spread (mean 1 over the
     months): one month profile for all years, or one per year, even in a year not listed."""
-    months = np.array([calendar.date_of(w).month - 1 for w in range(calendar.n_weeks)])
     by_year = weights if isinstance(weights, dict) else {int(y): weights for y in np.unique(years)}
-    profile = np.ones(calendar.n_weeks, dtype=np.float64)
+    profile = np.ones(len(years), dtype=np.float64)
     for year, row in by_year.items():
         w = np.asarray(row, dtype=np.float64)
         here = years == year
-        profile[here] = w[months[here]] / w.mean()
+        profile[here] = w[month[here] - 1] / w.mean()
     return profile
 
 
@@ -321,19 +319,21 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
     calendar = Calendar.for_period(scenario.period.start, scenario.period.end, p.burn_in_years)
     n_weeks = calendar.n_weeks
     years = calendar.year_of_weeks()
+    month = calendar.month_of_weeks()
     scale = scenario.scale
     weeks = np.arange(n_weeks)
     inputs = scenario.inputs
 
     # Exits read the year's average, or a month's where one is given; registrations follow
     # the cycle week by week.
-    unemployment = _monthly(_series(inputs.unemployment_rate, years), inputs.unemployment_monthly, calendar)
+    unemployment = _monthly(_series(inputs.unemployment_rate, years), inputs.unemployment_monthly,
+                            years, month)
     weekly_unemployment = _series(inputs.unemployment_rate, _midyear_years(calendar))
     cycle = _cycle(scenario, weekly_unemployment)
     need_cdf, cycle_factor = _need_mix(scenario, years, cycle)
     inflow = _per_week_counts(_series(inputs.inflow_per_year, years) * cycle_factor, scale)
     layoff = _per_week_counts(_series(inputs.layoff_inflow_per_year, years)
-                              * _layoff_profile(inputs.layoff_month_weights, calendar, years), scale)
+                              * _layoff_profile(inputs.layoff_month_weights, years, month), scale)
     ufore = _per_week_counts(_series(inputs.ufore_direct_per_year, years), scale)
 
     tiltak_from = _from(scenario.tiltak.start, calendar)

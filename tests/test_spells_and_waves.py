@@ -173,3 +173,12 @@ def test_inputs_without_monthly_unemployment_load(tiny_scenario, monthly):
     assert scenario.inputs.unemployment_monthly == {}
     _, timeline, _, _ = build(scenario, scenario.seed)
     assert len(np.unique(timeline.unemployment[timeline.year == 2020])) == 1
+
+
+@pytest.mark.parametrize("key", ["exits", "returns"])
+def test_a_negative_multiplier_is_refused(tiny_with, key):
+    """A negative multiplier would make a hazard negative: refused, naming the key."""
+    name = "early_mult" if key == "exits" else "need_mult"
+    with pytest.raises((InputError, ValidationError)) as info:
+        tiny_with({"parameters": {key: {name: {**ONES, "standard": -0.5}}}})
+    assert name in str(info.value) and "standard" in str(info.value)

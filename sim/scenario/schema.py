@@ -80,6 +80,15 @@ class SharePerGroup(PerGroup):
     varig_tilpasset: Share
 
 
+class RatePerGroup(PerGroup):
+    """One multiplier (a number >= 0) per innsatsgruppe."""
+
+    standard: Rate
+    situasjonsbestemt: Rate
+    spesielt_tilpasset: Rate
+    varig_tilpasset: Rate
+
+
 class WeeklyPerGroup(PerGroup):
     """One weekly hazard (a probability in [0, 1]) per innsatsgruppe."""
 
@@ -545,8 +554,8 @@ class Exits(Strict):
     early_weeks: Annotated[int, Field(ge=0)] = Field(
         default=0, description="the first weeks of a spell, in which leaving is early_mult times "
         "as likely (duration dependence: those who leave soon do so in the first weeks)")
-    early_mult: PerGroup = Field(
-        default_factory=PerGroup.ones,
+    early_mult: RatePerGroup = Field(
+        default_factory=RatePerGroup.ones,
         description="exit hazards (work, education, outside) in the first early_weeks of a spell, "
         "times this, by assessed innsatsgruppe (1: no duration dependence)")
 
@@ -561,8 +570,8 @@ class Returns(Strict):
         description="returns from these statuses follow the business cycle as registrations "
         "do: the weekly hazard times (unemployment / exits.unemployment_reference) to the "
         "population.cycle_elasticity of the youth's need (a return is a registration too)")
-    need_mult: PerGroup = Field(
-        default_factory=PerGroup.ones,
+    need_mult: RatePerGroup = Field(
+        default_factory=RatePerGroup.ones,
         description="the return hazards times this, by the youth's need (those with standard "
         "need move between short jobs and Nav more often; 1: the same for all)")
 
