@@ -105,10 +105,13 @@ def _plural(kind: str) -> str:
 def _default(field: FieldInfo) -> str:
     if field.is_required():
         return "required"
-    value = field.default
+    value = field.default_factory() if field.default_factory is not None else field.default
     if value is PydanticUndefined:
         return "required"
     if isinstance(value, BaseModel):
+        if all(f.is_required() for f in type(value).model_fields.values()):
+            # the block's keys are required once it is given: show what leaving it out means
+            return "{" + ", ".join(f"{k}: {v}" for k, v in value.model_dump().items()) + "}"
         return "(see keys below)"
     if value is None:
         return "null"
