@@ -48,9 +48,10 @@ COUNTY: tuple[str, ...] = (
     "finnmark",
 )
 
-#: Benefit a youth receives; ``ufore`` is absorbing.
-BENEFIT: tuple[str, ...] = ("none", "aap", "dagpenger", "tiltakspenger", "sosialhjelp", "ufore")
-B_NONE, B_AAP, B_DAGPENGER, B_TILTAKSPENGER, B_SOSIALHJELP, B_UFORE = range(6)
+#: Benefit a youth receives; ``ufore`` is absorbing. ``kvp``: in the municipal
+#: kvalifiseringsprogram, paid kvalifiseringsstønad instead of sosialhjelp.
+BENEFIT: tuple[str, ...] = ("none", "aap", "dagpenger", "tiltakspenger", "sosialhjelp", "ufore", "kvp")
+B_NONE, B_AAP, B_DAGPENGER, B_TILTAKSPENGER, B_SOSIALHJELP, B_UFORE, B_KVP = range(7)
 
 LABOUR_ATTACHMENT: tuple[str, ...] = ("none", "partly_working", "laid_off")
 LA_NONE, LA_PARTLY_WORKING, LA_LAID_OFF = range(3)

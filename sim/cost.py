@@ -17,7 +17,7 @@ share of the nation) and ``m = 52 / 12`` weeks per month, the cost of week ``w``
   / s / 52 × ``advisor_fte_year`` (one week of an advisor is 1/52 FTE-year);
 * ``tiltak``      = youths in follow-up with tiltak state "in" / m / s × ``tiltak_place_month``
 * ``ips``         = youths in follow-up with ips = 1 / m / s × ``ips_place_month``
-* ``aap``, ``dagpenger``, ``tiltakspenger``, ``sosialhjelp``
+* ``aap``, ``dagpenger``, ``tiltakspenger``, ``sosialhjelp``, ``kvp`` (kvalifiseringsstønad)
                   = youths in follow-up on that benefit / m / s × ``<benefit>_month``
 * ``ufore``       = youths with status uføre, or in follow-up on benefit uføre,
   / m / s × ``ufore_month``.
@@ -25,7 +25,7 @@ share of the nation) and ``m = 52 / 12`` weeks per month, the cost of week ``w``
 Per year (the ``cost_<item>`` outcomes) is the sum over the window's weeks divided by
 ``Y``, so ``cost_veiledere`` is the mean advisor FTE over the window × ``advisor_fte_year``.
 ``services`` (veiledere, tiltak, IPS: what Nav spends to follow youths up) and
-``benefits`` (the five benefits: what a better outcome saves) are the two sums a
+``benefits`` (the six benefits: what a better outcome saves) are the two sums a
 comparison turns into gross cost and savings; ``total`` is their sum.
 
 Benefits count only while a youth is in follow-up (except uføretrygd, which is paid in the
@@ -53,6 +53,7 @@ BENEFIT_UNIT: dict[str, str] = {
     "tiltakspenger": "tiltakspenger_month",
     "sosialhjelp": "sosialhjelp_month",
     "ufore": "ufore_month",
+    "kvp": "kvp_month",
 }
 #: Nav's services to the youths, priced per advisor FTE-year or place-month.
 SERVICE_UNIT: dict[str, str] = {
@@ -79,9 +80,12 @@ COST_ITEMS: dict[str, tuple[str, str]] = {
                     "measured window (national) × sosialhjelp_month."),
     "ufore": ("Cost: uføretrygd", "Youth-months on uføretrygd per year of the measured window "
               "(national) × ufore_month."),
+    "kvp": ("Cost: kvalifiseringsstønad", "Youth-months in the kvalifiseringsprogram in follow-up per "
+            "year of the measured window (national) × kvp_month."),
     "services": ("Cost: Nav's services", "Veiledere + tiltak + IPS, NOK per year of the measured "
                  "window, national: what a policy spends to follow youths up."),
-    "benefits": ("Cost: benefits", "AAP + dagpenger + tiltakspenger + sosialhjelp + uføretrygd, NOK "
+    "benefits": ("Cost: benefits", "AAP + dagpenger + tiltakspenger + sosialhjelp + uføretrygd + "
+                 "kvalifiseringsstønad, NOK "
                  "per year of the measured window, national: what better outcomes save."),
     "total": ("Cost: total", "Services + benefits, NOK per year of the measured window, national."),
 }

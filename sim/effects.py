@@ -21,7 +21,7 @@ An effect is clear when its interval excludes 0 (``excludes_zero``).
 Besides one row per outcome, :func:`paired_effects` adds the price of the effect:
 ``gross_cost_per_year`` (extra cost of Nav's services: veiledere, tiltak, IPS),
 ``savings_per_year`` (benefits no longer paid: AAP, dagpenger, tiltakspenger, sosialhjelp,
-uføretrygd), ``net_cost_per_year`` (gross − savings, the change in the total) and
+uføretrygd, kvalifiseringsstønad), ``net_cost_per_year`` (gross − savings, the change in the total) and
 ``net_cost_per_extra_person`` (net cost per extra person in work or education 12 months after
 registration), all national, per year of the measured window.
 """
@@ -43,8 +43,8 @@ GROSS, SAVINGS, NET, NET_PER_PERSON = ("gross_cost_per_year", "savings_per_year"
                                        "net_cost_per_extra_person")
 PRICE_ROWS: dict[str, tuple[str, str]] = {
     GROSS: ("Gross cost: Nav's services (veiledere, tiltak, IPS)", "NOK per year"),
-    SAVINGS: ("Savings: benefits not paid (AAP, dagpenger, tiltakspenger, sosialhjelp, uføretrygd)",
-              "NOK per year"),
+    SAVINGS: ("Savings: benefits not paid (AAP, dagpenger, tiltakspenger, sosialhjelp, uføretrygd, "
+              "kvalifiseringsstønad)", "NOK per year"),
     NET: ("Net cost (gross cost − savings)", "NOK per year"),
     NET_PER_PERSON: ("Net cost per extra person in work or education at 12 months", "NOK per person"),
 }

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import numpy as np
 
 from sim.calendar import Calendar
-from sim.codes import ROLE, STATUS, TILTAK_TYPE
+from sim.codes import INNSATSGRUPPE, ROLE, STATUS, TILTAK_TYPE
 from sim.offices import n_offices, office_layout
 from sim.scenario.schema import Scenario
 
@@ -29,7 +29,7 @@ CAP_OVER = ("advisor", "office", "national")
 #: the rules take them as arguments once per youth a week, and a tuple is a plain value in
 #: compiled code, while passing an array costs two atomic reference-count updates a call
 #: (with the other such calls in the weekly loops, a sixth of the numba engine's time).
-PRIORITY = ("new_user", "in_tiltak", "in_treatment", "per_week_waiting", "garanti_boost")
+PRIORITY = ("new_user", "in_tiltak", "in_treatment", "per_week_waiting", "garanti_boost", "early_spell")
 TILTAK_MULTS = ("treatment", "partly_working", "laid_off", "dagpenger", "early", "after_tiltak")
 EXIT_MULTS = ("in_treatment", "mental_health", "compulsory", "higher", "aap", "partly_working")
 EXIT_EFFECTS = ("contact_work", "contact_education", "ips_work", "laid_off_recall")
@@ -71,6 +71,7 @@ class Params(NamedTuple):
     youth_time_weight: float
     priority: tuple[float, ...]  # PRIORITY order
     priority_group: np.ndarray
+    early_spell_weeks: int  # a spell this young gets priority_early_spell
     user_message: np.ndarray
     dialogue_pause: float
     dialogue_resume: float
@@ -119,6 +120,8 @@ class Params(NamedTuple):
     dagpenger_short_weeks: int
     tiltakspenger_right_share: np.ndarray  # by innsatsgruppe
     sosialhjelp_in_tiltak: float
+    kvp_start: np.ndarray  # by innsatsgruppe; zero without the kvalifiseringsprogram
+    kvp_end: float
     # exits and returns
     exit_work: np.ndarray
     exit_education: np.ndarray
@@ -479,8 +482,9 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         municipal_shift=arr(c.municipal_shift),
         youth_time_weight=c.youth_time_weight,
         priority=weights(c.priority_new_user, c.priority_in_tiltak, c.priority_in_treatment,
-                         c.priority_per_week_waiting, gp.priority_boost),
+                         c.priority_per_week_waiting, gp.priority_boost, c.priority_early_spell),
         priority_group=arr(c.priority_group),
+        early_spell_weeks=int(c.early_spell_weeks),
         user_message=arr(c.user_message_weekly),
         dialogue_pause=c.dialogue_pause_weekly,
         dialogue_resume=c.dialogue_resume_weekly,
@@ -524,6 +528,8 @@ def build(scenario: Scenario, seed: int) -> tuple[Params, Timeline, Sizes, Calen
         dagpenger_short_weeks=int(b.dagpenger_short_weeks),
         tiltakspenger_right_share=arr(b.tiltakspenger_right_share),
         sosialhjelp_in_tiltak=b.sosialhjelp_in_tiltak,
+        kvp_start=arr(b.kvp.start_weekly) if b.kvp else np.zeros(len(INNSATSGRUPPE)),
+        kvp_end=1.0 / max(b.kvp.mean_duration_weeks, 1.0) if b.kvp else 0.0,
         exit_work=arr(ex.work_weekly),
         exit_education=arr(ex.education_weekly),
         exit_both_share=ex.both_share,

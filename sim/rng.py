@@ -79,6 +79,8 @@ U_TILTAKSPENGER_RIGHT = 45
 U_DAGPENGER_EARNINGS = 46
 U_SOSIALHJELP_IN_TILTAK = 47
 U_TILTAK_TYPE = 48
+U_KVP_START = 49
+U_KVP_END = 50
 
 STREAMS: dict[str, int] = {
     name[2:].lower(): value for name, value in dict(globals()).items()

@@ -118,9 +118,11 @@ def whole_contacts(budget, u):
 
 
 @register_jitable
-def meeting_priority(group_weight, pending, in_tiltak, in_treatment, garanti, weeks_since_meeting, priority):
+def meeting_priority(group_weight, pending, in_tiltak, in_treatment, garanti, early_spell,
+                     weeks_since_meeting, priority):
     """Who gets the advisor's meetings first: new users (their first contact is a meeting),
-    users in tiltak or treatment, the guarantee's target group, and those longest without one.
+    users early in their spell (meetings are front-loaded, report 003), users in tiltak or
+    treatment, the guarantee's target group, and those longest without one.
 
     ``priority`` holds the weights in the order of :data:`PRIORITY` (``sim.params``).
     """
@@ -133,6 +135,8 @@ def meeting_priority(group_weight, pending, in_tiltak, in_treatment, garanti, we
         score += priority[2]
     if garanti:
         score += priority[4]
+    if early_spell:
+        score += priority[5]
     return score
 
 

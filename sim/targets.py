@@ -53,11 +53,8 @@ COHORT_EVENTS: tuple[str, ...] = (
 DURATION_STATES: tuple[str, ...] = ("aap", "tiltak")
 DAYS_STATES: tuple[str, ...] = ("work", "follow_up", "outside")
 REGISTERED_MONTHS_BAND: tuple[str, ...] = ("0-3", "4-7", "8-11", "12-23", "24-35", "36-47", "48+")
-#: Benefit values of the format: the model's benefits and ``kvp`` (kvalifiseringsprogram),
-#: which the model does not simulate (a statistic on it is reported as not in the model).
-BENEFITS: tuple[str, ...] = (*codes.BENEFIT, "kvp")
-#: Format values of each filter or attribute that no state of the model takes.
-NOT_IN_MODEL: dict[str, tuple[str, ...]] = {"benefit": ("kvp",)}
+#: Benefit values of the format: the model's benefits, ``kvp`` (kvalifiseringsprogram) among them.
+BENEFITS: tuple[str, ...] = codes.BENEFIT
 #: Names of a boolean attribute's categories (``mental_health``).
 BOOL_NAMES: tuple[str, ...] = ("false", "true")
 #: Usual-delay bands of ``advisor_first_contact_share``.

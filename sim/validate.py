@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sim.effects import parameter_share
-from sim.measure import Measurer, NotInModel, NotMeasurable
+from sim.measure import Measurer, NotMeasurable
 from sim.paths import BASELINE, default_targets, project_file
 from sim.results import RunResult, atomic_write_json, write_dir_atomically
 from sim.scenario.loader import apply_overrides, load_scenario
@@ -35,10 +35,8 @@ Runner = Callable[[Mapping[str, Any]], RunResult]
 
 COLUMNS = ["id", "target_id", "category", "metric", "family", "observed", "simulated", "low", "high",
            "parameter_share", "tol_abs", "tolerance", "pass", "weight", "status", "reason", "source"]
-#: ``status`` values: computed, or why not. ``not_in_model``: the statistic needs a state or
-#: event the model does not simulate (e.g. benefit kvp), so no value is made up.
+#: ``status`` values: computed, or why not.
 OK, EMPTY, NOT_MEASURABLE, NOT_COMPUTED = "ok", "empty", "not_measurable", "not_computed"
-NOT_IN_MODEL = "not_in_model"
 #: Largest standardised distance a row contributes to :func:`loss` (and the distance of a
 #: row that could not be measured), so one wild statistic cannot swamp the others.
 #: Distances beyond this many tolerances all count the same. A low cap makes the calibration
@@ -139,9 +137,7 @@ def _row(t: Target, category: str | None, observed: float, result: np.ndarray | 
         "status": OK, "reason": "", "source": t.source,
     }
     if isinstance(result, NotMeasurable):
-        status = NOT_COMPUTED if not_computed else NOT_IN_MODEL if isinstance(result, NotInModel) \
-            else NOT_MEASURABLE
-        row.update(status=status, reason=str(result))
+        row.update(status=NOT_COMPUTED if not_computed else NOT_MEASURABLE, reason=str(result))
         return row
     values = np.asarray(result, dtype=float)
     finite = np.isfinite(values)
@@ -219,7 +215,7 @@ def _interval(row: Mapping) -> str:
 def _verdict(row: Mapping) -> str:
     if row["status"] == OK:
         return "pass" if row["pass"] else "FAIL"
-    return "not in model" if row["status"] == NOT_IN_MODEL else "n/a"
+    return "n/a"
 
 
 def format_table(table: pd.DataFrame, evidence: Iterable[Evidence] = ()) -> str:
@@ -243,9 +239,6 @@ def format_table(table: pd.DataFrame, evidence: Iterable[Evidence] = ()) -> str:
         lines += [f"  {e.id}: {e.source}" if e.source else f"  {e.id}" for e in evidence]
     n_pass = int(table["pass"].sum())
     lines += ["", f"pass share: {n_pass}/{len(table)} = {pass_share(table):.2f}"]
-    absent = int((table["status"] == NOT_IN_MODEL).sum())
-    if absent:
-        lines.append(f"not in model (counted as not passing): {absent}")
     return "\n".join(lines).lstrip("\n")
 
 

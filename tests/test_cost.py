@@ -20,7 +20,7 @@ from sim.results import RunResult
 FIRST_WEEK, N_WEEKS, SCALE = 10, 110, 0.5
 UNIT = {"advisor_fte_year": 1_100_000.0, "tiltak_place_month": 0.0, "ips_place_month": 0.0,
         "aap_month": 17_000.0, "sosialhjelp_month": 0.0, "dagpenger_month": 0.0,
-        "tiltakspenger_month": 0.0, "ufore_month": 0.0}
+        "tiltakspenger_month": 0.0, "ufore_month": 0.0, "kvp_month": 0.0}
 
 
 def run(advisors_from_60: int, aap_youths: int) -> RunResult:

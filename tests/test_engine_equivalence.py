@@ -215,6 +215,16 @@ CASES: dict[str, tuple[dict, Callable[[Scenario, EngineOutput, EngineOutput], No
                         "returns": {"need_mult": {"standard": 2.0, "situasjonsbestemt": 1.0,
                                                   "spesielt_tilpasset": 1.0, "varig_tilpasset": 0.5}}}},
         _no_check),
+    # meetings front-loaded: a youth early in the spell comes first
+    "early_spell_meetings": (
+        {"parameters": {"contacts": {"priority_early_spell": 6.0, "early_spell_weeks": 20}}}, _no_check),
+    # many short spells in the kvalifiseringsprogram, in and out of sosialhjelp
+    "kvalifiseringsprogram": (
+        {"parameters": {"benefits": {"kvp": {
+            "start_weekly": {"standard": 0.0, "situasjonsbestemt": 0.05, "spesielt_tilpasset": 0.05,
+                             "varig_tilpasset": 0.05},
+            "mean_duration_weeks": 8}}}},
+        _no_check),
 }
 
 

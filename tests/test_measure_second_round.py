@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from test_measure_builder import RunBuilder, target_measure, values
 
-from sim.measure import NotInModel, NotMeasurable, measure
+from sim.measure import NotMeasurable, measure
 from sim.scenario.loader import InputError
 from sim.targets import parse_targets
 
@@ -100,11 +100,17 @@ def test_ips_is_a_filter_and_a_panel_activity():
     assert count(run, "panel_ever_share", activity="ips", start="2021-02-01", months=3) == 0.5
 
 
-def test_kvp_is_reported_as_not_in_the_model(years):
-    with pytest.raises(NotInModel, match="kvp"):
-        values(years, "annual_count", {"benefit": "kvp"}, year=2021)
-    with pytest.raises(NotInModel, match="kvp"):
-        values(years, "stock_share", date="2021-02-24", attribute="benefit", category="kvp")
+def test_kvp_is_a_benefit_counted_like_the_others():
+    b = RunBuilder(n_weeks=120)
+    for y in (1, 2):
+        b.add_youth(y)
+        b.register(y, 10, group="situasjonsbestemt", benefit="sosialhjelp")
+    b.ev(50, 1, "benefit", "kvp").ev(70, 1, "benefit", "sosialhjelp")  # weeks 50-69: Dec 2020-May 2021
+    run = b.build()
+    assert count(run, "annual_count", {"benefit": "kvp"}, year=2021) == 1.0
+    assert count(run, "annual_count", {"benefit": "kvp"}, year=2020) == 1.0  # from week 50
+    assert count(run, "stock_share", date="2021-02-24", attribute="benefit", category="kvp") == 0.5
+    assert count(run, "stock_share", date="2021-06-09", attribute="benefit", category="kvp") == 0.0
 
 
 # --- population_share, mean_stock_count, period_share --------------------------------------

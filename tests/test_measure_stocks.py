@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from test_measure_builder import RunBuilder, values
 
 from sim.measure import NotMeasurable
-from sim.targets import ATTRIBUTES, NOT_IN_MODEL
+from sim.targets import ATTRIBUTES
 
 DATE = "2021-02-15"  # week 58 of the hand-made calendar
 
@@ -102,7 +102,7 @@ def test_a_distribution_over_all_categories_sums_to_one(youths):
     date = "2020-08-05"  # week 31
     for attribute in ATTRIBUTES:
         shares = [values(run, "stock_share", date=date, attribute=attribute, category=c)[0]
-                  for c in ATTRIBUTES[attribute] if c not in NOT_IN_MODEL.get(attribute, ())]
+                  for c in ATTRIBUTES[attribute]]
         if any(math.isnan(s) for s in shares):
             assert all(math.isnan(s) for s in shares)  # nobody in follow-up that week
             continue

@@ -19,7 +19,7 @@ PERIOD_WEEKS = N_WEEKS - FIRST_WEEK
 MONTH = 52 / 12
 UNIT_COSTS = {"advisor_fte_year": 1000.0, "tiltak_place_month": 100.0, "ips_place_month": 50.0,
               "aap_month": 10.0, "sosialhjelp_month": 0.0, "dagpenger_month": 0.0,
-              "tiltakspenger_month": 0.0, "ufore_month": 1.0}
+              "tiltakspenger_month": 0.0, "ufore_month": 1.0, "kvp_month": 0.0}
 
 S = {name: i for i, name in enumerate(codes.STATUS)}
 CH = {name: i for i, name in enumerate(codes.CHANNEL)}

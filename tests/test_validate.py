@@ -225,35 +225,17 @@ def test_end_to_end_with_the_engine(tmp_path):
 def test_a_family_with_no_measured_row_still_gets_its_plot(tmp_path):
     import pandas as pd
 
-    from sim.validate import COLUMNS, NOT_IN_MODEL, write_report
+    from sim.validate import COLUMNS, NOT_MEASURABLE, write_report
 
     row = {c: None for c in COLUMNS}
-    row.update(id="kvp_persons_2022", target_id="kvp_persons_2022", metric="annual_count",
+    row.update(id="kvp_persons_2031", target_id="kvp_persons_2031", metric="annual_count",
                family="annual_count", observed=3200.0, simulated=float("nan"), low=float("nan"),
-               high=float("nan"), tol_abs=800.0, tolerance="rel 0.25", weight=1.0, status=NOT_IN_MODEL,
-               reason="the model does not simulate benefit kvp", source="004")
+               high=float("nan"), tol_abs=800.0, tolerance="rel 0.25", weight=1.0, status=NOT_MEASURABLE,
+               reason="year 2031 is past the end of the run", source="004")
     row["pass"] = False
     write_report(tmp_path, pd.DataFrame([row], columns=COLUMNS))
     assert (tmp_path / "plots" / "annual_count.png").stat().st_size > 0
-    assert "not in model" in (tmp_path / "validation.md").read_text()
-def test_draws_run_each_posterior_draw_and_pool_their_replications(tmp_path, fake_engine, monkeypatch):
-    import sim.posterior_draws
-    from sim.compare_jobs import jobs_for
-
-    monkeypatch.setattr(sim.posterior_draws, "posterior_file", lambda: DATA / "posterior_small.parquet")
-    json_path = tmp_path / "v.json"
-    assert cli.main(["validate", "--targets", str(SMALL), "--draws", "2", "--reps", "2", "--seed", "11",
-                     "--json", str(json_path), "--quiet"]) == 0
-    control = [c for c in fake_engine if c["cap"] is None]
-    treated = [c for c in fake_engine if c["cap"] == 50]
-    assert len(control) == len(treated) == 2  # one run of R replications per draw
-    # Replication r of draw k has the seed navsim compare (and sweep) give it.
-    compare_seeds = [[j.seed for j in jobs_for(1, 2, 2, 11) if j.draw == k] for k in range(2)]
-    assert [c["seeds"] for c in control] == compare_seeds
-    assert [c["seeds"] for c in treated] == compare_seeds  # paired with the control
-    rows = {r["id"]: r for r in json.loads(json_path.read_text())["targets"]}
-    # The fake engine's runs do not depend on the draw: no variance comes from the parameters.
-    assert rows["count_all"]["parameter_share"] == 0.0
+    assert "year 2031 is past the end of the run" in (tmp_path / "validation.md").read_text()
 
 
 def test_parameter_share_needs_two_draws_and_comes_from_the_draws(runner):

@@ -130,7 +130,7 @@ class Youth(mesa.Agent):
         e = self.engine
         return _meeting_score(e.params, e.T.garanti_priority[w], self.code("group"), self.code("pending"),
                               self.code("tiltak") == Q_IN, self.code("treatment") == Q_IN,
-                              w - self.code("last_meeting"))
+                              w - self.code("reg_week"), w - self.code("last_meeting"))
 
     def receive_contact(self, w: int, channel: int) -> None:
         """Step ``contacts``: what the advisor's contact by ``channel`` does to the youth."""

@@ -19,7 +19,7 @@ def _worst_error(table: pd.DataFrame) -> pd.Series:
     """Per target, the signed normalised error (sim - obs) / tolerance with the largest size."""
     t = table[table["tol_abs"].astype(float) > 0].copy()
     t["err"] = (t["simulated"].astype(float) - t["observed"].astype(float)) / t["tol_abs"].astype(float)
-    t = t[t["err"].notna()]  # rows the model cannot measure (not in model) have no error to plot
+    t = t[t["err"].notna()]  # rows the run cannot measure have no error to plot
     idx = t["err"].abs().groupby(t["target_id"], sort=False).idxmax()
     return t.loc[idx].set_index("target_id")["err"]
 

@@ -365,6 +365,7 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
         slot.at = p
         slot.since_meeting = w - Y.last_meeting[i]
         slot.since_contact = w - Y.last_contact[i]
+        slot.in_spell = w - Y.reg_week[i]
         slot.info = (Y.group[i] | (Y.pending[i] * INFO_PENDING) | ((Y.tiltak[i] == Q_IN) * INFO_TILTAK)
                      | ((Y.treatment[i] == Q_IN) * INFO_TREATMENT) | (Y.dialogue_active[i] * INFO_DIALOGUE))
     # 3. each youth into their advisor's slice, in a loop that does nothing else: its
@@ -407,7 +408,8 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
                 slot = slots[first + k]
                 score[k] = contacts.meeting_score(
                     P, garanti, slot.info & INFO_GROUP, (slot.info & INFO_PENDING) != 0,
-                    (slot.info & INFO_TILTAK) != 0, (slot.info & INFO_TREATMENT) != 0, slot.since_meeting)
+                    (slot.info & INFO_TILTAK) != 0, (slot.info & INFO_TREATMENT) != 0, slot.in_spell,
+                    slot.since_meeting)
             for c in (CH_SCHEDULED, CH_UNSCHEDULED):
                 for _ in range(quota[c]):
                     k = _take_best(score, y)

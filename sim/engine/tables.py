@@ -20,12 +20,12 @@ __all__ = ["Advisors", "Events", "SLOT", "Workspace", "Youths", "empty_events", 
 
 
 #: A youth's place in their advisor's slice of the contact phase's compressed list: id,
-#: position in the follow-up list, weeks since the last meeting and the last contact, and
-#: ``info`` (innsatsgruppe and flags, ``kernels.INFO_*``): the fields the advisor's
-#: priorities are computed from. 16 bytes, so one write moves it. The weeks fit int16: a
-#: run covers at most ``sim.scenario.schema.MAX_HORIZON_YEARS`` (40 years, 2 088 weeks).
+#: position in the follow-up list, weeks since the last meeting, the last contact and the
+#: spell's start, and ``info`` (innsatsgruppe and flags, ``kernels.INFO_*``): the fields the
+#: advisor's priorities are computed from. 16 bytes, so one write moves it. The weeks fit
+#: int16: a run covers at most ``sim.scenario.schema.MAX_HORIZON_YEARS`` (40 years, 2 088 weeks).
 SLOT = np.dtype([("youth", np.uint32), ("at", np.uint32), ("since_meeting", np.int16),
-                 ("since_contact", np.int16), ("info", np.uint8)], align=True)
+                 ("since_contact", np.int16), ("in_spell", np.int16), ("info", np.uint8)], align=True)
 
 
 class Workspace(NamedTuple):

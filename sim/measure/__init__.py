@@ -39,12 +39,12 @@ from sim.measure import (  # noqa: F401 - register the metrics
     participants,
     stocks,
 )
-from sim.measure.base import METRIC_FUNCTIONS, NotInModel, NotMeasurable
+from sim.measure.base import METRIC_FUNCTIONS, NotMeasurable
 from sim.measure.population import RepData, category_codes
 from sim.results import RunResult
 from sim.targets import EXPERIMENT, Measure
 
-__all__ = ["Measurer", "NotInModel", "NotMeasurable", "measure", "METRIC_FUNCTIONS"]
+__all__ = ["Measurer", "NotMeasurable", "measure", "METRIC_FUNCTIONS"]
 
 
 class Measurer:

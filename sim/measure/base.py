@@ -7,11 +7,11 @@ from collections.abc import Callable
 import numpy as np
 
 from sim.calendar import months_to_weeks
-from sim.measure.errors import NotInModel, NotMeasurable
+from sim.measure.errors import NotMeasurable
 from sim.measure.population import RepData
 from sim.targets import Measure
 
-__all__ = ["METRIC_FUNCTIONS", "NotInModel", "NotMeasurable", "metric", "share"]
+__all__ = ["METRIC_FUNCTIONS", "NotMeasurable", "metric", "share"]
 
 MetricFn = Callable[[RepData, Measure], float]
 METRIC_FUNCTIONS: dict[str, MetricFn] = {}

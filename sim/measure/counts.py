@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 import numpy as np
 
 from sim.measure.base import NotMeasurable, in_ranges, metric, require_weeks, year_ranges
-from sim.measure.population import RepData, check_in_model
+from sim.measure.population import RepData
 from sim.measure.stocks import counted
 from sim.measure.timeline import StateAt
 from sim.targets import ATTRIBUTES, Measure
@@ -53,14 +53,12 @@ def _category_code(m: Measure) -> tuple[str, int] | None:
     attribute = m.params.get("attribute")
     if attribute is None:
         return None
-    check_in_model(m.where, attribute, m.params["category"])
     return attribute, ATTRIBUTES[attribute].index(m.params["category"])
 
 
 @metric("annual_count")
 def annual_count(rd: RepData, m: Measure) -> float:
     ranges = _year_weeks(rd, m)
-    check_in_model(m.where)
     wanted = _category_code(m)
     ever = np.zeros(len(rd.youth_ids), dtype=bool)
     for state, match in matching_weeks(rd, m, ranges):
@@ -136,7 +134,6 @@ def mean_stock_count(rd: RepData, m: Measure) -> float:
     if months is not None:
         first, last = months
         ranges = [range(w, w + 1) for r in ranges for w in r if first <= rd.calendar.date_of(w).month <= last]
-    check_in_model(m.where)
     counts = [np.count_nonzero(match) for _, match in matching_weeks(rd, m, ranges)]
     return float(np.mean(counts)) / rd.scale
 
@@ -146,7 +143,6 @@ def period_share(rd: RepData, m: Measure) -> float:
     first = rd.calendar.week_of(m.params["start"])
     stop = rd.calendar.week_of(m.params["end"] - dt.timedelta(days=1)) + 1
     require_weeks(rd, first, stop, "period")
-    check_in_model(m.where)
     wanted = _category_code(m)
     assert wanted is not None
     member = np.zeros(len(rd.youth_ids), dtype=bool)

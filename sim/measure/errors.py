@@ -1,4 +1,4 @@
-"""Why a statistic has no value: the run does not cover it, or the model does not simulate it."""
+"""Why a statistic has no value: the run does not cover it."""
 
 from __future__ import annotations
 
@@ -10,11 +10,3 @@ class NotMeasurable(Exception):
     defined or reported as not measured, never measured on a truncated window.
     """
 
-
-class NotInModel(NotMeasurable):
-    """The statistic needs a state or an event the model does not simulate at all.
-
-    For example the kvalifiseringsprogram (benefit ``kvp``), or the arrival of older users
-    and advisors' first contacts with them. The metric is defined and implemented over the
-    events it needs; the run simply has none of them, so a number would be made up.
-    """

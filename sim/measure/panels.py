@@ -29,7 +29,7 @@ import numpy as np
 from sim import codes
 from sim.calendar import months_to_weeks
 from sim.measure.base import metric, require_weeks, share
-from sim.measure.population import RepData, check_in_model
+from sim.measure.population import RepData
 from sim.measure.timeline import Timeline
 from sim.targets import ATTRIBUTES, Measure
 
@@ -120,7 +120,6 @@ def panel_count(rd: RepData, m: Measure) -> float:
     youth, start, _ = panel(rd, m)
     attribute = m.params.get("attribute")
     if attribute is not None:
-        check_in_model(m.where, attribute, m.params["category"])
         state = rd.at(youth, np.full(len(youth), start))
         youth = youth[rd.attribute(attribute, state) == ATTRIBUTES[attribute].index(m.params["category"])]
     return float(len(youth)) / rd.scale

@@ -25,9 +25,8 @@ import pandas as pd
 
 from sim import codes
 from sim.calendar import Calendar
-from sim.measure.errors import NotInModel
 from sim.measure.timeline import EventIndex, StateAt, Timeline
-from sim.targets import NOT_IN_MODEL, REGISTERED_MONTHS_BAND
+from sim.targets import REGISTERED_MONTHS_BAND
 
 #: Lower bounds (months) of the registered_months_band categories, in their order.
 _MONTH_BAND_LOWER = np.array([0, 4, 8, 12, 24, 36, 48])
@@ -213,7 +212,6 @@ class RepData:
         """
         from sim.targets import ATTRIBUTES
 
-        check_in_model(where)
         mask = self.known(state.youth)
         for name, accepted in where.items():
             if name == "age":
@@ -249,20 +247,6 @@ class RepData:
                 col = category_codes(frame[name], names)
                 mask &= np.isin(col, [names.index(v) for v in where[name]])
         return mask
-
-
-def check_in_model(where: Mapping[str, tuple], attribute: str | None = None,
-                   category: str | None = None) -> None:
-    """Raise :class:`NotInModel` when a filter or the measured category takes a format value
-    that no state of the model takes (benefit ``kvp``): a count or share of it would be a
-    made-up zero."""
-    for name, missing in NOT_IN_MODEL.items():
-        asked = set(where.get(name, ()))
-        if attribute == name and category is not None:
-            asked.add(category)
-        lacking = sorted(asked & set(missing))
-        if lacking:
-            raise NotInModel(f"the model does not simulate {name} {', '.join(lacking)}")
 
 
 def _reassessment_directions(youth: np.ndarray, week: np.ndarray, kind: np.ndarray, value: np.ndarray

@@ -11,7 +11,7 @@ import numpy as np
 
 from sim import codes
 from sim.measure.base import metric, require_weeks, share
-from sim.measure.population import RepData, check_in_model
+from sim.measure.population import RepData
 from sim.measure.timeline import StateAt
 from sim.targets import ATTRIBUTES, Measure
 
@@ -30,7 +30,6 @@ def stock_share(rd: RepData, m: Measure) -> float:
     _, state, period = _point(rd, m)
     population = (state.status == codes.S_FOLLOW_UP) & rd.youth_mask(m.where, state, period)
     attribute = m.params["attribute"]
-    check_in_model(m.where, attribute, m.params["category"])
     category = ATTRIBUTES[attribute].index(m.params["category"])
     return share(rd.attribute(attribute, state) == category, population)
 

@@ -88,13 +88,14 @@ def plan_week(A, P, T, keys, w, a, youths, budget, quota):
 
 
 @decision
-def meeting_score(P, garanti, group, pending, in_tiltak, in_treatment, weeks_since_meeting):
+def meeting_score(P, garanti, group, pending, in_tiltak, in_treatment, weeks_in_spell, weeks_since_meeting):
     """A youth's claim on the advisor's meetings (``rules.meeting_priority``): a new user
-    whose first contact is a meeting, users in tiltak or treatment, the guarantee's target
-    group, and those longest without a meeting come first."""
+    whose first contact is a meeting, users early in their spell, users in tiltak or
+    treatment, the guarantee's target group, and those longest without a meeting come first."""
     return rules.meeting_priority(
         P.priority_group[group], pending and rules.first_contact_by_meeting(group), in_tiltak, in_treatment,
-        rules.garanti_target(garanti, group), weeks_since_meeting, P.priority)
+        rules.garanti_target(garanti, group), weeks_in_spell < P.early_spell_weeks, weeks_since_meeting,
+        P.priority)
 
 
 @decision

@@ -12,6 +12,7 @@ from sim import rules
 from sim.codes import (
     B_AAP,
     B_DAGPENGER,
+    B_KVP,
     B_NONE,
     B_SOSIALHJELP,
     B_TILTAKSPENGER,
@@ -47,6 +48,8 @@ from sim.rng import (
     U_IPS_END,
     U_IPS_REFERRAL,
     U_JOB_SEARCH,
+    U_KVP_END,
+    U_KVP_START,
     U_LABOUR,
     U_REASSESSMENT,
     U_TILTAK_END,
@@ -100,7 +103,8 @@ def transition(Y, A, E, n_ev, P, T, keys, w, i, market, phase):
     # hold a reference to the array
     health = Y.mental_health[i] | Y.other_health[i]
     # 2. benefits: dagpenger run out (not under the pandemic's rules; some then need
-    # sosialhjelp), AAP ends or starts
+    # sosialhjelp), AAP ends or starts, the kvalifiseringsprogram ends (back to sosialhjelp)
+    # or starts for those on sosialhjelp who are not on the way to AAP
     b = Y.benefit[i]
     if b == B_DAGPENGER and w - Y.benefit_since[i] >= Y.dagpenger_weeks[i] and not T.dagpenger_pandemic[w]:
         to_sosialhjelp = keyed_uniform(keys[U_DAGPENGER_END], i) < P.sosialhjelp_after_dagpenger
@@ -108,9 +112,15 @@ def transition(Y, A, E, n_ev, P, T, keys, w, i, market, phase):
     elif b == B_AAP:
         if keyed_uniform(keys[U_AAP_END], i) < P.aap_end:
             set_benefit(Y, E, n_ev, w, i, B_NONE, phase)
+    elif b == B_KVP:
+        if keyed_uniform(keys[U_KVP_END], i) < P.kvp_end:
+            set_benefit(Y, E, n_ev, w, i, B_SOSIALHJELP, phase)
     elif rules.aap_eligible(g, health, b):
         if keyed_uniform(keys[U_AAP], i) < P.aap_start:
             set_benefit(Y, E, n_ev, w, i, B_AAP, phase)
+    elif b == B_SOSIALHJELP:
+        if keyed_uniform(keys[U_KVP_START], i) < P.kvp_start[g]:
+            set_benefit(Y, E, n_ev, w, i, B_KVP, phase)
     # uføretrygd, from AAP (under the AAP rules of the week) or from varig tilpasset innsats
     h = 0.0
     if Y.benefit[i] == B_AAP:

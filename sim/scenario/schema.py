@@ -404,6 +404,11 @@ class Contacts(Strict):
     priority_in_treatment: Rate
     priority_group: PerGroup
     priority_per_week_waiting: Rate
+    priority_early_spell: Rate = Field(
+        default=0.0, description="added to the meeting claim of a youth in the first "
+        "early_spell_weeks of the follow-up spell (meetings are front-loaded)")
+    early_spell_weeks: Annotated[int, Field(ge=0)] = Field(
+        default=0, description="how long a spell counts as early for priority_early_spell")
     user_message_weekly: WeeklyPerGroup = Field(description="weekly chance a dialogue user writes")
     dialogue_pause_weekly: Share = Field(
         description="weekly chance a dialogue user's dialogue goes quiet (no messages either way)")
@@ -510,6 +515,18 @@ class Ips(Strict):
 SharePerAgeBand = Annotated[list[Share], Field(min_length=3, max_length=3)]
 
 
+class Kvp(Strict):
+    """The municipal kvalifiseringsprogram: a full-time programme for people with much
+    reduced work capacity and little or no other income, paid kvalifiseringsstønad in place
+    of sosialhjelp (lov om sosiale tjenester i NAV, kap. 5A)."""
+
+    start_weekly: WeeklyPerGroup = Field(
+        description="weekly chance that a youth in follow-up on sosialhjelp starts the programme, "
+        "by assessed innsatsgruppe (those on the way to AAP do not)")
+    mean_duration_weeks: Annotated[float, Field(gt=0.0)] = Field(
+        description="mean time in the programme; at its end the youth is back on sosialhjelp")
+
+
 class Benefits(Strict):
     aap_weekly: Weekly
     aap_end_weekly: Weekly
@@ -536,6 +553,8 @@ class Benefits(Strict):
     tiltakspenger_rate_cut: Date = Field(
         description="from this date youths on sosialhjelp who start a tiltak keep sosialhjelp "
         "(the cut tiltakspenger rate is below it)")
+    kvp: Kvp | None = Field(
+        default=None, description="the kvalifiseringsprogram; left out, nobody takes part")
 
 
 class Exits(Strict):
@@ -754,6 +773,7 @@ class Costs(Strict):
     dagpenger_month: Rate
     tiltakspenger_month: Rate
     ufore_month: Rate
+    kvp_month: Rate = Field(description="kvalifiseringsstønad for a month")
 
 
 class Scenario(Strict):
