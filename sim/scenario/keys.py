@@ -127,6 +127,17 @@ def _is_block(annotation: Any) -> bool:
             and annotation not in CATEGORY_BLOCKS)
 
 
+def _unwrap_optional(annotation: Any) -> Any:
+    """The block of an optional block (``Kvp | None``), whose keys are the schema's like any
+    other block's; any other annotation unchanged."""
+    args = typing.get_args(annotation)
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and type(None) in args:
+        rest = [a for a in args if a is not type(None)]
+        if len(rest) == 1 and _is_block(rest[0]):
+            return rest[0]
+    return annotation
+
+
 def _doc(model: type[BaseModel]) -> str:
     doc = model.__doc__ or ""
     return " ".join(doc.split()) if model.__doc__ is not BaseModel.__doc__ else ""
@@ -147,7 +158,7 @@ def rows(model: type[BaseModel] = schema.Scenario, prefix: str = "") -> Iterator
     """Every key of ``model`` in the order of the schema, blocks before their keys."""
     for name, field in model.model_fields.items():
         path = f"{prefix}.{name}" if prefix else name
-        annotation = field.annotation
+        annotation = _unwrap_optional(field.annotation)
         named = _named_blocks(annotation)
         if _is_block(annotation):
             yield KeyRow(path, "block", _default(field), field.description or _doc(annotation))
@@ -178,7 +189,7 @@ def _category_fields(model: type[BaseModel] = schema.Scenario,
                      prefix: str = "") -> Iterator[tuple[type[BaseModel], str]]:
     for name, field in model.model_fields.items():
         path = f"{prefix}.{name}" if prefix else name
-        annotation = field.annotation
+        annotation = _unwrap_optional(field.annotation)
         named = _named_blocks(annotation)
         if named is not None:
             for key in named[0]:
