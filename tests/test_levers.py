@@ -288,13 +288,29 @@ def target_share(ev: pd.DataFrame, rows: pd.Series, since: int) -> float:
     return float(in_target_group(picked).mean())
 
 
+#: Advisors at 60 % of today's: the priority decides who is met only when the meeting budget
+#: binds, which at today's staffing is too seldom in a tiny run to tell it from chance.
+STRAINED: dict = {"staffing": {"youth_advisors": {"multiplier": 0.6},
+                               "both_advisors": {"multiplier": 0.6}}}
+
+
+@pytest.fixture(scope="module")
+def strained_raw(tiny_with) -> EngineOutput:
+    return raw_run(tiny_with(STRAINED))[0]
+
+
 @pytest.mark.parametrize("part", ["fixed_contact_person", "youth_advisors", "priority"])
-def test_each_part_of_the_guarantee_acts_on_its_own(part: str, tiny_with, base_raw) -> None:
+def test_each_part_of_the_guarantee_acts_on_its_own(part: str, tiny_with, base_raw,
+                                                    strained_raw) -> None:
     """Switching one part off undoes that part for the target group, and only that part:
-    the other two mechanisms are as strong as with the whole guarantee."""
-    out, _ = raw_run(tiny_with({"ungdomsgaranti": {"parts": {part: False}}}))
+    the other two mechanisms are as strong as with the whole guarantee. Advisor changes and
+    placements are read at today's staffing, meetings with advisors strained."""
+    off = {"ungdomsgaranti": {"parts": {part: False}}}
+    out, _ = raw_run(tiny_with(off))
+    strained_out, _ = raw_run(tiny_with({**STRAINED, **off}))
     garanti = NavModel(tiny_with({}), 0).calendar.first_week_from(GARANTI)
-    runs = {"part off": event_frame(out), "whole": event_frame(base_raw)}
+    runs = {"part off": event_frame(out), "whole": event_frame(base_raw),
+            "strained part off": event_frame(strained_out), "strained whole": event_frame(strained_raw)}
     role = {"part off": out.adv_static["role"], "whole": base_raw.adv_static["role"]}
 
     def changes_per_target_assignment(ev: pd.DataFrame) -> float:
@@ -316,8 +332,9 @@ def test_each_part_of_the_guarantee_acts_on_its_own(part: str, tiny_with, base_r
     more_changes = changes_per_target_assignment(runs["part off"]) > \
         1.5 * changes_per_target_assignment(runs["whole"])
     fewer_youth_advisors = youth_advisor_share("part off") < youth_advisor_share("whole") - 0.1
-    # The target group already gets most scheduled meetings (about 0.89 in the tiny run), so
-    # the priority shows as the others' share: it grows by more than a tenth without it.
-    fewer_meetings = 1.0 - meeting_share("part off") > 1.1 * (1.0 - meeting_share("whole"))
+    # The target group already gets most scheduled meetings (about 0.92 in the strained tiny
+    # run), so the priority shows as the others' share: it grows by more than a tenth without it.
+    fewer_meetings = (1.0 - meeting_share("strained part off")
+                      > 1.1 * (1.0 - meeting_share("strained whole")))
     assert (more_changes, fewer_youth_advisors, fewer_meetings) == (
         part == "fixed_contact_person", part == "youth_advisors", part == "priority")
