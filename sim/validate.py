@@ -195,6 +195,12 @@ def pass_share(table: pd.DataFrame) -> float:
 
 # --- reporting ----------------------------------------------------------------------------
 
+def percent(share: float) -> str:
+    """A pass share as a percentage with one decimal, cut rather than rounded, so that a
+    share just under a goal (160 of 189 against 85 %) never reads as the goal."""
+    return f"{math.floor(round(share * 1000, 6)) / 10:.1f} %"
+
+
 def _fmt(x: Any) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return "-"
@@ -238,7 +244,7 @@ def format_table(table: pd.DataFrame, evidence: Iterable[Evidence] = ()) -> str:
         lines += ["", f"evidence (not compared): {len(evidence)}"]
         lines += [f"  {e.id}: {e.source}" if e.source else f"  {e.id}" for e in evidence]
     n_pass = int(table["pass"].sum())
-    lines += ["", f"pass share: {n_pass}/{len(table)} = {pass_share(table):.2f}"]
+    lines += ["", f"pass share: {n_pass}/{len(table)} = {percent(pass_share(table))}"]
     return "\n".join(lines).lstrip("\n")
 
 
@@ -251,7 +257,7 @@ def format_markdown(table: pd.DataFrame, evidence: Iterable[Evidence] = (), titl
               "uncertainty" if drawn else
               "over the replications of one parameter set (no posterior draws), so it holds "
               "chance only")
-    out += [f"Pass share: **{pass_share(table):.2f}** ({n_pass} of {len(table)} compared values). "
+    out += [f"Pass share: **{percent(pass_share(table))}** ({n_pass} of {len(table)} compared values). "
             f"Simulated = mean over replications; interval = 5 %-95 % {covers}; "
             "pass when |simulated - observed| <= tolerance. validation.csv gives each value's "
             "parameter_share (empty with fewer than two posterior draws).", ""]

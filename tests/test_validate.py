@@ -15,7 +15,7 @@ from sim import cli
 from sim.results import RunResult
 from sim.rng import rep_seed
 from sim.targets import load_targets
-from sim.validate import LOSS_CAP, evaluate, loss, pass_share, to_json
+from sim.validate import LOSS_CAP, evaluate, loss, pass_share, percent, to_json
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]
@@ -114,6 +114,12 @@ def test_loss_leaves_out_rows_not_computed_and_is_zero_for_a_perfect_fit():
     assert loss(table) * 5 == pytest.approx(loss(table) * with_runner)
 
 
+@pytest.mark.parametrize(("passed", "of", "shown"), [
+    (160, 189, "84.6 %"), (161, 189, "85.1 %"), (57, 100, "57.0 %"), (17, 20, "85.0 %"), (6, 6, "100.0 %")])
+def test_a_pass_share_just_under_a_goal_never_reads_as_the_goal(passed: int, of: int, shown: str) -> None:
+    assert percent(passed / of) == shown
+
+
 def test_pass_share_counts_rows_and_json_lists_them(table):
     assert pass_share(table) == pytest.approx(4 / 6)
     doc = to_json(table, load_targets(SMALL).evidence)
@@ -158,7 +164,7 @@ def test_command_prints_and_writes_everything(tmp_path, fake_engine, capsys):
     assert fake_engine[1]["cap"] == 50 and fake_engine[1]["seeds"] == seeds  # same seeds for the treated run
     printed = capsys.readouterr().out
     assert "stock_share" in printed and "by_sex:male" in printed and "ev_note" in printed
-    assert "pass share:" in printed
+    assert "pass share: " in printed and " %" in printed.split("pass share: ")[1]
     doc = json.loads(json_path.read_text())
     assert len(doc["targets"]) == 6 and doc["evidence"] == ["ev_note"]
     assert (out / "validation.csv").exists() and (out / "validation.md").exists()
