@@ -58,6 +58,7 @@ from sim.calibration.study import (
     run_workers,
 )
 from sim.paths import default_targets, project_file
+from sim.report import percent
 from sim.results import atomic_write_bytes
 from sim.scenario.loader import apply_overrides, load_scenario
 
@@ -277,7 +278,7 @@ def calibrate_posterior(s: Setup, population: int | None = None, generations: in
             f"Targets: {display_path(s.paths.targets)}; free parameters and priors: "
             f"{display_path(s.paths.config)}.",
             f"{info.generations} ABC-SMC generations of {population} at scale {s.objective.base.scale:g}; "
-            f"this draw: loss {fit['loss']:.4g}, {fit['pass_share']:.0%} of targets pass.",
+            f"this draw: loss {fit['loss']:.4g}, {percent(fit['pass_share'])} of targets pass.",
             f"The whole ensemble: {shipped.POSTERIOR} next to this file. Keys not listed keep their "
             "prior values.",
         ]
@@ -324,8 +325,8 @@ def calibrate_command(args: argparse.Namespace) -> int:
     b, a = result.before, result.after
     print(f"calibrate: {result.completed} completed trials, {result.mean_seconds:.1f} s each on average; "
           f"best trial {result.best}")
-    print(f"loss {b['loss']:.4g} -> {a['loss']:.4g}, targets passing {b['pass_share']:.0%} -> "
-          f"{a['pass_share']:.0%} ({'prior' if s.config.start is None else 'start'} -> calibrated "
+    print(f"loss {b['loss']:.4g} -> {a['loss']:.4g}, targets passing {percent(b['pass_share'])} -> "
+          f"{percent(a['pass_share'])} ({'prior' if s.config.start is None else 'start'} -> calibrated "
           "parameters)")
     print(f"wrote {', '.join(display_path(p) for p in result.written)} and "
           f"{display_path(paths.out / report.REPORT)}")
@@ -346,6 +347,6 @@ def _posterior_command(s: Setup, args: argparse.Namespace) -> int:
           f"({result.seconds_per_simulation:.1f} s each in this run); thresholds "
           f"{', '.join(f'{e:.3g}' for e in info.epsilons)}")
     print(f"posterior: {result.draws} draws, effective size {result.effective_size:.0f}; central draw: "
-          f"loss {result.central['loss']:.4g}, targets passing {result.central['pass_share']:.0%}")
+          f"loss {result.central['loss']:.4g}, targets passing {percent(result.central['pass_share'])}")
     print(f"wrote {', '.join(display_path(p) for p in result.written)}")
     return _report_decision(result.decision)

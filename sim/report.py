@@ -147,6 +147,12 @@ def fmt_number(value: float, signed: bool = False) -> str:
     return f"{sign}{value:.{digits}f}"
 
 
+def percent(share: float) -> str:
+    """A share (of targets passing) as a percentage with one decimal, cut rather than rounded, so that a
+    share just under a goal (160 of 189 against 85 %) never reads as the goal."""
+    return f"{math.floor(round(share * 1000, 6)) / 10:.1f} %"
+
+
 def fmt_value(value: Any) -> str:
     """A scenario value for the 'what changed' list."""
     if value is None:

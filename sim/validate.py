@@ -27,6 +27,7 @@ import pandas as pd
 from sim.effects import parameter_share
 from sim.measure import Measurer, NotMeasurable
 from sim.paths import BASELINE, default_targets, project_file
+from sim.report import percent
 from sim.results import RunResult, atomic_write_json, write_dir_atomically
 from sim.scenario.loader import apply_overrides, load_scenario
 from sim.targets import EXPERIMENT, Evidence, Measure, Target, TargetSet, canonical, load_targets
@@ -194,12 +195,6 @@ def pass_share(table: pd.DataFrame) -> float:
 
 
 # --- reporting ----------------------------------------------------------------------------
-
-def percent(share: float) -> str:
-    """A pass share as a percentage with one decimal, cut rather than rounded, so that a
-    share just under a goal (160 of 189 against 85 %) never reads as the goal."""
-    return f"{math.floor(round(share * 1000, 6)) / 10:.1f} %"
-
 
 def _fmt(x: Any) -> str:
     if x is None or (isinstance(x, float) and not math.isfinite(x)):

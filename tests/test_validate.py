@@ -12,10 +12,11 @@ import pytest
 from test_measure_builder import RunBuilder
 
 from sim import cli
+from sim.report import percent
 from sim.results import RunResult
 from sim.rng import rep_seed
 from sim.targets import load_targets
-from sim.validate import LOSS_CAP, evaluate, loss, pass_share, percent, to_json
+from sim.validate import LOSS_CAP, evaluate, loss, pass_share, to_json
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).resolve().parents[1]

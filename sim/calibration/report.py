@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from sim.calibration import plots
-from sim.report import fmt_number
+from sim.report import fmt_number, percent
 from sim.results import atomic_write_bytes, atomic_write_json
 
 REPORT = "fit_report.md"
@@ -84,7 +84,7 @@ def _num(x: Any) -> str:
 
 
 def _pct(x: Any) -> str:
-    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{float(x):.0%}"
+    return "–" if x is None or (isinstance(x, float) and math.isnan(x)) else percent(float(x))
 
 
 def _verdict(x: Any) -> str:
