@@ -22,6 +22,7 @@ from sim.calibration import objective as objective_mod
 from sim.calibration import report
 from sim.calibration.config import Prior, load_config, resolve_path
 from sim.calibration.objective import Engine
+from sim.calibration.output import header_lines
 from sim.calibration.space import prior_penalty, start_values
 from sim.calibration.study import JOURNAL, CalibrationError, open_study
 from sim.cli import main
@@ -525,3 +526,13 @@ def test_fit_plot_leaves_out_rows_the_model_cannot_measure(tmp_path):
     path = tmp_path / "fit_before_after.png"
     fit_before_after(before, after, path)
     assert path.stat().st_size > 0
+
+
+def test_the_calibrated_files_header_shows_a_share_under_a_goal_as_under_it(tmp_path):
+    """The header of calibrated.yaml prints the pass share as validate does: 160 of 189
+    passing reads 84.6 %, never a rounded 85 %."""
+    fit = {"loss": 0.66, "pass_share": 160 / 189}
+    lines = header_lines(targets=tmp_path / "t.yaml", config=tmp_path / "c.yaml", trials=3, best_number=1,
+                         best=fit, prior=fit, scale=0.05, reps=2, report=tmp_path / "r.md")
+    text = "\n".join(lines)
+    assert "84.6 % of targets pass" in text and "85 %" not in text

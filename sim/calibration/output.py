@@ -15,6 +15,7 @@ import yaml
 
 from sim.calibration.config import CalibrationConfig
 from sim.calibration.space import round_value, to_overrides
+from sim.report import percent
 from sim.results import atomic_write_bytes
 
 
@@ -56,7 +57,7 @@ def header_lines(*, targets: Path | list[Path],
                  start: Path | None = None) -> list[str]:
     """The header: when, against what, and how good, so the file explains itself."""
     def fit(d: Mapping[str, float]) -> str:
-        return f"loss {d['loss']:.4g}, {d['pass_share']:.0%} of targets pass"
+        return f"loss {d['loss']:.4g}, {percent(d['pass_share'])} of targets pass"
 
     lines = [
         "Fitted parameters, laid over the priors. Written by `navsim calibrate` on "
