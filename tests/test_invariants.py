@@ -219,3 +219,22 @@ def test_an_average_target_moves_nobody(tiny_with, seed: int, mode: str, over: s
     assert (hired["week"] >= start).all() and (hired.empty == (mode != "hire"))
     check_advisor_portfolios(out, frames, first)
     check_no_negative_counts(frames)
+
+
+@settings(max_examples=3, deadline=None)
+@given(seed=SEEDS)
+def test_an_advisor_with_older_users_sends_the_whole_email_budget(tiny_with, seed: int) -> None:
+    """E-mail/SMS is flat in the survey regression (001, Vedlegg 4): an advisor sends the
+    same number a week however the portfolio is made up. Messages the youths cannot take
+    (one contact a youth a week) go to older users, so every advisor-week with older users
+    sends the budget, give or take the two roundings to whole contacts (youths' and older
+    users' parts), and on average the budget itself."""
+    scenario = tiny_with(SMALL)
+    budget = scenario.parameters.contacts.budget_const.email_sms
+    assert scenario.parameters.contacts.budget_per_user.email_sms == 0.0
+    _, frames, _ = run(scenario, seed)
+    advisors = frames["advisors"]
+    sent = advisors.loc[advisors["older"] > 0, "email_sms"].to_numpy(dtype=float)
+    assert len(sent) > 0
+    assert (np.abs(sent - budget) < 1.5).all()
+    assert abs(sent.mean() - budget) < 0.1

@@ -5,10 +5,15 @@ Week 0 starts on 1 January 2020: 2020 is weeks 0-52, 2021 weeks 53-104, 2022 wee
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
+import pandas as pd
 import pytest
 from test_measure_builder import RunBuilder, target_measure, values
 
 from sim.measure import NotMeasurable, measure
+from sim.processes.older_users import older_flow
 from sim.scenario.loader import InputError
 from sim.targets import parse_targets
 
@@ -229,24 +234,20 @@ def test_cohort_tiltak_count_share_counts_distinct_spells(cohort_run):
 
 # --- advisor_first_contact_share -------------------------------------------------------------
 
-#: Contact parameters that give an older-user advisor with no youths exactly 10 meetings a
-#: week, whatever the load, and a new older user a first-contact chance of 1 - exp(-2 * 10 / older).
-FLOW_PARAMETERS = {
-    "contacts": {"budget_const": {"scheduled_meeting": 6.0, "unscheduled_meeting": 4.0},
-                 "budget_per_user": {"scheduled_meeting": 0.0, "unscheduled_meeting": 0.0},
-                 "municipal_shift": {"scheduled_meeting": 0.0, "unscheduled_meeting": 0.0},
-                 "youth_time_weight": 1.0},
-    "advisors": {"older_flow": {"spell_weeks": 50.0, "first_contact_priority": 2.0}},
-}
+#: The older users' flow: a new older user has twice the claim of one already followed, so
+#: with 10 meetings a week for older users the first-contact chance is 1 - exp(-2 * 10 / older).
+FLOW_PARAMETERS = {"advisors": {"older_flow": {"spell_weeks": 50.0, "first_contact_priority": 2.0}}}
+#: Every advisor holds 10 meetings a week; those with youths are taken out for older users.
+MEETINGS = {"scheduled_meeting": 6, "unscheduled_meeting": 4}
 
 
 def _advisor_run(older: int, older_advisors: dict[int, int] | None = None):
     b = RunBuilder(n_weeks=120)
     b.parameters = FLOW_PARAMETERS
     for w in range(0, 120):
-        b.advisor_row(w, 10, older=older).advisor_row(w, 11)
+        b.advisor_row(w, 10, older=older, **MEETINGS).advisor_row(w, 11, **MEETINGS)
         for a, load in (older_advisors or {}).items():
-            b.advisor_row(w, a, role="older", older=load)
+            b.advisor_row(w, a, role="older", older=load, **MEETINGS)
     for y in range(1, 6):
         b.add_youth(y).register(y, 60)
     # Advisor 10: users 1 (contact the same week), 2 (the next week), 3 (never): bands 0, 1, 2,
@@ -277,10 +278,20 @@ def test_older_arrivals_are_contacted_sooner_where_there_are_fewer_users_per_mee
 
 
 def test_older_arrivals_weigh_in_the_median_of_an_advisor_with_youths():
-    """Advisor 10's youths alone give w2; 400 older users (10 meetings: chance 0.05 a week)
-    bring about 8 arrivals a week in the year, nearly all later than two weeks: ge_3w."""
+    """Advisor 10's youths alone give w2; 400 older users (10 meetings, 9 in the week of the
+    youth's meeting: chance 0.05 a week) bring about 8 arrivals a week in the year, nearly
+    all later than two weeks: ge_3w."""
     run = _advisor_run(older=400)
     assert count(run, "advisor_first_contact_share", {"role": "youth"}, year=2021, band="ge_3w") == 0.5
+
+
+def test_older_users_share_the_meetings_the_youths_did_not_have():
+    """Of 10 meetings a week, none, 9 or all 10 went to youths: 20 older users share 10, 1
+    or none of them (one turns over every 50 weeks: 0.4 arrivals a week)."""
+    panel = pd.DataFrame({"older": [20, 20, 0], **{ch: [n] * 3 for ch, n in MEETINGS.items()}})
+    arrivals, chance = older_flow(panel, FLOW_PARAMETERS, np.array([0.0, 9.0, 10.0]))
+    assert chance == pytest.approx([1 - math.exp(-2 * 10 / 20), 1 - math.exp(-2 * 1 / 20), 0.0])
+    assert arrivals == pytest.approx([0.4, 0.4, 0.0])
 
 
 def test_the_older_flow_needs_the_scenario_parameters():

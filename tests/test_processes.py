@@ -379,6 +379,16 @@ def test_turning_digital_time_into_meetings_moves_the_budget_at_the_meeting_cost
     assert 0.0 < share < 1.0  # 40 youths and 10 older users share the time
 
 
+def test_contacts_the_youths_cannot_take_go_to_older_users() -> None:
+    A = office_of([YOUTH, YOUTH], [2, 2], older=[30, 0])
+    give = python(contacts.unspent_to_older)
+    for a in (0, 1):
+        give(A, a, CH_EMAIL_SMS, 5)
+        give(A, a, CH_SCHEDULED, 0)
+    assert list(A.contacts[0]) == [0, 0, 0, 5]  # the older users take the five messages
+    assert not A.contacts[1].any()  # nobody to take them: they are not sent
+
+
 # --- transitions and places -----------------------------------------------------------------
 
 @pytest.mark.parametrize(("u", "where"), [(0.01, S_WORK_AND_EDUCATION), (0.05, S_WORK),

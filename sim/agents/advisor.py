@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 _plan_week = python(contacts.plan_week)
 _log_contact = python(contacts.log_contact)
+_unspent_to_older = python(contacts.unspent_to_older)
 
 
 class Advisor(mesa.Agent):
@@ -61,7 +62,8 @@ class Advisor(mesa.Agent):
         """Step ``contacts``: spend this week's budget on ``members`` (the youths in the
         portfolio, in id order). Meetings go by claim, highest first (ties in id order),
         scheduled then unscheduled; digital contacts rotate over those not met this week,
-        activity-plan messages (to dialogue users) first, then e-mail/SMS."""
+        activity-plan messages (to dialogue users) first, then e-mail/SMS. What the youths
+        cannot take goes to the advisor's older users."""
         e = self.engine
         budget = [0.0] * N_CHANNELS
         quota = [0] * N_CHANNELS
@@ -76,6 +78,7 @@ class Advisor(mesa.Agent):
                 self._contact(w, by_claim[pos], c)
                 pos += 1
                 given += 1
+            _unspent_to_older(e.advisors, self.advisor_id, c, quota[c] - given)
         priority = e.params.priority
         by_rotation = sorted(
             members, reverse=True,
@@ -92,6 +95,7 @@ class Advisor(mesa.Agent):
                     continue
                 self._contact(w, youth, c)
                 given += 1
+            _unspent_to_older(e.advisors, self.advisor_id, c, quota[c] - given)
 
     def _contact(self, w: int, youth: Youth, channel: int) -> None:
         e = self.engine

@@ -411,11 +411,14 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
                     (slot.info & INFO_TILTAK) != 0, (slot.info & INFO_TREATMENT) != 0, slot.in_spell,
                     slot.since_meeting)
             for c in (CH_SCHEDULED, CH_UNSCHEDULED):
-                for _ in range(quota[c]):
+                left = quota[c]
+                while left > 0:
                     k = _take_best(score, y)
                     if k < 0:
                         break
                     _contact(A, E, n_ev, w, a, c, slots, first + k, given, channel_of)
+                    left -= 1
+                contacts.unspent_to_older(A, a, c, left)
         if quota[CH_ACTIVITY_PLAN] + quota[CH_EMAIL_SMS] == 0:
             continue
         # Digital contacts, in digital priority, to youths not met this week whom the channel
@@ -435,17 +438,23 @@ def phase_contacts(Y, A, E, n_ev, P, T, keys, w, active, S):
             score[m] = digital_priority(pending, slot.since_contact, priority)
             by_plan[m] = score[m] if digital_reachable(pending, g, dialogue, True) else -np.inf
             m += 1
-        for _ in range(quota[CH_ACTIVITY_PLAN]):
+        left = quota[CH_ACTIVITY_PLAN]
+        while left > 0:
             k = _take_best(by_plan, m)
             if k < 0:
                 break
             score[k] = -np.inf
             _contact(A, E, n_ev, w, a, CH_ACTIVITY_PLAN, slots, reachable[k], given, channel_of)
-        for _ in range(quota[CH_EMAIL_SMS]):
+            left -= 1
+        contacts.unspent_to_older(A, a, CH_ACTIVITY_PLAN, left)
+        left = quota[CH_EMAIL_SMS]
+        while left > 0:
             k = _take_best(score, m)
             if k < 0:
                 break
             _contact(A, E, n_ev, w, a, CH_EMAIL_SMS, slots, reachable[k], given, channel_of)
+            left -= 1
+        contacts.unspent_to_older(A, a, CH_EMAIL_SMS, left)
     # 5. in id order: the contacted youths' state; youths' own activity-plan messages
     for p in range(n):
         i = active[p]

@@ -21,7 +21,7 @@ from sim.measure.base import (
 )
 from sim.measure.population import RepData
 from sim.measure.timeline import EventIndex, make_keys
-from sim.processes.older_users import older_flow
+from sim.processes.older_users import MEETING_CHANNELS, older_flow
 from sim.targets import ADVISOR_FILTERS, DELAY_BANDS, Measure
 
 
@@ -171,6 +171,17 @@ def older_delay_weights(panel: pd.DataFrame, arrivals: np.ndarray, chance: np.nd
     return np.column_stack([first, second, arrivals - first - second])
 
 
+def youth_meetings(rd: RepData, panel: pd.DataFrame) -> np.ndarray:
+    """Meetings with youths in each row of ``panel`` (advisor-week rows sorted by advisor,
+    then week), from the contact events that name their advisor."""
+    sel = np.isin(rd.contact_channel, MEETING_CHANNELS) & (rd.contact_advisor >= 0)
+    keys = make_keys(panel["advisor"].to_numpy(), panel["week"].to_numpy())
+    met = make_keys(rd.contact_advisor[sel], rd.contact_week[sel])
+    pos = np.minimum(np.searchsorted(keys, met), max(len(keys) - 1, 0))
+    known = keys[pos] == met if len(keys) else np.zeros(len(met), dtype=bool)
+    return np.bincount(pos[known], minlength=len(keys)).astype(np.float64)
+
+
 @metric("advisor_first_contact_share")
 def advisor_first_contact_share(rd: RepData, m: Measure) -> float:
     """Share of advisors (matching ``where`` in their row of the assignment week) with new
@@ -179,7 +190,8 @@ def advisor_first_contact_share(rd: RepData, m: Measure) -> float:
     New users are youths newly assigned (:func:`assignments`), their delay running from the
     assignment week to the first contact by that advisor (any channel; users who leave or
     change advisor first were never contacted by it), and older users arriving, in expected
-    numbers by band from the older flow (``sim.processes.older_users``).
+    numbers by band from the older flow (``sim.processes.older_users``), whose chance of a
+    first contact comes from the meetings the advisor gave older users that week.
     """
     ranges = year_ranges(rd, m.params["year"])
     require_weeks(rd, min(r.start for r in ranges), max(r.stop for r in ranges) + 1,
@@ -191,7 +203,7 @@ def advisor_first_contact_share(rd: RepData, m: Measure) -> float:
     frame = rd.advisors
     order = np.lexsort((frame["week"].to_numpy(), frame["advisor"].to_numpy()))
     panel = frame.iloc[order]
-    arrivals, chance = older_flow(panel, parameters)
+    arrivals, chance = older_flow(panel, parameters, youth_meetings(rd, panel))
     older = older_delay_weights(panel, arrivals, chance)
     in_year = in_ranges(panel["week"].to_numpy(), ranges) & rd.advisor_mask(m.where, panel)
     youth, week, advisor = assignments(rd)

@@ -88,6 +88,16 @@ def plan_week(A, P, T, keys, w, a, youths, budget, quota):
 
 
 @decision
+def unspent_to_older(A, a, channel, unspent):
+    """Contacts of ``channel`` that advisor ``a``'s youths could not take (a youth gets at
+    most one contact a week) go to the advisor's older users, if there are any. The week's
+    totals then follow the survey regression (001, Vedlegg 4) whatever the portfolio's mix,
+    instead of vanishing when an advisor has few youths."""
+    if unspent > 0 and A.older[a] > 0:
+        A.contacts[a, channel] += unspent
+
+
+@decision
 def meeting_score(P, garanti, group, pending, in_tiltak, in_treatment, weeks_in_spell, weeks_since_meeting):
     """A youth's claim on the advisor's meetings (``rules.meeting_priority``): a new user
     whose first contact is a meeting, users early in their spell, users in tiltak or
