@@ -749,8 +749,8 @@ class GarantiParts(Strict):
         default=True, description="fewer advisor changes for the target group "
         "(parameters.ungdomsgaranti.churn_mult)")
     youth_advisors: bool = Field(
-        default=True, description="more of the target group placed with youth advisors "
-        "(parameters.ungdomsgaranti.youth_advisor_share)")
+        default=True, description="the target group placed with youth advisors at its own "
+        "share (parameters.ungdomsgaranti.youth_advisor_share)")
     priority: bool = Field(
         default=True, description="the target group first for meetings "
         "(parameters.ungdomsgaranti.priority_boost)")
