@@ -171,15 +171,12 @@ def older_delay_weights(panel: pd.DataFrame, arrivals: np.ndarray, chance: np.nd
     return np.column_stack([first, second, arrivals - first - second])
 
 
-def youth_meetings(rd: RepData, panel: pd.DataFrame) -> np.ndarray:
-    """Meetings with youths in each row of ``panel`` (advisor-week rows sorted by advisor,
-    then week), from the contact events that name their advisor."""
+def youth_meetings(rd: RepData) -> np.ndarray:
+    """Meetings with youths in each row of rd.advisors (an advisor-week), from the contact
+    events that name their advisor."""
     sel = np.isin(rd.contact_channel, MEETING_CHANNELS) & (rd.contact_advisor >= 0)
-    keys = make_keys(panel["advisor"].to_numpy(), panel["week"].to_numpy())
-    met = make_keys(rd.contact_advisor[sel], rd.contact_week[sel])
-    pos = np.minimum(np.searchsorted(keys, met), max(len(keys) - 1, 0))
-    known = keys[pos] == met if len(keys) else np.zeros(len(met), dtype=bool)
-    return np.bincount(pos[known], minlength=len(keys)).astype(np.float64)
+    rows = _advisor_rows(rd, rd.contact_advisor[sel], rd.contact_week[sel])
+    return np.bincount(rows[rows >= 0], minlength=len(rd.advisors)).astype(np.float64)
 
 
 @metric("advisor_first_contact_share")
@@ -203,7 +200,7 @@ def advisor_first_contact_share(rd: RepData, m: Measure) -> float:
     frame = rd.advisors
     order = np.lexsort((frame["week"].to_numpy(), frame["advisor"].to_numpy()))
     panel = frame.iloc[order]
-    arrivals, chance = older_flow(panel, parameters, youth_meetings(rd, panel))
+    arrivals, chance = older_flow(panel, parameters, youth_meetings(rd)[order])
     older = older_delay_weights(panel, arrivals, chance)
     in_year = in_ranges(panel["week"].to_numpy(), ranges) & rd.advisor_mask(m.where, panel)
     youth, week, advisor = assignments(rd)
